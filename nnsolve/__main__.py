@@ -1,0 +1,3 @@
+from nnsolve.cli import main
+
+main()

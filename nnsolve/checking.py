@@ -1,0 +1,62 @@
+"""`nnsolve check`: validate problems and submissions, reporting every error with file:line.
+
+A problem is checked by solving it, so a kernel larger than its input or an asked quantity the
+solver does not produce is caught here, not in front of a class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from nnsolve.errors import NnsolveError
+
+
+def check_files(paths: list[Path], echo: Callable[..., None]) -> bool:
+    ok = True
+    for path in _expand(paths):
+        try:
+            echo(f"ok: {path}: {_check_one(path)}")
+        except NnsolveError as exc:
+            ok = False
+            for line in str(exc).splitlines():
+                echo(f"error: {line}", err=True)
+    return ok
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            out.append(path)
+    return out
+
+
+def _check_one(path: Path) -> str:
+    from nnsolve.spec.yamlsafe import load_file
+
+    doc = load_file(path)
+    if isinstance(doc.data, dict) and "answers" in doc.data:
+        from nnsolve.grade.submission import parse_submission
+
+        submission = parse_submission(doc)
+        return f"submission of {submission.student_id} for {submission.problem}"
+    from nnsolve.solution import solve
+    from nnsolve.spec.problem import ProblemSet, load
+
+    loaded = load(path)
+    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
+    issues = []
+    parts = 0
+    for problem in problems:
+        try:
+            parts += len(solve(problem).parts)
+        except NnsolveError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise NnsolveError(issues=issues)
+    if isinstance(loaded, ProblemSet):
+        return f"problem set {loaded.id}: {len(problems)} problems, {parts} parts"
+    return f"problem {problems[0].id}: {parts} part{'s' if parts != 1 else ''}"

@@ -1,0 +1,174 @@
+"""The one representation of values that solvers produce and renderers and the grader read.
+
+A value is:
+- a scalar: a sympy Integer or Rational (exact), a small exact sympy number such as
+  sqrt(2)/2 or 1/(1 + e^-1), or a Python float (inexact);
+- a vector: a tuple of scalars; a matrix: a tuple of row tuples;
+- a label: a str; a set: a frozenset of values;
+- a symbolic expression: a sympy Expr with free symbols.
+
+Exact stays exact while it stays readable: an exact result that grows beyond a few operations
+becomes a float, so a second forward pass does not turn into a page of nested exponentials.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+#: an exact number with more operations than this is shown and carried as a float
+MAX_EXACT_OPS = 8
+
+
+def normalize(value: Any) -> Any:
+    """Bring anything a solver computed (numpy arrays, lists, sympy matrices, ints) to a value."""
+    if isinstance(value, (str, float)):
+        return value
+    if isinstance(value, bool):
+        return sympy.Integer(int(value))
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, (frozenset, set)):
+        return frozenset(normalize(v) for v in value)
+    if isinstance(value, sympy.MatrixBase):
+        rows = value.tolist()
+        return tuple(tuple(normalize(v) for v in row) for row in rows)
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy array or scalar
+        return normalize(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return tuple(normalize(v) for v in value)
+    if isinstance(value, sympy.Basic):
+        return _normalize_sympy(value)
+    raise TypeError(f"not a value: {value!r}")
+
+
+def _normalize_sympy(expr: sympy.Basic) -> Any:
+    if expr.free_symbols:
+        return expr
+    if isinstance(expr, sympy.Float):
+        return float(expr)
+    if expr.is_Rational:
+        return expr
+    if expr.is_number:
+        if expr.has(sympy.Float) or sympy.count_ops(expr) > MAX_EXACT_OPS:
+            return float(expr.evalf(17))
+        if expr.is_real is False:
+            raise ValueError(f"complex value {expr}")
+        return expr
+    return expr
+
+
+def is_exact(value: Any) -> bool:
+    """True for values that carry no rounding (integers, fractions, small exact numbers)."""
+    if isinstance(value, tuple):
+        return all(is_exact(v) for v in value)
+    return isinstance(value, sympy.Expr) and not value.free_symbols and not value.has(sympy.Float)
+
+
+def to_sympy(value: Any) -> Any:
+    """A scalar as a sympy number (floats become Floats), for substitution into formulas."""
+    if isinstance(value, float):
+        return sympy.Float(value, 17)
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], tuple):
+            return sympy.ImmutableMatrix([[to_sympy(v) for v in row] for row in value])
+        return sympy.ImmutableMatrix([to_sympy(v) for v in value])
+    return value
+
+
+def to_float(value: Any) -> float:
+    if isinstance(value, float):
+        return value
+    return float(value)
+
+
+def to_array(value: Any):
+    """A vector or matrix value as a float numpy array (for numeric work)."""
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return np.array([to_array(v) for v in value], dtype=float)
+    return to_float(value)
+
+
+def shape(value: Any) -> tuple[int, ...]:
+    """(n,) for a vector, (r, c) for a matrix, () for a scalar."""
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], tuple):
+            return (len(value), len(value[0]))
+        return (len(value),)
+    return ()
+
+
+def format_number(value: Any, digits: int = 4) -> str:
+    """A scalar as a person writes it: integers in full, others to `digits` decimals."""
+    if isinstance(value, sympy.Integer) or isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, sympy.Expr) and value.free_symbols:
+        return str(value)
+    x = to_float(value)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x)) if not isinstance(value, float) else f"{x:.1f}"
+    magnitude = abs(x)
+    if magnitude != 0 and (magnitude < 10 ** -digits or magnitude >= 1e9):
+        return f"{x:.{digits}e}"
+    text = f"{x:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") if isinstance(value, sympy.Expr) else text
+    return "0" if text in ("-0", "-0.0000") else text
+
+
+def exact_text(value: Any) -> str | None:
+    """The exact form of a value where it differs from its decimal form ("1/3"), else None."""
+    if isinstance(value, tuple):
+        inner = [exact_text(v) for v in value]
+        if all(t is None for t in inner):
+            return None
+        return "[" + ", ".join(t if t is not None else format_number(v)
+                               for t, v in zip(inner, value)) + "]"
+    if isinstance(value, sympy.Expr) and not value.free_symbols and not isinstance(
+            value, sympy.Integer) and is_exact(value):
+        return sympy.sstr(value)
+    return None
+
+
+def format_value(value: Any, digits: int = 4) -> str:
+    """A value on one line: 55×55×96 shapes are the caller's business; this is the plain form."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(format_value(v, digits) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(format_value(v, digits) for v in value) + "]"
+    return format_number(value, digits)
+
+
+def to_json(value: Any) -> Any:
+    """JSON numbers, nested lists or strings (sets as sorted lists, symbolic as text)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, frozenset):
+        items = [to_json(v) for v in value]
+        return sorted(items, key=lambda v: (str(type(v)), str(v)))
+    if isinstance(value, tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, float):
+        return value
+    if isinstance(value, sympy.Integer):
+        return int(value)
+    if isinstance(value, sympy.Expr):
+        if value.free_symbols:
+            return sympy.sstr(value)
+        return float(value)
+    if isinstance(value, int):
+        return value
+    return str(value)

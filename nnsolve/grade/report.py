@@ -1,0 +1,56 @@
+"""What grading produces: one record per asked quantity, one result per submission file.
+
+These are plain data with a stable JSON form (`grade --format json`); the terminal, CSV,
+Gradescope and feedback writers all read them, and none of them knows a solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("correct", "ecf", "incorrect", "missing", "invalid")
+
+
+@dataclass
+class GradeRecord:
+    problem: str
+    part: str
+    name: str
+    points: float
+    awarded: float
+    status: str                      # one of STATUSES
+    expected: Any = None             # JSON-ready (values.to_json)
+    given: Any = None                # JSON-ready, or the raw text when it could not be parsed
+    message: str = ""
+    misconception: str | None = None  # the misconception's id
+    label: str = ""                  # the quantity's human label, for feedback
+
+    def to_json(self) -> dict:
+        return {"problem": self.problem, "part": self.part, "name": self.name,
+                "points": self.points, "awarded": self.awarded, "status": self.status,
+                "expected": self.expected, "given": self.given, "message": self.message,
+                "misconception": self.misconception}
+
+
+@dataclass
+class GradeResult:
+    student: str | None
+    name: str | None
+    problem: str | None
+    file: str
+    records: list[GradeRecord] = field(default_factory=list)
+    error: str | None = None          # why the submission could not be graded at all
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.awarded for r in self.records), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.points for r in self.records), 6)
+
+    def to_json(self) -> dict:
+        return {"student": self.student, "name": self.name, "problem": self.problem,
+                "file": self.file, "score": self.score, "max_score": self.max_score,
+                "error": self.error, "records": [r.to_json() for r in self.records]}

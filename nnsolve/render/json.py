@@ -1,0 +1,79 @@
+"""The JSON form of derivations: a stable shape that scripts and LMS glue rely on.
+
+    {"nnsolve": 1, "problem": ID, "title": ..., "parts": [{"id", "solver", "quantities":
+      [{"name", "label", "value", "exact"?, "formula", "latex", "substituted", "inputs",
+        "asked"}]}]}
+
+A problem set is {"nnsolve": 1, "problems": [...the above...]}. Extra keys may be added
+(statement, conventions, tables, kind, given); none of the above ever changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Ref
+
+
+def solution_json(solution, *, statements: bool = False) -> dict:
+    problem = solution.problem
+    out = {"nnsolve": 1, "problem": problem.id, "title": problem.title}
+    if statements:
+        out["statement"] = problem.statement
+    if problem.student is not None:
+        out["student"] = problem.student
+        out["variables"] = {k: V.to_json(V.normalize(v)) if not isinstance(v, str) else v
+                            for k, v in problem.variable_values.items()}
+    out["parts"] = [part_json(p, statements=statements) for p in solution.parts]
+    return out
+
+
+def part_json(solved, *, statements: bool = False) -> dict:
+    d = solved.derivation
+    asked = solved.asked_names
+    quantities = []
+    for q in d:
+        item = {"name": q.name, "label": q.label, "value": V.to_json(q.value)}
+        exact = V.exact_text(q.value)
+        if exact is not None:
+            item["exact"] = exact
+        item.update({
+            "formula": d.formula_text(q.name),
+            "latex": d.formula_latex(q.name),
+            "substituted": d.substituted_text(q.name),
+            "inputs": list(q.inputs),
+            "asked": q.name in asked,
+            "kind": q.kind,
+            "given": q.given,
+        })
+        if q.note:
+            item["note"] = q.note
+        quantities.append(item)
+    out = {"id": solved.part.id, "solver": solved.part.solver}
+    if statements and solved.part.statement:
+        out["statement"] = solved.part.statement
+    out["conventions"] = dict(solved.conventions)
+    out["quantities"] = quantities
+    out["asked"] = [{"name": a.name, "points": a.points} for a in solved.asked]
+    if d.tables:
+        out["tables"] = [{"title": t.title, "header": list(t.header),
+                          "rows": [[_cell(d, c) for c in row] for row in t.rows]} for t in d.tables]
+    return out
+
+
+def _cell(d, cell):
+    if isinstance(cell, Ref):
+        return V.to_json(d[cell.name].value)
+    if isinstance(cell, str):
+        return cell
+    return V.to_json(V.normalize(cell))
+
+
+def render(solutions, *, problem_set=None, statements: bool = False) -> str:
+    items = [solution_json(s, statements=statements) for s in solutions]
+    if problem_set is not None:
+        doc = {"nnsolve": 1, "id": problem_set.id, "title": problem_set.title, "problems": items}
+    else:
+        doc = items[0]
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,69 @@
+"""What a solver plugin is.
+
+A solver turns a part's validated `given` into a Derivation. It declares everything the rest of
+nnsolve needs to know about it, so the command line, the grader and the renderers never need
+to know a particular solver: its given schema (a pydantic model), its conventions with their
+defaults, the quantity names it produces, the ones asked by default, and a template problem.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
+
+import pydantic
+
+from nnsolve.derivation.core import Derivation
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A point courses disagree on, with the default nnsolve uses when a spec is silent."""
+
+    default: str
+    choices: tuple[str, ...]
+    doc: str
+
+
+class Given(pydantic.BaseModel):
+    """Base of every solver's given schema: unknown fields are errors, not silently ignored."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+
+class Solver(ABC):
+    #: the name used in `solver:` fields and in the entry point
+    name: ClassVar[str]
+    #: one line for `nnsolve solvers`
+    summary: ClassVar[str]
+    #: the pydantic model that validates `given`
+    Given: ClassVar[type[Given]]
+    #: documented quantity names (patterns such as `<layer>.params` allowed) and their meaning
+    quantities: ClassVar[Mapping[str, str]] = {}
+    #: the quantities asked when a part has no `ask`
+    principal: ClassVar[tuple[str, ...]] = ()
+    conventions: ClassVar[Mapping[str, Convention]] = {}
+    #: a part (`given` and `ask`) that solves as is, for `nnsolve new`
+    template: ClassVar[Mapping[str, Any]] = {}
+
+    @abstractmethod
+    def solve(self, given: Given, conventions: Mapping[str, str]) -> Derivation:
+        """Build the derivation. `conventions` holds every declared convention, resolved."""
+
+    # -- shared by all solvers --------------------------------------------------------------
+    @classmethod
+    def resolve_conventions(cls, stated: Mapping[str, str]) -> dict[str, str]:
+        """Every declared convention with the stated value or the default (validated earlier)."""
+        return {key: stated.get(key, c.default) for key, c in cls.conventions.items()}
+
+
+class SolverError(ValueError):
+    """The given values are well-formed but cannot be solved (a kernel larger than its input).
+
+    `path` locates the offending field inside `given`, so the error names file:line.
+    """
+
+    def __init__(self, message: str, path: tuple = ()):
+        super().__init__(message)
+        self.path = tuple(path)

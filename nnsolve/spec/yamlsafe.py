@@ -1,0 +1,179 @@
+"""Loading YAML that comes from anyone: instructors' problems and students' submissions.
+
+`yaml.safe_load` alone is not enough: it recurses into a RecursionError on deep nesting and an
+alias bomb explodes on traversal, not on load. So the size is capped first, then the event
+stream is scanned (iteratively) for depth and aliases, and only then is the document built.
+Building it from the node tree also gives every value its line, which is what lets an error
+name `file:line` for a field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nnsolve.errors import NnsolveError, field_path
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 64
+MAX_ALIASES = 100
+MAX_NODES = 2_000_000
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: its data and where each value was written."""
+
+    data: Any
+    file: str
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line(self, path: tuple) -> int | None:
+        """The line of `path`, or of its nearest written ancestor."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def error(self, path: tuple, message: str) -> NnsolveError:
+        return NnsolveError(message, file=self.file, line=self.line(path),
+                            field=field_path(path) or None)
+
+    def sub(self, prefix: tuple) -> "Document":
+        """A view of a sub-tree, still reporting lines and fields of the whole file."""
+        return _SubDocument(self, tuple(prefix))
+
+
+class _SubDocument(Document):
+    def __init__(self, parent: Document, prefix: tuple):
+        data = parent.data
+        for key in prefix:
+            data = data[key]
+        super().__init__(data, parent.file, {})
+        self.parent, self.prefix = parent, prefix
+
+    def line(self, path: tuple) -> int | None:
+        return self.parent.line(self.prefix + tuple(path))
+
+    def error(self, path: tuple, message: str) -> NnsolveError:
+        return self.parent.error(self.prefix + tuple(path), message)
+
+
+def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise NnsolveError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    if size > max_bytes:
+        raise NnsolveError(f"file is {size:,} bytes; the limit is {max_bytes:,}", file=name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NnsolveError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NnsolveError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+    return load_text(text, name, max_bytes=max_bytes)
+
+
+def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) -> Document:
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise NnsolveError(f"document is larger than {max_bytes:,} bytes", file=name)
+    _prescan(text, name)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return Document(None, name, {})
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise NnsolveError(f"YAML syntax error: {reason}", file=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise NnsolveError(f"YAML error: {exc}", file=name) from None
+    lines: dict[tuple, int] = {}
+    duplicate = _index_lines(node, lines)
+    if duplicate:
+        path, line = duplicate
+        raise NnsolveError("key is written twice", file=name, line=line, field=field_path(path))
+    return Document(data, name, lines)
+
+
+def _prescan(text: str, name: str) -> None:
+    """Refuse deep nesting, many aliases and huge node counts before anything is built."""
+    depth = aliases = nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name,
+                                       line=event.start_mark.line + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=name,
+                                       line=event.start_mark.line + 1)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise NnsolveError(f"more than {MAX_NODES:,} YAML values", file=name)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise NnsolveError(f"YAML syntax error: {reason}", file=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise NnsolveError(f"YAML error: {exc}", file=name) from None
+
+
+def _index_lines(root: yaml.Node, lines: dict[tuple, int]):
+    """Record the line of every value; return (path, line) of a duplicated key if any.
+
+    Iterative, and each node is visited once per path, so aliases cannot multiply the work
+    beyond the alias cap checked in the pre-scan.
+    """
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: set = set()
+            for key_node, value_node in node.value:
+                key = _scalar_key(key_node)
+                if key in seen:
+                    return path + (key,), key_node.start_mark.line + 1
+                seen.add(key)
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                stack.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                stack.append((item, path + (i,)))
+    return None
+
+
+def _scalar_key(node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        value = node.value
+        if node.tag.endswith(":int"):
+            try:
+                return int(value)
+            except ValueError:
+                return value
+        return value
+    return f"<{node.id}>"
