@@ -177,19 +177,28 @@ def _solver(kind: str):
               help="The problems to grade against (default: found from each submission's id "
                    "in ./problems).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--csv", "csv_path", metavar="FILE", help="Write a gradebook CSV.")
-@click.option("--gradescope", "gradescope_path", metavar="FILE",
-              help="Write Gradescope's results.json.")
-@click.option("--feedback-dir", metavar="DIR", help="Write per-student feedback (Markdown and HTML).")
+@click.option("--csv", "csv_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write a gradebook CSV.")
+@click.option("--csv-style", type=click.Choice(["plain", "canvas"]), default="plain",
+              show_default=True,
+              help="plain: a row per submission with per-part scores and status; "
+                   "canvas: Canvas's gradebook import format.")
+@click.option("--gradescope", "gradescope_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write Gradescope's results.json (one student's files per run).")
+@click.option("--feedback-dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write per-student feedback (Markdown and HTML) and item-analysis.html.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade in this many processes.")
-def grade(submissions, key_path, fmt, csv_path, gradescope_path, feedback_dir, workers):
-    """Grade one or many SUBMISSIONS (files or directories)."""
+def grade(submissions, key_path, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers):
+    """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
+
+    Exit code 1 when any submission could not be graded (it is still listed, as invalid).
+    """
     from nnsolve.grade.command import grade_command
 
     code = grade_command([Path(s) for s in submissions], key=Path(key_path) if key_path else None,
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
-                         feedback_dir=feedback_dir, workers=workers)
+                         feedback_dir=feedback_dir, workers=workers, csv_style=csv_style)
     sys.exit(code)
 
 

@@ -83,8 +83,8 @@ def solve_part(problem: Problem, part: Part) -> SolvedPart:
         raise doc.error(part.given_path + exc.path, str(exc)) from None
     shown = {**conventions, **derivation.conventions}
     derivation.conventions = shown
-    asked = part.ask if part.ask is not None else [Ask(n) for n in solver_class.principal
-                                                     if n in derivation]
+    principal = derivation.principal or solver_class.principal
+    asked = part.ask if part.ask is not None else [Ask(n) for n in principal if n in derivation]
     for ask in asked:
         if ask.name not in derivation:
             names = [q.name for q in derivation]

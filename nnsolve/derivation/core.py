@@ -56,6 +56,8 @@ class Quantity:
     given: bool = False
     group: str | None = None
     note: str = ""
+    #: other answers graded as right (spellings of a label: "neg" for "negative")
+    accept: tuple[Value, ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -92,6 +94,9 @@ class Derivation:
     quantities: dict[str, Quantity] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the quantities a part without `ask` asks, when they depend on the given (neuron names);
+    #: empty: the solver's class-level `principal`
+    principal: list[str] = field(default_factory=list)
     _names_by_symbol: dict[sympy.Basic, str] = field(default_factory=dict, repr=False)
 
     # -- building -----------------------------------------------------------------------
@@ -107,7 +112,7 @@ class Derivation:
             rule: Rule | None = None, inputs: tuple[str, ...] | None = None,
             value: Value | None = None, kind: str | None = None,
             symbol: sympy.Basic | None = None, misconceptions=(), group: str | None = None,
-            note: str = "") -> sympy.Basic:
+            note: str = "", accept=()) -> sympy.Basic:
         """Add a quantity computed from earlier ones; returns its symbol.
 
         With a sympy `formula`, the inputs are the formula's symbols and the rule is
@@ -128,7 +133,8 @@ class Derivation:
             value = rule({n: self.quantities[n].value for n in inputs})
         value = V.normalize(value)
         quantity = Quantity(name, label, value, tuple(inputs), formula, symbol, rule,
-                            kind or _kind_of(value), tuple(misconceptions), group=group, note=note)
+                            kind or _kind_of(value), tuple(misconceptions), group=group, note=note,
+                            accept=tuple(V.normalize(a) for a in accept))
         return self._store(quantity)
 
     def table(self, title: str, header, rows) -> None:
@@ -204,20 +210,33 @@ class Derivation:
     def _substitutions(self, q: Quantity) -> dict:
         return {self.quantities[n].symbol: self.quantities[n].value for n in q.inputs}
 
-    def substituted_text(self, name: str, digits: int = 4) -> str | None:
+    def formula_mathml(self, name: str) -> str | None:
         q = self.quantities[name]
-        if q.formula is None or not q.inputs:
-            return None
-        return printing.to_text(q.formula, self._substitutions(q), digits)
+        return printing.to_mathml(q.formula) if q.formula is not None else None
 
-    def substituted_latex(self, name: str, digits: int = 4) -> str | None:
+    def substituted_text(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
         q = self.quantities[name]
         if q.formula is None or not q.inputs:
             return None
-        return printing.to_latex(q.formula, self._substitutions(q), digits)
+        return printing.to_text(q.formula, self._substitutions(q), digits, elide=elide)
+
+    def substituted_latex(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
+        q = self.quantities[name]
+        if q.formula is None or not q.inputs:
+            return None
+        return printing.to_latex(q.formula, self._substitutions(q), digits, elide=elide)
+
+    def substituted_mathml(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
+        q = self.quantities[name]
+        if q.formula is None or not q.inputs:
+            return None
+        return printing.to_mathml(q.formula, self._substitutions(q), digits, elide=elide)
 
     def symbol_latex(self, name: str) -> str:
         return printing.symbol_latex(self.quantities[name].symbol)
+
+    def symbol_mathml(self, name: str) -> str:
+        return printing.symbol_mathml(self.quantities[name].symbol)
 
 
 def _kind_of(value: Value) -> str:

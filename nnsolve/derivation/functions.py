@@ -52,3 +52,57 @@ class relu(sympy.Function):
 
     def _sympystr(self, printer):
         return "ReLU(" + printer._print(self.args[0]) + ")"
+
+
+class relu_prime(sympy.Function):
+    """The derivative of ReLU written as on the board, ReLU'(a): 1 where a > 0, else 0.
+
+    At a = 0 it is 0, the subgradient frameworks use, so hand and machine agree.
+    """
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return sympy.Integer(1) if x > 0 else sympy.Integer(0)
+        return None
+
+    def _latex(self, printer):
+        return r"\operatorname{ReLU}'\left(" + printer._print(self.args[0]) + r"\right)"
+
+    def _sympystr(self, printer):
+        return "ReLU'(" + printer._print(self.args[0]) + ")"
+
+
+class leaky_relu(sympy.Function):
+    """LeakyReLU(x) = x for x > 0, slope·x otherwise; the slope is the second argument."""
+
+    @classmethod
+    def eval(cls, x, slope):
+        if x.is_Number and slope.is_Number:
+            return x if x > 0 else slope * x
+        return None
+
+    def fdiff(self, argindex=1):
+        return leaky_relu_prime(*self.args)
+
+    def _latex(self, printer):
+        return r"\operatorname{LeakyReLU}\left(" + printer._print(self.args[0]) + r"\right)"
+
+    def _sympystr(self, printer):
+        return "LeakyReLU(" + printer._print(self.args[0]) + ")"
+
+
+class leaky_relu_prime(sympy.Function):
+    """LeakyReLU'(x): 1 where x > 0, else the slope (the slope at 0, as frameworks take it)."""
+
+    @classmethod
+    def eval(cls, x, slope):
+        if x.is_Number and slope.is_Number:
+            return sympy.Integer(1) if x > 0 else slope
+        return None
+
+    def _latex(self, printer):
+        return r"\operatorname{LeakyReLU}'\left(" + printer._print(self.args[0]) + r"\right)"
+
+    def _sympystr(self, printer):
+        return "LeakyReLU'(" + printer._print(self.args[0]) + ")"

@@ -20,7 +20,7 @@ from nnsolve.errors import NnsolveError, field_path
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_ALIASES = 100
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000
 
 
 @dataclass
@@ -114,25 +114,45 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
 
 
 def _prescan(text: str, name: str) -> None:
-    """Refuse deep nesting, many aliases and huge node counts before anything is built."""
-    depth = aliases = nodes = 0
+    """Refuse deep nesting, many aliases and huge expanded sizes before anything is built.
+
+    The expanded size counts an alias as the whole tree it stands for, which is what any
+    later traversal would visit: that is what catches an alias bomb.
+    """
+    depth = aliases = 0
+    open_sizes: list[list] = [[0, None]]  # [expanded size, anchor] of each open collection
+    anchor_sizes: dict[str, int] = {}
+
+    def add(size: int, line: int) -> None:
+        open_sizes[-1][0] += size
+        if open_sizes[-1][0] > MAX_NODES or sum(s for s, _ in open_sizes) > MAX_NODES:
+            raise NnsolveError(f"more than {MAX_NODES:,} values once YAML aliases are expanded",
+                               file=name, line=line)
+
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name,
-                                       line=event.start_mark.line + 1)
+                    raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name, line=line)
+                open_sizes.append([1, event.anchor])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+                size, anchor = open_sizes.pop()
+                if anchor:
+                    anchor_sizes[anchor] = size
+                add(size, line)
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    anchor_sizes[event.anchor] = 1
+                add(1, line)
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=name,
-                                       line=event.start_mark.line + 1)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise NnsolveError(f"more than {MAX_NODES:,} YAML values", file=name)
+                                       line=line)
+                add(anchor_sizes.get(event.anchor, 1), line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -145,13 +165,16 @@ def _prescan(text: str, name: str) -> None:
 def _index_lines(root: yaml.Node, lines: dict[tuple, int]):
     """Record the line of every value; return (path, line) of a duplicated key if any.
 
-    Iterative, and each node is visited once per path, so aliases cannot multiply the work
-    beyond the alias cap checked in the pre-scan.
+    Iterative, and each node is entered once, so aliases cannot multiply the work.
     """
     stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    visited: set[int] = set()
     while stack:
         node, path = stack.pop()
         lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in visited:
+            continue  # an alias: its lines are those of its anchor
+        visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: set = set()
             for key_node, value_node in node.value:

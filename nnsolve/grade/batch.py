@@ -1,0 +1,189 @@
+"""Grading a class: find the submission files, grade them in order, feed every output.
+
+Nothing class-sized is kept: results stream from the grader to the outputs one at a time, in
+file-name order, and only totals and the bounded item analysis stay behind. With several
+workers the files go to a process pool (ordered `imap` in chunks); each worker loads the key
+once, so each variant's answer key is solved at most once per worker, not once per student.
+
+A file that cannot be graded is a result with an `error`, never an exception: one bad file
+does not stop a batch. An exception that does stop it (Ctrl-C, a full disk) discards every
+staged output, so nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nnsolve.errors import NnsolveError
+from nnsolve.grade.outputs.summary import BatchSummary
+from nnsolve.grade.report import GradeResult
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def submission_files(paths: Iterable[Path]) -> list[Path]:
+    """Every submission named, in file-name order: files as given, directories searched
+    recursively for *.yaml and *.yml (hidden files and directories skipped, as are
+    symbolic links to directories), each file once."""
+    found: dict[Path, Path] = {}
+    for path in map(Path, paths):
+        candidates = _yaml_files(path) if path.is_dir() else [path]
+        for file in candidates:
+            found.setdefault(file.resolve(), file)
+    return sorted(found.values())
+
+
+def _yaml_files(directory: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                yield Path(root) / name
+
+
+def grade_safely(path: str, key) -> GradeResult:
+    """Grade one file; whatever goes wrong becomes the result's error, not an exception.
+
+    The grader already turns bad input into an `invalid` result; this also covers a bug of
+    ours on some odd file, so that it costs one row and not the class (NNSOLVE_DEBUG=1
+    re-raises it with its traceback).
+    """
+    from nnsolve.grade.grader import grade_file
+
+    try:
+        return grade_file(path, key)
+    except NnsolveError as exc:
+        return GradeResult(None, None, None, path, error=str(exc))
+    except Exception as exc:
+        if os.environ.get("NNSOLVE_DEBUG"):
+            raise
+        return GradeResult(None, None, None, path,
+                           error=f"internal error while grading: {type(exc).__name__}: {exc}")
+
+
+# --- worker processes ------------------------------------------------------------------
+
+_worker_key = None
+_worker_failure: str | None = None
+
+
+def _init_worker(key_path: str) -> None:
+    """Load the key once per worker. Ctrl-C is left to the parent, which stops the pool."""
+    global _worker_key, _worker_failure
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from nnsolve.grade.key import Key
+
+    try:
+        _worker_key = Key.from_path(key_path)
+    except Exception as exc:  # raising here would make the pool respawn workers forever
+        _worker_failure = f"cannot load the key {key_path}: {exc}"
+
+
+def _grade_in_worker(path: str) -> GradeResult:
+    if _worker_key is None:
+        return GradeResult(None, None, None, path, error=_worker_failure or "no key loaded")
+    return grade_safely(path, _worker_key)
+
+
+def chunk_size(files: int, workers: int) -> int:
+    """Big enough to amortise the pickling round trips, small enough to keep workers busy
+    to the end and the progress bar moving."""
+    return max(1, min(32, files // (workers * 8)))
+
+
+class BatchGrader:
+    """Grades files in this process (workers=1) or in a pool started on entering.
+
+    The pool is started before anything else runs threads (the progress bar does), so
+    forking it is safe.
+    """
+
+    def __init__(self, key, key_path: Path, workers: int = 1):
+        self.key = key
+        self.key_path = Path(key_path).resolve()
+        self.workers = max(1, workers)
+        self.pool = None
+
+    def __enter__(self) -> "BatchGrader":
+        if self.workers > 1:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context().Pool(
+                self.workers, initializer=_init_worker, initargs=(str(self.key_path),))
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.pool is None:
+            return
+        if exc_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+        self.pool = None
+
+    def results(self, files: list[Path]) -> Iterator[GradeResult]:
+        names = [str(f) for f in files]
+        if self.pool is None or len(names) < 2:
+            for name in names:
+                yield grade_safely(name, self.key)
+            return
+        yield from self.pool.imap(_grade_in_worker, names, chunk_size(len(names), self.workers))
+
+
+# --- the run -------------------------------------------------------------------------
+
+def run_batch(results: Iterable[GradeResult], outputs: list,
+              on_result: Callable[[GradeResult], None] = lambda result: None) -> BatchSummary:
+    """Feed every result to every output, then let each write what needs the whole batch.
+
+    On any exception (Ctrl-C included) every output discards what it staged and the
+    exception goes on; outputs already finished keep their complete files.
+    """
+    summary = BatchSummary()
+    try:
+        for result in results:
+            summary.add(result)
+            for output in outputs:
+                output.add(result)
+            on_result(result)
+        for output in outputs:
+            output.finish(summary)
+    except BaseException:
+        for output in outputs:
+            output.discard()
+        raise
+    return summary
+
+
+@contextmanager
+def progress(total: int, console) -> Iterator[Callable[[GradeResult], None]]:
+    """A transient progress bar on `console` (stderr) when it is an interactive terminal
+    without NO_COLOR; otherwise nothing at all, so logs and pipes stay clean."""
+    if not console.is_terminal or console.is_dumb_terminal or os.environ.get("NO_COLOR"):
+        yield lambda result: None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[invalid]} invalid"), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    # stdout is routed above the bar only when it is the same screen: a redirected stdout
+    # (`> grades.json`) must keep receiving the results, not the terminal
+    with Progress(*columns, console=console, transient=True,
+                  redirect_stdout=sys.stdout.isatty(), redirect_stderr=False) as bar:
+        task = bar.add_task("grading", total=total, invalid=0)
+        invalid = 0
+
+        def advance(result: GradeResult) -> None:
+            nonlocal invalid
+            invalid += result.error is not None
+            bar.update(task, advance=1, invalid=invalid)
+
+        yield advance

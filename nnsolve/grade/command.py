@@ -1,0 +1,95 @@
+"""`nnsolve grade`: wire the command-line options to the batch and its outputs.
+
+Results go to stdout (text blocks or the JSON document), everything else to stderr: the
+progress bar, warnings and the closing summary, so `--format json | jq` always works. Exit
+code 0 when every submission was graded, 1 when any could not be (every output is still
+written, with those submissions marked `invalid`), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nnsolve.grade.batch import BatchGrader, progress, run_batch, submission_files
+
+DEFAULT_KEY = Path("problems")
+CSV_STYLES = ("plain", "canvas")
+
+
+def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "text",
+                  csv_path: str | None = None, gradescope_path: str | None = None,
+                  feedback_dir: str | None = None, workers: int = 1,
+                  csv_style: str = "plain") -> int:
+    from rich.console import Console
+
+    from nnsolve.grade.key import Key
+    from nnsolve.grade.outputs.gradescope import MixedStudents
+
+    files = submission_files(paths)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise click.UsageError(f"no submission files (*.yaml, *.yml) in {where}")
+    key_path = _key_path(key)
+    answer_key = Key.from_path(key_path)
+    stderr = Console(stderr=True)
+
+    def warn(message: str) -> None:
+        stderr.print(f"warning: {message}", markup=False, highlight=False)
+
+    outputs = _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
+    try:
+        with BatchGrader(answer_key, key_path, workers) as grader, \
+                progress(len(files), stderr) as advance:
+            summary = run_batch(grader.results(files), outputs, advance)
+    except MixedStudents as exc:
+        raise click.UsageError(str(exc)) from None
+    except BaseException:
+        for output in outputs:  # also when the pool or the bar could not even start
+            output.discard()
+        raise
+    stderr.print(summary.line(), markup=False, highlight=False)
+    for path in (csv_path, gradescope_path):
+        if path:
+            stderr.print(f"wrote {path}", markup=False, highlight=False)
+    if feedback_dir:
+        stderr.print(f"wrote feedback for {summary.submissions} submissions and "
+                     f"item-analysis.html to {feedback_dir}", markup=False, highlight=False)
+    return 1 if summary.invalid else 0
+
+
+def _key_path(key: Path | None) -> Path:
+    if key is not None:
+        return Path(key)
+    if DEFAULT_KEY.is_dir():
+        return DEFAULT_KEY
+    raise click.UsageError("no --key given and no ./problems directory to find the problems in",
+                           ctx=click.get_current_context(silent=True))
+
+
+def _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn) -> list:
+    """The requested outputs; the file ones come first so that stdout is finished last."""
+    from nnsolve.grade.outputs.feedback import FeedbackOutput
+    from nnsolve.grade.outputs.gradebook import CanvasGradebook, PlainGradebook
+    from nnsolve.grade.outputs.gradescope import GradescopeOutput
+
+    outputs: list = []
+    if csv_path:
+        outputs.append(CanvasGradebook(Path(csv_path), warn) if csv_style == "canvas"
+                       else PlainGradebook(Path(csv_path)))
+    if gradescope_path:
+        outputs.append(GradescopeOutput(Path(gradescope_path)))
+    if feedback_dir:
+        outputs.append(FeedbackOutput(Path(feedback_dir)))
+    if fmt == "json":
+        from nnsolve.grade.outputs.jsonout import JsonOutput
+
+        outputs.append(JsonOutput())
+    else:
+        from rich.console import Console
+
+        from nnsolve.grade.outputs.text import TextOutput
+
+        outputs.append(TextOutput(Console()))
+    return outputs

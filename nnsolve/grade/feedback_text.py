@@ -1,0 +1,124 @@
+"""The sentences a student reads next to each graded answer.
+
+Each message says what was expected, how far off the answer is (that part comes from
+`compare`), and which step to look at: the quantity's label and its general formula, so a
+wrong answer points at a line of the worked solution, not just at a number.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Derivation, Quantity
+
+
+def what(q: Quantity) -> str:
+    """`params (trainable parameters)`: the name the student wrote and what it means."""
+    label = q.label.strip()
+    if not label or label == q.name or len(label) > 80:
+        return q.name
+    return f"{q.name} ({label})"
+
+
+def step_hint(d: Derivation, name: str) -> str:
+    """`Check the step trainable parameters: params = (F^2*C + 1)*K.` ('' without a formula)."""
+    try:
+        formula = d.formula_text(name)
+    except Exception:  # a formula that does not print is no reason to lose the grade
+        formula = None
+    if not formula:
+        return ""
+    label = d[name].label.strip()
+    step = f"the step {label}" if label and label != name and len(label) <= 80 else "the step"
+    return f"Check {step}: {name} = {formula}."
+
+
+def shown(value: Any, typed: Any = None) -> str:
+    """A student's value the way they wrote it when that is known, else formatted."""
+    if isinstance(typed, str) and typed.strip() and len(typed) <= 60:
+        return typed.strip()
+    if isinstance(value, float):
+        text = repr(value)
+        return text if len(text) <= 10 else V.format_value(value)
+    try:
+        return V.format_value(value)
+    except Exception:  # an exotic value still gets a readable form
+        return str(value)
+
+
+def expected_text(q: Quantity) -> str:
+    exact = V.exact_text(q.value) if not isinstance(q.value, (str, frozenset)) else None
+    text = V.format_value(q.value)
+    return f"{exact} ≈ {text}" if exact and exact != text else text
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def join(*pieces: str) -> str:
+    return " ".join(sentence(p) for p in pieces if p and p.strip())
+
+
+# -- one message per status -----------------------------------------------------------------
+
+def missing(q: Quantity, part_id: str, strays: list[str], part_answered: bool,
+            other_parts: list[str]) -> str:
+    message = f"no answer for {what(q)}"
+    if not part_answered and other_parts:
+        message += f"; there are no answers for part {part_id} (your answers name " \
+                   f"{', '.join(other_parts)})"
+    close = difflib.get_close_matches(q.name, strays, n=1, cutoff=0.6)
+    if close:
+        message += f"; you wrote {close[0]!r}, which is not a quantity of this part: " \
+                   f"did you mean {q.name}?"
+    return sentence(message)
+
+
+def invalid(q: Quantity, reason: str) -> str:
+    return join(f"your answer for {what(q)} could not be read: {reason}")
+
+
+def unreadable(reason: str) -> str:
+    first = reason.strip().splitlines()[0] if reason.strip() else "the file could not be read"
+    return join(f"not graded, because the submission could not be read: {first}")
+
+
+def ecf(q: Quantity, sources: list[tuple[str, str]], fraction: float) -> str:
+    listed = ", ".join(f"{name} = {value}" for name, value in sources)
+    credit = "" if fraction >= 1 else f" ({fraction:.0%} of the points)"
+    return join(f"consistent with your {listed}{credit}",
+                f"the correct value is {expected_text(q)}; the error is in your "
+                f"{', '.join(n for n, _ in sources)}")
+
+
+def rounded(sources: list[tuple[str, str]]) -> str:
+    listed = ", ".join(f"{name} = {value}" for name, value in sources)
+    return join(f"accepted: consistent with your rounded {listed}")
+
+
+def incorrect(d: Derivation, q: Quantity, comparison_message: str, given_text: str, *,
+              low_precision: bool,
+              misconception: tuple[str, bool] | None = None, trivial: str = "",
+              repeats: str | None = None, accepted_fraction: float = 0.0) -> str:
+    pieces = [comparison_message or f"expected {expected_text(q)}, got {given_text}"]
+    if trivial:
+        pieces.append(f"it is consistent with your earlier answers, but {trivial}")
+    elif repeats:
+        pieces.append(f"your answer just repeats your {repeats}, but {q.label or q.name} "
+                      f"is not {repeats}")
+    if misconception:
+        description, from_student = misconception
+        whose = " (applied to your earlier answers)" if from_student else ""
+        pieces.append(f"this matches a common mistake{whose}: {description}")
+    if accepted_fraction > 0:
+        pieces.append(f"partial credit: {accepted_fraction:.0%} right")
+    if not low_precision:
+        pieces.append(step_hint(d, q.name))
+    return join(*pieces)

@@ -1,0 +1,371 @@
+"""Grading one submission: one record per asked quantity, whatever the student wrote.
+
+For each asked quantity the answer is parsed according to the quantity's kind (never run as
+code), compared with the key's value under the quantity's tolerance, and, when wrong, explained:
+recomputed from the student's own earlier answers (error carried forward, unless those answers
+make the step trivial) and matched against the quantity's known misconceptions.
+
+`grade_file` never raises for a bad submission: whatever cannot be read still yields a result
+with its reason, so one broken file never stops a batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Quantity
+from nnsolve.errors import NnsolveError
+from nnsolve.grade import feedback_text as text
+from nnsolve.grade.answers import AnswerError, parse_answer
+from nnsolve.grade.compare import Tolerance, compare
+from nnsolve.grade.ecf import (StudentChain, carry_forward, find_misconception, repeated_input,
+                               same)
+from nnsolve.grade.key import Key
+from nnsolve.grade.report import GradeRecord, GradeResult
+from nnsolve.grade.submission import (Submission, plain_scalars, identity_from_text,
+                                      parse_submission)
+from nnsolve.solution import SolvedPart
+from nnsolve.spec.problem import Ask, Problem
+from nnsolve.spec.yamlsafe import load_file
+
+#: how a quantity's kind asks the answer parser to read the student's YAML
+EXPECT = {"number": "number", "count": "number", "shape": "vector", "vector": "vector",
+          "matrix": "matrix", "label": "label", "boolean": "label", "set": "set",
+          "expression": "expression"}
+#: seconds one symbolic comparison may take
+SYMBOLIC_TIME_LIMIT = 2.0
+#: a raw answer too big to echo back is summarised instead
+MAX_ECHO_ITEMS = 100
+
+
+def grade_file(path, key: Key) -> GradeResult:
+    """Grade a submission file; a file that cannot be read gives a result with its reason."""
+    path = Path(path)
+    file = str(path)
+    try:
+        doc = load_file(path)
+    except NnsolveError as exc:
+        student, name, problem = _identity_from_file(path)
+        return _not_graded(file, str(exc), student, name, problem, key)
+    try:
+        submission = parse_submission(doc, texts=plain_scalars(path))
+    except NnsolveError as exc:
+        student, name, problem = _identity_from_data(doc.data)
+        return _not_graded(file, str(exc), student, name, problem, key)
+    try:
+        return grade_submission(submission, key)
+    except NnsolveError as exc:
+        return GradeResult(submission.student_id, submission.name, submission.problem, file,
+                           records=[], error=str(exc))
+
+
+def grade_submission(submission: Submission, key: Key) -> GradeResult:
+    """Grade against the key; NnsolveError when the key has no such problem or cannot solve it."""
+    problems = key.problems_for(submission.problem)
+    resolved = submission.resolve(problems)
+    records: list[GradeRecord] = []
+    for problem in problems:
+        solution = key.solution(problem, submission.student_id)
+        for solved in solution.parts:
+            records.extend(_PartGrader(problem, solved, resolved).grade())
+    return GradeResult(submission.student_id, submission.name, submission.problem,
+                       submission.file, records=records)
+
+
+# -- one part ---------------------------------------------------------------------------------
+
+@dataclass
+class _Answer:
+    raw: Any
+    typed: Any = None           # the text typed, for digit counts and messages
+    value: Any = None
+    error: str | None = None
+
+
+@dataclass
+class _PartGrader:
+    problem: Problem
+    solved: SolvedPart
+    submission: Submission
+    _answers: dict[str, _Answer] = field(default_factory=dict)
+    _symbols: dict | None = None
+    _tolerances: dict = field(default_factory=dict)
+    _differs: dict = field(default_factory=dict)
+    _chain: StudentChain | None = None
+    _asks: dict[str, Ask] = field(default_factory=dict)
+
+    @property
+    def derivation(self):
+        return self.solved.derivation
+
+    def grade(self) -> list[GradeRecord]:
+        raw = self.submission.answers.get(self.problem.id, {}).get(self.solved.id, {})
+        for name, value in raw.items():
+            if name in self.derivation and value is not None:
+                self._answers[name] = self._read(name, value)
+        self._asks = {a.name: a for a in self.solved.asked}
+        return [self._grade_one(ask) for ask in self.solved.asked]
+
+    # reading answers
+    def _read(self, name: str, raw: Any) -> _Answer:
+        q = self.derivation[name]
+        typed = self.submission.given_text(self.problem.id, self.solved.id, name)
+        answer = _Answer(raw, typed)
+        expect = EXPECT.get(q.kind, "auto")
+        symbolic = _has_symbols(q.value)
+        if symbolic and expect == "number":
+            expect = "expression"
+        try:
+            answer.value = parse_answer(raw, expect=expect,
+                                        symbols=self._part_symbols() if symbolic else None)
+        except AnswerError as exc:
+            answer.error = str(exc)
+        except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as exc:
+            answer.error = f"the answer cannot be read as a value ({type(exc).__name__})"
+        return answer
+
+    def _part_symbols(self) -> dict:
+        if self._symbols is None:
+            from sympy.core.function import AppliedUndef
+            import sympy
+
+            symbols: dict = {}
+            for q in self.derivation:
+                if isinstance(q.symbol, sympy.Symbol):
+                    symbols.setdefault(q.symbol.name, q.symbol)
+                for item in _scalars(q.value):
+                    if isinstance(item, sympy.Basic) and item.free_symbols:
+                        for s in item.free_symbols:
+                            if isinstance(s, sympy.Symbol):
+                                symbols[s.name] = s
+                        for applied in item.atoms(AppliedUndef):
+                            symbols[str(applied.func)] = applied.func
+            self._symbols = symbols
+        return self._symbols
+
+    # tolerances
+    def tolerance(self, name: str) -> Tolerance:
+        if name not in self._tolerances:
+            self._tolerances[name] = _tolerance(self.problem, self.solved, self._asks.get(name),
+                                                self.derivation[name])
+        return self._tolerances[name]
+
+    def differs(self, name: str) -> bool:
+        """Whether the student's answer for an earlier quantity is wrong."""
+        if name not in self._differs:
+            q = self.derivation[name]
+            answer = self._answers.get(name)
+            self._differs[name] = answer is not None and answer.error is None and not same(
+                q.value, answer.value, self.tolerance(name), q.kind, SYMBOLIC_TIME_LIMIT)
+        return self._differs[name]
+
+    @property
+    def chain(self) -> StudentChain:
+        if self._chain is None:
+            answered = {n: a.value for n, a in self._answers.items() if a.error is None}
+            self._chain = StudentChain(self.derivation, answered, self.differs)
+        return self._chain
+
+    # grading one asked quantity
+    def _record(self, ask: Ask, q: Quantity, status: str, awarded: float, message: str,
+                given: Any = None, misconception: str | None = None) -> GradeRecord:
+        return GradeRecord(self.problem.id, self.solved.id, ask.name, ask.points,
+                           round(awarded, 6), status, expected=V.to_json(q.value), given=given,
+                           message=message, misconception=misconception, label=q.label)
+
+    def _grade_one(self, ask: Ask) -> GradeRecord:
+        q = self.derivation[ask.name]
+        broken = self.submission.broken.get((self.problem.id, self.solved.id))
+        if broken:
+            return self._record(ask, q, "invalid", 0.0, text.invalid(q, broken))
+        answer = self._answers.get(ask.name)
+        if answer is None:
+            return self._record(ask, q, "missing", 0.0, self._missing_message(q))
+        if answer.error is not None:
+            return self._record(ask, q, "invalid", 0.0, text.invalid(q, answer.error),
+                                given=_echo(answer.raw))
+        given = V.to_json(answer.value)
+        tol = self.tolerance(ask.name)
+        try:
+            comparison = compare(q.value, answer.value, tol, kind=q.kind,
+                                 time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed)
+        except ValueError as exc:
+            return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given)
+        if comparison.ok or any(same(alt, answer.value, tol, q.kind) for alt in q.accept):
+            return self._record(ask, q, "correct", ask.points, "", given=given)
+
+        partial = comparison.fraction if ask.partial else 0.0
+        carried = carry_forward(self.chain, ask.name, answer.value, tol, q.kind)
+        if carried is not None and carried.status == "rounded":
+            sources = self._shown_sources(carried.sources)
+            return self._record(ask, q, "correct", ask.points, text.rounded(sources), given=given)
+        if carried is not None and carried.status == "ecf":
+            fraction = ask.ecf if ask.ecf is not None else self.solved.part.ecf
+            sources = self._shown_sources(carried.sources)
+            awarded = max(ask.points * fraction, ask.points * partial)
+            return self._record(ask, q, "ecf", awarded, text.ecf(q, sources, fraction), given=given)
+
+        found = find_misconception(self.chain, ask.name, answer.value, tol, q.kind)
+        repeats = repeated_input(self.chain, q, answer.value, tol, q.kind) if carried is None \
+            else None
+        low_precision = comparison.low_precision and not (found or carried or repeats)
+        message = text.incorrect(
+            self.derivation, q, comparison.message if low_precision or not comparison.low_precision
+            else "", text.shown(answer.value, answer.typed), low_precision=low_precision,
+            misconception=(found.misconception.description, found.from_student_inputs)
+            if found else None,
+            trivial=carried.reason if carried is not None else "", repeats=repeats,
+            accepted_fraction=partial)
+        return self._record(ask, q, "incorrect", ask.points * partial, message, given=given,
+                            misconception=found.misconception.id if found else None)
+
+    def _shown_sources(self, names) -> list[tuple[str, str]]:
+        out = []
+        for name in names:
+            answer = self._answers[name]
+            out.append((name, text.shown(answer.value, answer.typed)))
+        return out
+
+    def _missing_message(self, q: Quantity) -> str:
+        part_answers = self.submission.answers.get(self.problem.id, {}).get(self.solved.id)
+        strays = [n for n in (part_answers or {}) if n not in self.derivation]
+        other_parts = self.submission.strays.get((self.problem.id,), [])
+        if not other_parts and self.submission.strays.get(()):
+            other_parts = self.submission.strays[()]
+        return text.missing(q, self.solved.id, strays, bool(part_answers), other_parts)
+
+
+# -- tolerances -------------------------------------------------------------------------------
+
+def _tolerance(problem: Problem, solved: SolvedPart, ask: Ask | None, q: Quantity) -> Tolerance:
+    """Ask > part > problem > defaults; counts, shapes, labels and booleans exact unless the
+    ask says otherwise."""
+    base = Tolerance.from_spec(problem.tolerance or None)
+    part = solved.part
+    if part.path:
+        own = _part_tolerance(problem, part.path)
+        if own:
+            base = Tolerance.from_spec(own, base)
+    if ask is not None and ask.tolerance is not None:
+        return Tolerance.from_spec(ask.tolerance, base)
+    if q.exact_by_default:
+        return Tolerance(exact=True)
+    return base
+
+
+def _part_tolerance(problem: Problem, path: tuple) -> dict | None:
+    data = problem.doc.data
+    try:
+        for step in path:
+            data = data[step]
+    except (KeyError, IndexError, TypeError):
+        return None
+    own = data.get("tolerance") if isinstance(data, dict) else None
+    return own if isinstance(own, dict) else None
+
+
+# -- values -----------------------------------------------------------------------------------
+
+def _scalars(value: Any):
+    if isinstance(value, (tuple, frozenset)):
+        for item in value:
+            yield from _scalars(item)
+    else:
+        yield value
+
+
+def _has_symbols(value: Any) -> bool:
+    import sympy
+
+    return any(isinstance(v, sympy.Basic) and bool(v.free_symbols) for v in _scalars(value))
+
+
+def _echo(raw: Any) -> Any:
+    """The raw answer, JSON-ready, for a record whose answer could not be read."""
+    if isinstance(raw, str):
+        return raw if len(raw) <= 200 else raw[:200] + "…"
+    if isinstance(raw, bool) or raw is None or isinstance(raw, int) and raw.bit_length() < 64:
+        return raw
+    if isinstance(raw, float):
+        return raw if raw == raw and raw not in (float("inf"), float("-inf")) else str(raw)
+    if isinstance(raw, int):
+        return f"a number of {len(str(raw))} digits"
+    if isinstance(raw, list):
+        if _size(raw) > MAX_ECHO_ITEMS:
+            return f"a list of {len(raw):,} items"
+        return [_echo(v) for v in raw]
+    if isinstance(raw, dict):
+        if _size(raw) > MAX_ECHO_ITEMS:
+            return f"a mapping of {len(raw):,} entries"
+        return {str(k): _echo(v) for k, v in raw.items()}
+    return str(raw)[:200]
+
+
+def _size(raw: Any, limit: int = MAX_ECHO_ITEMS) -> int:
+    """Items in a nested structure, counted up to just past `limit`."""
+    count, stack = 0, [raw]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, list):
+            stack.extend(item[:limit + 1])
+            count += max(0, len(item) - limit - 1)
+        elif isinstance(item, dict):
+            stack.extend(list(item.values())[:limit + 1])
+            count += max(0, len(item) - limit - 1)
+    return count
+
+
+# -- submissions that cannot be graded ---------------------------------------------------------
+
+def _identity_from_file(path: Path) -> tuple[str | None, str | None, str | None]:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return None, None, None
+    return identity_from_text(head.decode("utf-8", "replace"))
+
+
+def _identity_from_data(data: Any) -> tuple[str | None, str | None, str | None]:
+    if not isinstance(data, dict):
+        return None, None, None
+    student = data.get("student")
+    name = None
+    if isinstance(student, dict):
+        student, name = student.get("id"), student.get("name")
+    student = str(student).strip() if isinstance(student, (str, int)) and \
+        not isinstance(student, bool) and str(student).strip() else None
+    name = str(name) if isinstance(name, (str, int, float)) and not isinstance(name, bool) else None
+    problem = data.get("problem")
+    problem = str(problem) if isinstance(problem, (str, int)) and not isinstance(problem, bool) \
+        else None
+    return student, name, problem
+
+
+def _not_graded(file: str, reason: str, student: str | None, name: str | None,
+                problem: str | None, key: Key) -> GradeResult:
+    """A result for a file that cannot be read: every asked quantity of its problem (when that
+    can be told) is `invalid`, so the row still shows what was at stake."""
+    records: list[GradeRecord] = []
+    if problem is not None:
+        try:
+            problems = key.problems_for(problem)
+        except (NnsolveError, KeyError):
+            problems = []
+        message = text.unreadable(reason)
+        for item in problems:
+            try:
+                solution = key.solution(item, student)
+            except NnsolveError:
+                continue
+            for solved in solution.parts:
+                for ask in solved.asked:
+                    q = solved.derivation[ask.name]
+                    records.append(GradeRecord(item.id, solved.id, ask.name, ask.points, 0.0,
+                                               "invalid", expected=V.to_json(q.value),
+                                               message=message, label=q.label))
+    return GradeResult(student, name, problem, file, records=records, error=reason)

@@ -1,0 +1,110 @@
+"""The answer key a batch of submissions is graded against.
+
+Solving is the slow part of grading, and it is the same for every student who has the same
+variant: a problem without `variables:` is solved once for the whole batch, a problem with
+variables once per distinct variant (the variant is a pure function of problem and student id,
+so it is drawn, not stored).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nnsolve.errors import NnsolveError
+from nnsolve.solution import Solution, solve
+from nnsolve.spec.problem import Problem, ProblemSet, _closest, load
+from nnsolve.spec.variables import draw
+
+
+class UnknownProblem(NnsolveError, KeyError):
+    """A submission names a problem the key does not have."""
+
+    def __str__(self) -> str:
+        return NnsolveError.__str__(self)
+
+
+class Key:
+    """The problems to grade against, solved lazily once per (problem id, variant values)."""
+
+    def __init__(self, problems: list[Problem], sets: dict[str, list[str]] | None = None,
+                 source: str | None = None):
+        self.problems: dict[str, Problem] = {}
+        for problem in problems:
+            other = self.problems.get(problem.id)
+            if other is not None and other.file != problem.file:
+                raise NnsolveError(f"problem id {problem.id!r} is used twice (also in {other.file})",
+                                   file=problem.file, line=problem.doc.line(("id",)), field="id")
+            self.problems[problem.id] = problem
+        self.sets: dict[str, list[str]] = {}
+        for set_id, ids in (sets or {}).items():
+            unknown = [i for i in ids if i not in self.problems]
+            if unknown:
+                raise NnsolveError(f"set {set_id!r} names unknown problems: {', '.join(unknown)}")
+            self.sets[set_id] = list(ids)
+        self.source = source
+        self._solutions: dict[tuple, Solution | NnsolveError] = {}
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "Key":
+        """A problem file, a set file, or a directory of them (each set file is a set too)."""
+        path = Path(path)
+        if not path.is_dir():
+            loaded = load(path)
+            if isinstance(loaded, ProblemSet):
+                return cls(loaded.problems, {loaded.id: [p.id for p in loaded.problems]}, str(path))
+            return cls([loaded], source=str(path))
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise NnsolveError("directory holds no .yaml problem files", file=str(path))
+        problems: dict[str, Problem] = {}
+        sets: dict[str, list[str]] = {}
+        for file in files:
+            loaded = load(file)
+            members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
+            if isinstance(loaded, ProblemSet):
+                sets[loaded.id] = [p.id for p in members]
+            for problem in members:
+                kept = problems.get(problem.id)
+                if kept is not None and Path(kept.file).resolve() != Path(problem.file).resolve():
+                    raise NnsolveError(f"problem id {problem.id!r} is used twice (also in {kept.file})",
+                                       file=problem.file, line=problem.doc.line(("id",)), field="id")
+                problems.setdefault(problem.id, problem)
+        sets.setdefault(path.name, list(problems))
+        return cls(list(problems.values()), sets, str(path))
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem], sets: dict[str, list[str]] | None = None) -> "Key":
+        return cls(list(problems), sets)
+
+    def problems_for(self, submission_problem_id: str) -> list[Problem]:
+        """A problem id gives that problem; a set id gives the set's problems, in set order."""
+        wanted = str(submission_problem_id)
+        if wanted in self.problems:
+            return [self.problems[wanted]]
+        if wanted in self.sets:
+            return [self.problems[i] for i in self.sets[wanted]]
+        known = sorted(self.problems) + sorted(self.sets)
+        hint = _closest(wanted, known)
+        listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        where = f" in {self.source}" if self.source else ""
+        raise UnknownProblem(f"no problem or problem set {wanted!r}{where}"
+                             f"{f' (did you mean {hint!r}?)' if hint else ''} (known: {listed})")
+
+    def solution(self, problem: Problem, student_id: str | None) -> Solution:
+        """The solution of the student's variant, solved at most once per distinct variant."""
+        if problem.variables:
+            variant = json.dumps(draw(problem, student_id), sort_keys=True, default=str)
+            cache_key, student = (problem.id, variant), student_id
+        else:
+            cache_key, student = (problem.id, None), None
+        cached = self._solutions.get(cache_key)
+        if cached is None:
+            try:
+                cached = solve(problem, student=student)
+            except NnsolveError as exc:
+                cached = exc
+            self._solutions[cache_key] = cached
+        if isinstance(cached, NnsolveError):
+            raise cached
+        return cached

@@ -1,0 +1,49 @@
+"""`grade --format json`: the stable shape, streamed result by result to a text stream.
+
+    {"nnsolve": 1, "results": [{"student", "name", "problem", "file", "score", "max_score",
+      "error", "records": [...]}, ...], "summary": {"submissions", "graded", "invalid",
+      "mean_score", "mean_fraction", "items": [...]}}
+
+Each result is written the moment it is graded, so a script reading the stream sees a class
+go by instead of waiting for all of it; the document is valid JSON once the batch ends.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from nnsolve.grade.report import GradeResult
+
+
+def _indented(data, indent: int) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    pad = " " * indent
+    return "\n".join(pad + line for line in text.splitlines())
+
+
+class JsonOutput:
+    """Writes to `stream`, or to whatever sys.stdout is at the time of writing (a progress bar
+    may route it above itself while it runs)."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self._stream = stream
+        self.count = 0
+        self._write('{\n  "nnsolve": 1,\n  "results": [')
+
+    def _write(self, text: str) -> None:
+        stream = self._stream or sys.stdout
+        stream.write(text)
+        stream.flush()
+
+    def add(self, result: GradeResult) -> None:
+        self._write(("," if self.count else "") + "\n" + _indented(result.to_json(), 4))
+        self.count += 1
+
+    def finish(self, summary) -> None:
+        closing = "\n  ]" if self.count else "]"
+        self._write(f'{closing},\n  "summary": {_indented(summary.to_json(), 2).lstrip()}\n}}\n')
+
+    def discard(self) -> None:
+        """What was streamed is gone to the reader; an interrupted stream simply ends early."""

@@ -1,0 +1,44 @@
+"""How a grade record is put into words, the same in the terminal, feedback and Gradescope."""
+
+from __future__ import annotations
+
+from nnsolve.grade.outputs.values import show
+from nnsolve.grade.report import GradeRecord
+
+SYMBOLS = {"correct": "✓", "ecf": "≈", "incorrect": "✗", "missing": "–", "invalid": "!"}
+STATUS_WORDS = {"correct": "correct", "ecf": "consistent with your earlier answers",
+                "incorrect": "incorrect", "missing": "not answered",
+                "invalid": "could not be read"}
+
+
+def points(value: float) -> str:
+    return show(round(float(value), 6))
+
+
+def quantity_title(record: GradeRecord, *, problem: bool = False) -> str:
+    """`a.params (trainable parameters)`, optionally preceded by the problem id."""
+    title = f"{record.part}.{record.name}"
+    if record.label:
+        title += f" ({record.label})"
+    return f"{record.problem} {title}" if problem else title
+
+
+def record_detail(record: GradeRecord) -> str:
+    """The grader's message, completed with the expected value and the misconception when the
+    message does not already say them."""
+    message = record.message.strip()
+    if record.status == "correct":
+        return message or "correct"
+    parts = [message or STATUS_WORDS.get(record.status, record.status)]
+    expected = show(record.expected)
+    if record.expected is not None and expected not in message:
+        parts.append(f"expected {expected}")
+    if record.misconception and record.misconception not in message:
+        parts.append(f"misconception: {record.misconception}")
+    return "; ".join(parts)
+
+
+def wrong_answer(entry: dict) -> str:
+    """One of an item's common wrong answers: `[54, 54, 96] ×12 (no-floor)`."""
+    text = f"{show(entry['given'])} ×{entry['count']}"
+    return text + (f" ({entry['misconception']})" if entry.get("misconception") else "")

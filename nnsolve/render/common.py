@@ -1,0 +1,167 @@
+"""What every human-readable format shows, and in which order; the formats decide only how.
+
+A part shows its conventions, its givens in one compact block, then its derived quantities
+grouped under their `group` headings (in order of first appearance), its tables and its notes.
+Each quantity reads `symbol = formula = formula with numbers = value`, with the exact value
+followed by its decimal form where they differ (1/3 ≈ 0.3333). The formats supply a
+`ValueWriter` and this module decides which forms a value shows in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import sympy
+
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Derivation, Quantity, Ref, Table
+from nnsolve.derivation.printing import is_matrix
+
+#: what `nnsolve run` and `nnsolve key` call the solution of a one-part problem
+SOLUTION = "Solution"
+
+
+class ValueWriter(Protocol):
+    """How one format writes values; `exact=False` asks for the decimal form."""
+
+    def scalar(self, value: Any, exact: bool) -> Any: ...
+
+    def array(self, value: tuple, exact: bool) -> Any: ...
+
+    def shape(self, dims: list) -> Any: ...
+
+    def count(self, grouped: str) -> Any: ...
+
+    def other(self, value: Any) -> Any: ...
+
+
+def value_forms(value: Any, kind: str, writer: ValueWriter) -> list:
+    """The forms a value shows in: just one, or its exact form then its decimal form."""
+    if kind == "shape" and isinstance(value, tuple) and not is_matrix(value):
+        return [writer.shape([writer.scalar(v, True) for v in value])]
+    if kind == "count" and isinstance(value, sympy.Integer):
+        return [writer.count(f"{int(value):,}")]
+    if kind == "boolean" and isinstance(value, sympy.Integer) and value in (0, 1):
+        return [writer.other("true" if value else "false")]
+    if isinstance(value, (str, frozenset)):
+        return [writer.other(value)]
+    write = writer.array if isinstance(value, tuple) else writer.scalar
+    forms = [write(value, True)]
+    if V.exact_text(value) is not None:
+        forms.append(write(value, False))
+    return forms
+
+
+def equation(symbol, formula, substituted, forms: list) -> list[tuple[str, Any]]:
+    """`symbol = formula = substituted = value [≈ decimal]` as (relation, side) pairs, the
+    first relation empty; a side that repeats the one before it is left out."""
+    sides = [("", symbol), ("=", formula), ("=", substituted), ("=", forms[0])]
+    if len(forms) > 1:
+        sides.append(("≈", forms[1]))
+    out: list[tuple[str, Any]] = []
+    for relation, side in sides:
+        if side is None or side == "":
+            continue
+        if out and out[-1][1] == side:
+            continue
+        out.append((relation, side))
+    return out
+
+
+def substituted(q: Quantity, printed: str | None) -> str | None:
+    """The formula with numbers put in, unless the formula is one symbol: then it is the value."""
+    if isinstance(q.formula, (sympy.Symbol, sympy.MatrixSymbol)):
+        return None
+    return printed
+
+
+def given_label(q: Quantity) -> str:
+    """A given's label, unless it is only the default "given x1"."""
+    return "" if q.label == f"given {q.name}" else q.label
+
+
+@dataclass
+class Group:
+    title: str | None
+    quantities: list[Quantity]
+
+
+def given_quantities(derivation: Derivation) -> list[Quantity]:
+    return [q for q in derivation if q.given]
+
+
+def derived_groups(derivation: Derivation) -> list[Group]:
+    """Derived quantities under their group headings, groups in order of first appearance."""
+    groups: dict[str | None, Group] = {}
+    for q in derivation.derived():
+        groups.setdefault(q.group, Group(q.group, [])).quantities.append(q)
+    return list(groups.values())
+
+
+def asked_points(solved) -> dict[str, float]:
+    return {a.name: a.points for a in solved.asked}
+
+
+def points_text(points: float) -> str:
+    number = f"{points:g}"
+    return f"{number} pt" if points == 1 else f"{number} pts"
+
+
+def asked_text(points: float) -> str:
+    return f"asked, {points_text(points)}"
+
+
+def conventions_text(solved) -> list[str]:
+    return [f"{key}: {value}" for key, value in solved.conventions.items()]
+
+
+def part_heading(problem, part) -> str:
+    """"Part b: tanh" — or "Solution" for a problem of one untitled part."""
+    if len(problem.parts) == 1 and not part.title:
+        return SOLUTION
+    return f"Part {part.id}: {part.title}" if part.title else f"Part {part.id}"
+
+
+def problem_heading(problem) -> str:
+    return problem.title or problem.id
+
+
+def problem_byline(problem) -> str:
+    """The small print under a problem's title: its id, source and the student's variant."""
+    items = [problem.id]
+    if problem.source:
+        items.append(problem.source)
+    if problem.student is not None:
+        chosen = ", ".join(f"{k} = {v}" for k, v in problem.variable_values.items())
+        items.append(f"variant of student {problem.student}" + (f" ({chosen})" if chosen else ""))
+    return " · ".join(items)
+
+
+def table_cells(derivation: Derivation, table: Table) -> list[list[tuple[Any, str]]]:
+    """Each cell as (value, kind); references read the quantity's own value and kind."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            if isinstance(cell, Ref):
+                q = derivation[cell.name]
+                cells.append((q.value, q.kind))
+            elif isinstance(cell, str):
+                cells.append((cell, "label"))
+            else:
+                value = V.normalize(cell)
+                cells.append((value, "number"))
+        rows.append(cells)
+    return rows
+
+
+def cell_form(value: Any, kind: str, writer: ValueWriter):
+    """A table cell shows one form: the decimal one where exact and decimal differ."""
+    return value_forms(value, kind, writer)[-1]
+
+
+def anchor(*names: str) -> str:
+    """An id for HTML and LaTeX cross-references, made of safe characters only."""
+    text = "-".join(names)
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in text)

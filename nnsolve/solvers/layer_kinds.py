@@ -1,0 +1,520 @@
+"""What each kind of layer does to a shape, and what it costs in parameters and multiply-adds.
+
+One function per kind, all with the same signature: record the layer's hyperparameters as
+givens, derive its output sizes, then its output shape and units, parameters and multiply-adds
+(Stack does the bookkeeping), and return its output for the next layer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import sympy
+
+from nnsolve.derivation import values as V
+from nnsolve.solvers.layer_formulas import (Alternative, Window, over, plus, receptive_field,
+                                            squared, times, transposed_size, window_count)
+from nnsolve.solvers.layer_spec import (ConvOptions, ConvTransposeOptions, DenseOptions, Options,
+                                        Padding, Pair, PoolOptions)
+from nnsolve.solvers.layer_stack import ONE, Axis, Hyper, Layer, Stack, Tensor
+
+BIAS_FORGOTTEN = "the biases were forgotten: each filter (or unit) has one bias"
+BIAS_COUNTED = "a bias was counted, but this layer has none (bias: false)"
+
+
+# -- convolution -------------------------------------------------------------------------------
+def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
+    h_in, w_in, c_in = _image(stack, layer, x)
+    depthwise = o.groups == "depthwise"
+    if o.filters is not None:
+        k = Axis(layer.name("filters"), stack.given(layer.name("filters"), o.filters,
+                                                    "filters (output channels)",
+                                                    layer.symbol("K"), layer.group))
+    else:
+        k = c_in
+    kernel = stack.hyper(layer, "kernel", o.kernel, "F", "kernel size")
+    stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
+    padding = _padding(stack, layer, o.padding)
+    dilation = _dilation(stack, layer, o.dilation)
+    groups = _groups(stack, layer, o.groups, c_in, k)
+    rounding = "exact" if stack.conventions["output_size"] == "exact" else "floor"
+    out_h, out_w = _window_sizes(stack, layer, x, kernel, stride, padding, o.padding.mode,
+                                 dilation, rounding, "kernel")
+    out = Tensor((out_h, out_w, k))
+    stack.output(layer, out, sized=(out_h.name, out_w.name))
+
+    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
+    per_filter = area if depthwise else over(times(area, c_in.symbol), groups)
+    _weighted_params(stack, layer, per_filter, k.symbol, o.bias, alternatives=[
+        *([] if depthwise else [Alternative(
+            "input-channels-forgotten", "the input channels were forgotten: each filter spans "
+                                        "all input channels (F·F·C weights)",
+            times(plus(area, 1) if o.bias else area, k.symbol))]),
+        *([Alternative(
+            "groups-ignored", "every filter was counted over all input channels, as in a "
+                              "standard convolution; with groups each filter sees only "
+                              "C_in/groups of them", times(plus(times(area, c_in.symbol), 1)
+                                                           if o.bias else times(area, c_in.symbol),
+                                                           k.symbol))]
+          if depthwise or groups is not None else []),
+    ], note=_conv_params_note(depthwise, groups, o.bias))
+    outputs = times(out_h.symbol, out_w.symbol, k.symbol)
+    _weighted_macs(stack, layer, times(outputs, per_filter), outputs, o.bias,
+                   weights=times(per_filter, k.symbol))
+    _extend_receptive_field(stack, layer, kernel, stride, dilation)
+    return out
+
+
+def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tensor) -> Tensor:
+    h_in, w_in, c_in = _image(stack, layer, x)
+    k = Axis(layer.name("filters"), stack.given(layer.name("filters"), o.filters,
+                                                "filters (output channels)", layer.symbol("K"),
+                                                layer.group))
+    kernel = stack.hyper(layer, "kernel", o.kernel, "F", "kernel size")
+    stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
+    padding = _padding(stack, layer, Padding("explicit", o.padding))
+    output_padding = None
+    if "output_padding" in o.model_fields_set or o.output_padding.values() != (0, 0):
+        output_padding = stack.hyper(layer, "output_padding", o.output_padding, "A",
+                                     "output padding (added on one side)")
+    dilation = _dilation(stack, layer, o.dilation)
+    depthwise = o.groups == "depthwise"
+    groups = _groups(stack, layer, o.groups, c_in, k)
+    per_side = stack.conventions["padding"] == "per_side"
+    rounding = "exact" if stack.conventions["output_size"] == "exact" else "floor"
+    sizes = []
+    for axis, size in (("h", h_in), ("w", w_in)):
+        window = Window(size.symbol, getattr(kernel, axis), getattr(stride, axis),
+                        getattr(padding, axis), getattr(dilation, axis, None), "explicit",
+                        per_side)
+        extra = getattr(output_padding, axis, None)
+        _check_output_padding(stack, layer, window, extra)
+        formula, alternatives = transposed_size(window, extra, rounding)
+        name = layer.name(f"out_{axis}")
+        stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
+                  sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
+                  alternatives=alternatives, note=_padding_note(stack, "explicit"))
+        value = stack.d[name].value
+        if stack.numeric(value) and value < 1:
+            raise layer.error(f"the output {_AXIS_WORD[axis]} would be {value}: the padding "
+                              "removes more than the layer produces", "padding")
+        sizes.append(Axis(name, stack.d[name].symbol))
+    out_h, out_w = sizes
+    out = Tensor((out_h, out_w, k))
+    stack.output(layer, out, sized=(out_h.name, out_w.name))
+
+    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
+    per_filter = area if depthwise else over(times(area, c_in.symbol), groups)
+    _weighted_params(stack, layer, per_filter, k.symbol, o.bias, alternatives=[] if depthwise else [
+        Alternative("input-channels-forgotten", "the input channels were forgotten: each "
+                                                "filter spans all input channels",
+                    times(plus(area, 1) if o.bias else area, k.symbol))],
+        note=_conv_params_note(depthwise, groups, o.bias))
+    _weighted_macs(stack, layer, times(h_in.symbol, w_in.symbol, per_filter, k.symbol),
+                   times(out_h.symbol, out_w.symbol, k.symbol), o.bias,
+                   weights=times(per_filter, k.symbol))
+    stack.receptive = None
+    return out
+
+
+# -- pooling -------------------------------------------------------------------------------------
+def pool(stack: Stack, layer: Layer, o: PoolOptions, x: Tensor) -> Tensor:
+    h_in, w_in, c = _image(stack, layer, x)
+    size = stack.hyper(layer, "size", o.size, "F", "pooling window")
+    if o.stride is None:
+        stride = stack.hyper(layer, "stride", o.size, "S", "stride (default: the window size)")
+    else:
+        stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
+    padding = _padding(stack, layer, o.padding)
+    _check_pool_padding(stack, layer, size, padding)
+    ceil = o.ceil_mode if o.ceil_mode is not None else stack.conventions["pooling"] == "ceil"
+    rounding = "exact" if stack.conventions["output_size"] == "exact" else (
+        "ceil" if ceil else "floor")
+    out_h, out_w = _window_sizes(stack, layer, x, size, stride, padding, o.padding.mode, None,
+                                 rounding, "size")
+    out = Tensor((out_h, out_w, c))
+    stack.output(layer, out, sized=(out_h.name, out_w.name))
+    stack.no_params(layer, "pooling has no weights: it takes the "
+                           f"{'maximum' if layer.kind == 'maxpool' else 'average'} of each window")
+    _extend_receptive_field(stack, layer, size, stride, None)
+    return out
+
+
+def global_pool(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
+    _, _, c = _image(stack, layer, x)
+    out = Tensor((ONE, ONE, c) if o.keepdims else (c,))
+    stack.output(layer, out)
+    what = "average" if layer.kind == "global_avgpool" else "maximum"
+    stack.no_params(layer, f"one {what} per channel over the whole H×W plane; no weights")
+    stack.receptive = None
+    return out
+
+
+# -- vectors ---------------------------------------------------------------------------------------
+def flatten(stack: Stack, layer: Layer, o: Options, x: Tensor) -> Tensor:
+    symbol = stack.add(layer.name("units"), f"units of {layer.prefix} (the flattened size)",
+                       times(*(a.symbol for a in stack.shown(x))), layer.symbol("N"),
+                       group=layer.group)
+    out = Tensor((Axis(layer.name("units"), symbol),))
+    stack.output(layer, out)
+    stack.no_params(layer, "flattening only rearranges the values")
+    stack.receptive = None
+    return out
+
+
+def dense(stack: Stack, layer: Layer, o: DenseOptions, x: Tensor) -> Tensor:
+    if x.rank == 3:
+        raise layer.error(f"dense takes a vector, but its input is {stack.describe(x)}: put "
+                          "flatten before it")
+    if x.rank == 1:
+        name, symbol, label = layer.name("units"), layer.symbol("N"), "units (neurons)"
+    else:
+        name, symbol, label = layer.name("features"), layer.symbol("U"), \
+            "units per position (the layer's `units`)"
+    n_in = x.axes[-1]
+    units = Axis(name, stack.given(name, o.units, label, symbol, layer.group))
+    out = Tensor((*x.axes[:-1], units))
+    stack.output(layer, out)
+    positions = times(*(a.symbol for a in x.axes[:-1]))
+    _weighted_params(stack, layer, n_in.symbol, units.symbol, o.bias, alternatives=[],
+                     note="one weight per input and unit" + (", plus one bias per unit"
+                                                             if o.bias else ""))
+    _weighted_macs(stack, layer, times(positions, n_in.symbol, units.symbol),
+                   times(positions, units.symbol), o.bias, weights=times(n_in.symbol, units.symbol))
+    stack.receptive = None
+    return out
+
+
+def embedding(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
+    if x.rank != 1:
+        raise layer.error(f"embedding takes a sequence of token ids [T], but its input is "
+                          f"{stack.describe(x)}")
+    vocab = stack.given(layer.name("vocab"), o.vocab, "vocabulary size", layer.symbol("V"),
+                        layer.group)
+    dim = Axis(layer.name("dim"), stack.given(layer.name("dim"), o.dim, "embedding dimension",
+                                              layer.symbol("E"), layer.group))
+    out = Tensor((x.axes[0], dim))
+    stack.output(layer, out)
+    stack.params(layer, times(vocab, dim.symbol), note="one vector of E numbers per token of "
+                                                       "the vocabulary; a lookup, no bias")
+    stack.receptive = None
+    return out
+
+
+# -- layers that keep the shape ---------------------------------------------------------------
+def dropout(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
+    stack.given(layer.name("rate"), o.rate, "drop rate (no effect on shapes or parameters)",
+                layer.symbol("p"), layer.group)
+    stack.output(layer, x)
+    stack.no_params(layer, "dropout zeroes random units while training; it has no weights")
+    return x
+
+
+def batchnorm(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
+    c = x.axes[-1]
+    stack.output(layer, x)
+    stats = stack.conventions["batchnorm_params"] == "with_running_stats"
+    learned = 2 if o.affine else 0
+    count = learned + (2 if stats else 0)
+    if count == 0:
+        stack.no_params(layer, "affine: false, so nothing is learned; the running mean and "
+                               "variance are not counted (batchnorm_params: trainable)")
+        return x
+    alternatives = []
+    if o.affine and stats:
+        alternatives.append(Alternative(
+            "running-stats-forgotten", "the running mean and variance were left out; this "
+                                       "course counts them (batchnorm_params: with_running_stats)",
+            times(2, c.symbol)))
+    elif o.affine:
+        alternatives.append(Alternative(
+            "running-stats-counted", "the running mean and variance were counted: they are "
+                                     "statistics, not trained parameters (Keras lists them "
+                                     "as non-trainable)", times(4, c.symbol)))
+    note = {(True, False): "a scale γ and a shift β per channel (batchnorm_params: trainable)",
+            (True, True): "γ, β, the running mean and the running variance per channel "
+                          "(batchnorm_params: with_running_stats)",
+            (False, True): "affine: false, so only the running mean and variance per channel"}
+    stack.params(layer, times(count, c.symbol), alternatives=alternatives,
+                 note=note[(o.affine, stats)])
+    return x
+
+
+def activation(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
+    stack.output(layer, x)
+    stack.no_params(layer, f"{layer.kind} acts on each value by itself; no weights")
+    return x
+
+
+KINDS: Mapping[str, Callable[[Stack, Layer, Any, Tensor], Tensor]] = {
+    "conv": conv, "conv_transpose": conv_transpose, "maxpool": pool, "avgpool": pool,
+    "global_avgpool": global_pool, "global_maxpool": global_pool, "flatten": flatten,
+    "dense": dense, "dropout": dropout, "batchnorm": batchnorm, "embedding": embedding,
+}
+
+
+def derive(stack: Stack, layer: Layer, options: Options, x: Tensor) -> Tensor:
+    return KINDS.get(layer.kind, activation)(stack, layer, options, x)
+
+
+# -- shared pieces ---------------------------------------------------------------------------------
+_AXIS_WORD = {"h": "height", "w": "width"}
+
+
+def _image(stack: Stack, layer: Layer, x: Tensor) -> tuple[Axis, Axis, Axis]:
+    if x.rank != 3:
+        raise layer.error(f"{layer.kind} takes an image (H×W×C), but its input is "
+                          f"{stack.describe(x)}")
+    return x.axes
+
+
+def _padding(stack: Stack, layer: Layer, padding: Padding) -> Hyper | None:
+    if padding.mode != "explicit":
+        return None
+    label = "padding per side" if stack.conventions["padding"] == "per_side" else \
+        "padding (total, both sides together)"
+    return stack.hyper(layer, "padding", padding.pair, "P", label)
+
+
+def _dilation(stack: Stack, layer: Layer, dilation: Pair) -> Hyper | None:
+    if dilation.values() == (1, 1):
+        return None
+    return stack.hyper(layer, "dilation", dilation, "D", "dilation (gap between kernel taps)")
+
+
+def _groups(stack: Stack, layer: Layer, groups: int | str, c_in: Axis, k: Axis):
+    c, filters = stack.value(c_in), stack.value(k)
+    if groups == "depthwise":
+        if stack.numeric(c, filters) and filters % c:
+            raise layer.error(f"a depthwise convolution needs a multiple of the {c} input "
+                              f"channels as filters, not {filters}", "filters")
+        return None
+    if groups == 1:
+        return None
+    for what, count in (("input channels", c), ("filters", filters)):
+        if stack.numeric(count) and count % groups:
+            raise layer.error(f"groups {groups} does not divide the {count} {what}", "groups")
+    return stack.given(layer.name("groups"), groups, "groups (each filter sees C_in/G channels)",
+                       layer.symbol("G"), layer.group)
+
+
+def _window_sizes(stack: Stack, layer: Layer, x: Tensor, kernel: Hyper, stride: Hyper,
+                  padding: Hyper | None, mode: str, dilation: Hyper | None, rounding: str,
+                  kernel_field: str) -> tuple[Axis, Axis]:
+    per_side = stack.conventions["padding"] == "per_side"
+    windows = {axis: Window(size.symbol, getattr(kernel, axis), getattr(stride, axis),
+                            getattr(padding, axis, None), getattr(dilation, axis, None), mode,
+                            per_side)
+               for axis, size in zip("hw", x.axes[:2])}
+    _check_fit(stack, layer, windows, kernel_field)
+    sizes = []
+    for axis, window in windows.items():
+        formula, alternatives = window_count(window, rounding)
+        _check_exact(stack, layer, window, rounding, axis)
+        adjust = _ceil_mode_rule(stack, window) if rounding == "ceil" and mode != "same" and (
+            padding is None or per_side) else None
+        name = layer.name(f"out_{axis}")
+        stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
+                  sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
+                  alternatives=alternatives, note=_size_note(stack, mode, rounding),
+                  adjust=adjust)
+        if adjust is not None:
+            _note_ceil_correction(stack, name, formula)
+        sizes.append(Axis(name, stack.d[name].symbol))
+    return sizes[0], sizes[1]
+
+
+def _size_note(stack: Stack, mode: str, rounding: str) -> str:
+    parts = []
+    if mode == "same":
+        parts.append("same padding: the input is padded so that the output is ⌈H/S⌉")
+    elif mode == "valid":
+        parts.append("valid: no padding")
+    else:
+        parts.append(_padding_note(stack, mode))
+    if mode != "same":
+        parts.append({"floor": "rounded down: a window must fit entirely",
+                      "ceil": "rounded up (ceil mode): a last, partial window counts",
+                      "exact": "the stride must divide exactly (output_size: exact)"}[rounding])
+    return "; ".join(parts)
+
+
+def _padding_note(stack: Stack, mode: str) -> str:
+    if stack.conventions["padding"] == "per_side":
+        return "P is the padding on each side (2P in all)"
+    return "P is the total padding of both sides"
+
+
+def _check_fit(stack: Stack, layer: Layer, windows: dict, field_name: str) -> None:
+    """A kernel larger than its padded input is an error, never a negative size."""
+    h, w = windows["h"], windows["w"]
+    if h.mode == "same":
+        return
+    values = {}
+    for axis, window in windows.items():
+        size, kernel = stack.of(window.size), stack.of(window.kernel)
+        dilation = stack.of(window.dilation) if window.dilation is not None else sympy.Integer(1)
+        padding = stack.of(window.padding) if window.padding is not None else sympy.Integer(0)
+        if not stack.numeric(size, kernel, dilation, padding):
+            return
+        values[axis] = (size, kernel, dilation, padding)
+    fits = True
+    for size, kernel, dilation, padding in values.values():
+        room = size + (2 * padding if h.per_side else padding)
+        fits = fits and bool(dilation * (kernel - 1) + 1 <= room)
+    if fits:
+        return
+    (hs, hk, hd, hp), (ws, wk, wd, wp) = values["h"], values["w"]
+    what = "kernel" if field_name == "kernel" else "pooling window"
+    text = f"{what} {hk}×{wk}"
+    if (hd, wd) != (1, 1):
+        text += f" with dilation {_pair_text(hd, wd)} ({hd * (hk - 1) + 1}×{wd * (wk - 1) + 1} " \
+                "effective)"
+    if h.mode == "valid":
+        padding_text = "no padding (valid)"
+    else:
+        padding_text = ("padding " if h.per_side else "total padding ") + _pair_text(hp, wp)
+    input_text = f"{hs}×{ws}"
+    raise layer.error(f"{text} does not fit a {input_text} input with {padding_text}", field_name)
+
+
+def _pair_text(a, b) -> str:
+    return str(a) if a == b else f"{a}×{b}"
+
+
+def _check_exact(stack: Stack, layer: Layer, window: Window, rounding: str, axis: str) -> None:
+    if rounding != "exact":
+        return
+    numerator = window.size if window.mode == "same" else window.span()
+    mapping = {s: stack.of(s) for s in numerator.atoms(sympy.Symbol) | {window.stride}}
+    if not stack.numeric(*mapping.values()):
+        return
+    room, stride = numerator.xreplace(mapping), mapping[window.stride]
+    if room % stride:
+        raise layer.error(
+            f"the output {_AXIS_WORD[axis]} is not a whole number: {room}/{stride} + 1 = "
+            f"{V.format_value(sympy.Rational(room, stride) + 1)}, and output_size: exact asks "
+            "the stride to divide exactly", "stride")
+
+
+def _ceil_mode_rule(stack: Stack, window: Window):
+    """PyTorch's ceil mode drops a last window that would start inside the right padding."""
+    size, stride = stack.name_of(window.size), stack.name_of(window.stride)
+    padding = stack.name_of(window.padding) if window.padding is not None else None
+
+    def adjust(values: Mapping[str, Any], out: Any) -> Any:
+        h, s = values[size], values[stride]
+        p = values[padding] if padding is not None else sympy.Integer(0)
+        if stack.numeric(out, h, s, p) and (out - 1) * s >= h + p:
+            return out - 1
+        return out
+
+    return adjust
+
+
+def _note_ceil_correction(stack: Stack, name: str, formula) -> None:
+    q = stack.d[name]
+    plain = V.normalize(stack.rule(formula)(stack.d.inputs_of(name)))
+    if plain != q.value:
+        q.note += ("; the last window would start inside the padding, so it is dropped "
+                   "(as PyTorch does in ceil mode)")
+
+
+def _check_pool_padding(stack: Stack, layer: Layer, size: Hyper, padding: Hyper | None) -> None:
+    if padding is None or stack.conventions["padding"] != "per_side":
+        return
+    for axis in "hw":
+        f, p = stack.of(getattr(size, axis)), stack.of(getattr(padding, axis))
+        if stack.numeric(f, p) and 2 * p > f:
+            raise layer.error(f"padding {p} is more than half the pooling window {f}: a window "
+                              "could hold nothing but padding", "padding")
+
+
+def _check_output_padding(stack: Stack, layer: Layer, window: Window, extra) -> None:
+    if extra is None:
+        return
+    a, s = stack.of(extra), stack.of(window.stride)
+    d = stack.of(window.dilation) if window.dilation is not None else sympy.Integer(1)
+    if stack.numeric(a, s, d) and a >= max(s, d):
+        raise layer.error(f"output padding {a} must be smaller than the stride {s} (or the "
+                          "dilation): larger values would add whole new rows", "output_padding")
+
+
+def _conv_params_note(depthwise: bool, groups, bias: bool) -> str:
+    if depthwise:
+        text = "depthwise: each filter sees one input channel (F·F weights)"
+    elif groups is not None:
+        text = "grouped: each filter sees C_in/G input channels (F·F·C_in/G weights)"
+    else:
+        text = "each filter has F·F·C_in weights"
+    return text + (", plus one bias" if bias else "; no bias (bias: false)")
+
+
+def _weighted_params(stack: Stack, layer: Layer, per_unit, units, bias: bool, *, alternatives,
+                     note: str) -> None:
+    """(weights per unit + 1)·units, the bias term only when the layer has one."""
+    if bias:
+        formula = times(plus(per_unit, 1), units)
+        alternatives = [Alternative("bias-forgotten", BIAS_FORGOTTEN, times(per_unit, units)),
+                        *alternatives]
+    else:
+        formula = times(per_unit, units)
+        alternatives = [Alternative("bias-counted", BIAS_COUNTED,
+                                    times(plus(per_unit, 1), units)), *alternatives]
+    stack.params(layer, formula, alternatives=alternatives, note=note)
+
+
+def _weighted_macs(stack: Stack, layer: Layer, products, outputs, bias: bool, *,
+                   weights) -> None:
+    """One multiply-add per weight use (`products`); one more per output for the bias when
+    the convention counts it. `weights` is what a student who forgot the positions writes."""
+    with_bias = stack.conventions["macs"] == "with_bias" and bias
+    formula = plus(products, outputs) if with_bias else products
+    alternatives = [Alternative("positions-forgotten", "the weights were counted once: each "
+                                                       "is used at every output position",
+                                weights)]
+    if bias and with_bias:
+        alternatives.append(Alternative("bias-forgotten", "the bias additions were left out "
+                                                          "(macs: with_bias counts them)",
+                                        products))
+    elif bias:
+        alternatives.append(Alternative("bias-counted", "the bias additions were counted; "
+                                                        "multiply-adds here count weight "
+                                                        "products only (macs: without_bias)",
+                                        plus(products, outputs)))
+    note = "one multiply-add per weight and output position" + (
+        ", plus one per output for the bias (macs: with_bias)" if with_bias else
+        "; bias additions not counted (macs: without_bias)")
+    stack.macs(layer, formula, alternatives=alternatives, note=note)
+
+
+def _extend_receptive_field(stack: Stack, layer: Layer, kernel: Hyper, stride: Hyper,
+                            dilation: Hyper | None) -> None:
+    """r_out = r_in + D(F − 1)·j_in and j_out = j_in·S, from r = j = 1 at the input."""
+    if stack.receptive is None:
+        return
+    r_h, r_w, j_h, j_w = stack.receptive
+    square = not stack.receptive_split and kernel.square and stride.square and (
+        dilation is None or dilation.square)
+    axes = [("", r_h, j_h)] if square else [("h", r_h, j_h), ("w", r_w, j_w)]
+    out = {}
+    for axis, r, j in axes:
+        suffix = f"_{axis}" if axis else ""
+        where = f" ({_AXIS_WORD[axis]})" if axis else ""
+        r_name, j_name = layer.name(f"receptive_field{suffix}"), layer.name(f"jump{suffix}")
+        key = axis or "h"
+        r_symbol = stack.add(
+            r_name, f"receptive field of {layer.prefix}{where}: input pixels one output sees",
+            receptive_field(r.symbol, j.symbol, getattr(kernel, key),
+                            getattr(dilation, key, None)), layer.symbol("r", axis),
+            group=layer.group, note="r = r_in + D(F − 1)·j_in, starting from r = 1 at the input")
+        j_symbol = stack.add(
+            j_name, f"jump of {layer.prefix}{where}: input pixels between neighbouring outputs",
+            times(j.symbol, getattr(stride, key)), layer.symbol("j", axis), group=layer.group,
+            note="j = j_in·S, starting from j = 1 at the input")
+        out[key] = (Axis(r_name, r_symbol), Axis(j_name, j_symbol))
+    if square:
+        out["w"] = out["h"]
+    else:
+        stack.receptive_split = True
+    stack.receptive = (out["h"][0], out["w"][0], out["h"][1], out["w"][1])

@@ -1,0 +1,307 @@
+"""The `given` of the layers solver: an input shape and a stack of layers, as an instructor
+writes them.
+
+A layer is a bare kind name (`flatten`, `relu`) or a one-key mapping `{kind: {options}}`, the
+way Keras and PyTorch code reads. Sizes are whole numbers or symbol names (`kernel: F`), so the
+same schema serves numeric exercises and the general formulas. Every wrong value is reported on
+the field that holds it, with what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import Field, PlainValidator, WithJsonSchema
+
+from nnsolve.solvers.base import Given
+
+SYMBOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+LAYER_NAME = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+#: words with a meaning of their own, never taken for symbol names
+KEYWORDS = frozenset({"same", "valid", "depthwise"})
+
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh", "softmax",
+               "softplus")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _size(value: Any, minimum: int = 1) -> int | str:
+    """A whole number ≥ minimum or a symbol name; the one check behind every size field."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value >= minimum:
+            return value
+    elif isinstance(value, str) and SYMBOL_NAME.match(value) and value not in KEYWORDS:
+        return value
+    raise ValueError(f"must be a whole number ≥ {minimum} or a symbol name (like F), "
+                     f"not {_describe(value)}")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A size per spatial axis; `square` when one value was written for both."""
+
+    h: int | str
+    w: int | str
+    square: bool
+
+    def values(self) -> tuple[int | str, int | str]:
+        return (self.h, self.w)
+
+
+def _pair(value: Any, minimum: int = 1) -> Pair:
+    if isinstance(value, Pair):
+        return value
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"must be one size or two [height, width], not {len(value)} values")
+        return Pair(_size(value[0], minimum), _size(value[1], minimum), False)
+    one = _size(value, minimum)
+    return Pair(one, one, True)
+
+
+@dataclass(frozen=True)
+class Padding:
+    """Explicit padding per axis, or a framework's `same`/`valid` rule."""
+
+    mode: Literal["explicit", "same", "valid"]
+    pair: Pair
+
+
+ZERO = Pair(0, 0, True)
+
+
+def _padding(value: Any) -> Padding:
+    if isinstance(value, Padding):
+        return value
+    if value in ("same", "valid"):
+        return Padding(value, ZERO)
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, ["same", "valid"], n=1, cutoff=0.6)
+        if close:
+            raise ValueError(f"{value!r} is not a padding; did you mean {close[0]}?")
+    try:
+        return Padding("explicit", _pair(value, minimum=0))
+    except ValueError:
+        raise ValueError("must be a whole number ≥ 0, a symbol name, [height, width], "
+                         f"same or valid, not {_describe(value)}") from None
+
+
+def _explicit_padding(value: Any) -> Pair:
+    if value in ("same", "valid"):
+        raise ValueError(f"a transposed convolution takes a number for padding, not {value}")
+    return _pair(value, minimum=0)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be true or false, not {_describe(value)}")
+
+
+def _groups(value: Any) -> int | str:
+    if value == "depthwise":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError(f"must be a whole number ≥ 1 or depthwise, not {_describe(value)}")
+
+
+def _input(value: Any) -> tuple[int | str, ...]:
+    if not isinstance(value, (list, tuple)) or len(value) not in (1, 3):
+        raise ValueError("must be [height, width, channels] (an image; [C, H, W] with layout: "
+                         f"chw) or [size] (a vector), not {_describe(value)}")
+    return tuple(_size(v) for v in value)
+
+
+_SIZE_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 1},
+                          {"type": "string", "description": "symbol"}]}
+_PAIR_SCHEMA = {"anyOf": [_SIZE_SCHEMA, {"type": "array", "items": _SIZE_SCHEMA}]}
+
+Size = Annotated[Any, PlainValidator(_size), WithJsonSchema(_SIZE_SCHEMA)]
+Size2 = Annotated[Any, PlainValidator(_pair), WithJsonSchema(_PAIR_SCHEMA)]
+PaddingSpec = Annotated[Any, PlainValidator(_padding), WithJsonSchema(
+    {"anyOf": [_PAIR_SCHEMA, {"enum": ["same", "valid"]}]})]
+ExplicitPadding = Annotated[Any, PlainValidator(_explicit_padding), WithJsonSchema(_PAIR_SCHEMA)]
+Groups = Annotated[Any, PlainValidator(_groups), WithJsonSchema(
+    {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["depthwise"]}]})]
+InputShape = Annotated[Any, PlainValidator(_input), WithJsonSchema(
+    {"type": "array", "items": _SIZE_SCHEMA, "description": "[H, W, C] or [N]"})]
+Flag = Annotated[Any, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
+Activation = Literal[ACTIVATIONS]  # type: ignore[valid-type]
+
+
+class Options(Given):
+    """Options every layer takes: a name that prefixes its quantities."""
+
+    model_config = pydantic.ConfigDict(validate_default=True)
+
+    name: Annotated[str, Field(pattern=LAYER_NAME)] | None = Field(
+        None, description="prefix of this layer's quantities (default: layer1, layer2, ...)")
+
+
+class ConvOptions(Options):
+    filters: Size | None = Field(None, description="output channels (default for depthwise: "
+                                                   "the input channels)")
+    kernel: Size2
+    stride: Size2 = 1
+    padding: PaddingSpec = 0
+    dilation: Size2 = 1
+    groups: Groups = 1
+    bias: Flag = True
+    activation: Activation | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _filters_unless_depthwise(self):
+        if self.filters is None and self.groups != "depthwise":
+            raise ValueError("missing required field 'filters'")
+        return self
+
+
+class ConvTransposeOptions(Options):
+    filters: Size
+    kernel: Size2
+    stride: Size2 = 1
+    padding: ExplicitPadding = 0
+    output_padding: Annotated[Any, PlainValidator(lambda v: _pair(v, minimum=0)),
+                              WithJsonSchema(_PAIR_SCHEMA)] = 0
+    dilation: Size2 = 1
+    groups: Groups = 1
+    bias: Flag = True
+    activation: Activation | None = None
+
+
+class PoolOptions(Options):
+    size: Size2 = 2
+    stride: Size2 | None = Field(None, description="default: the window size")
+    padding: PaddingSpec = 0
+    ceil_mode: Flag | None = Field(None, description="default: the `pooling` convention")
+
+
+class GlobalPoolOptions(Options):
+    keepdims: Flag = Field(False, description="keep a 1×1×C volume instead of a vector")
+
+
+class PlainOptions(Options):
+    """A layer with nothing to set (flatten, activations)."""
+
+
+class DenseOptions(Options):
+    units: Size
+    bias: Flag = True
+    activation: Activation | None = None
+
+
+class DropoutOptions(Options):
+    rate: Annotated[float, Field(ge=0, lt=1)] = 0.5
+
+
+class BatchNormOptions(Options):
+    affine: Flag = Field(True, description="a learned scale and shift per channel")
+
+
+class EmbeddingOptions(Options):
+    vocab: Size = Field(description="number of distinct tokens")
+    dim: Size = Field(description="length of each token's vector")
+
+
+#: kinds whose every option has a default, so the bare name is a whole layer
+_BARE = {"flatten", "global_avgpool", "global_maxpool", "dropout", "batchnorm", "maxpool",
+         "avgpool", *ACTIVATIONS}
+_EXAMPLES = {"conv": "{conv: {filters: 32, kernel: 3}}",
+             "conv_transpose": "{conv_transpose: {filters: 32, kernel: 2, stride: 2}}",
+             "dense": "{dense: {units: 10}}", "embedding": "{embedding: {vocab: 1000, dim: 64}}"}
+
+
+class LayerEntry(Given):
+    """One layer: exactly one of these kinds, with its options."""
+
+    conv: ConvOptions | None = None
+    conv_transpose: ConvTransposeOptions | None = None
+    maxpool: PoolOptions | None = None
+    avgpool: PoolOptions | None = None
+    global_avgpool: GlobalPoolOptions | None = None
+    global_maxpool: GlobalPoolOptions | None = None
+    flatten: PlainOptions | None = None
+    dense: DenseOptions | None = None
+    dropout: DropoutOptions | None = None
+    batchnorm: BatchNormOptions | None = None
+    embedding: EmbeddingOptions | None = None
+    relu: PlainOptions | None = None
+    leaky_relu: PlainOptions | None = None
+    elu: PlainOptions | None = None
+    selu: PlainOptions | None = None
+    gelu: PlainOptions | None = None
+    silu: PlainOptions | None = None
+    sigmoid: PlainOptions | None = None
+    tanh: PlainOptions | None = None
+    softmax: PlainOptions | None = None
+    softplus: PlainOptions | None = None
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            _known_kind(data)
+            if data not in _BARE:
+                raise ValueError(f"{data} needs options, e.g. {_EXAMPLES[data]}")
+            return {data: {}}
+        if not isinstance(data, dict) or len(data) != 1:
+            raise ValueError("a layer is a kind name (flatten, relu) or one kind with its "
+                             "options, e.g. {conv: {filters: 32, kernel: 3}}; "
+                             f"not {_describe(data)}" + (f" with {len(data)} keys"
+                                                         if isinstance(data, dict) else ""))
+        (kind, options), = data.items()
+        _known_kind(kind)
+        return {kind: {} if options is None else options}
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
+
+    @property
+    def options(self) -> Options:
+        return getattr(self, self.kind)
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(LayerEntry.model_fields)
+
+
+def _known_kind(kind: Any) -> None:
+    if kind in LayerEntry.model_fields:
+        return
+    close = difflib.get_close_matches(str(kind), kinds(), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ValueError(f"unknown layer kind {kind!r}{hint}; the kinds are {', '.join(kinds())}")
+
+
+class LayersGiven(Given):
+    input: InputShape = Field(description="[H, W, C] (or [C, H, W] with layout: chw), or [N]")
+    layout: Literal["hwc", "chw"] | None = Field(
+        None, description="order of the image axes (default: the `layout` convention)")
+    layers: list[LayerEntry] = Field(description="a kind name (flatten, relu, ...) or "
+                                                 "{kind: {options}} per layer")
+    receptive_field: Flag = Field(
+        False, description="also derive the receptive field and jump of conv and pooling layers")
+
+    @pydantic.field_validator("layers")
+    @classmethod
+    def _some_layers(cls, layers: list[LayerEntry]) -> list[LayerEntry]:
+        if not layers:
+            raise ValueError("needs at least one layer")
+        return layers

@@ -1,0 +1,188 @@
+"""Activations and losses of the mlp solver, each in the two forms the solver needs.
+
+The sympy form is what a TA writes on the board: the activation's derivative written out with
+the neuron's output (σ'(a) = y(1 − y), tanh'(a) = 1 − y²), so the chain rule reads step by step
+and a student's slip (sigmoid' used for tanh) can be recognised. The numpy form does the same
+arithmetic for big networks and mini-batches. Keeping both next to each other is what keeps
+them in agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy
+
+from nnsolve.derivation.functions import leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid
+
+
+def _minus(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.Mul(-1, expr, evaluate=False)
+
+
+def difference(left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
+    """left − right, written in that order."""
+    return sympy.Add(left, _minus(right), evaluate=False)
+
+
+def product(*factors: sympy.Expr) -> sympy.Expr:
+    """A product in the order the factors are given (ones dropped), as it is written by hand."""
+    kept = [f for f in factors if f != 1]
+    if not kept:
+        return sympy.Integer(1)
+    return kept[0] if len(kept) == 1 else sympy.Mul(*kept, evaluate=False)
+
+
+def total(terms: list[sympy.Expr]) -> sympy.Expr:
+    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
+
+
+# -- activations ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function g: its output, and its derivative written out."""
+
+    name: str
+    #: g(a), or for softmax the j-th output from all the layer's net inputs
+    output: Callable[..., sympy.Expr]
+    #: g'(a) written with the net input a and the output y, as on the board
+    derivative: Callable[[sympy.Expr, sympy.Expr], sympy.Expr] | None
+    #: the derivative rule shown in the derivation
+    rule_text: str
+    forward_np: Callable[[np.ndarray], np.ndarray] | None = None
+    derivative_np: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    #: softmax mixes the layer's neurons; every other activation acts neuron by neuron
+    elementwise: bool = True
+    #: an unspecified g: formulas only, no numbers
+    generic: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.forward_np is not None
+
+
+def _sigmoid_np(a):
+    return np.exp(-np.logaddexp(0.0, -a))
+
+
+def _softmax_output(net_inputs: list[sympy.Expr], index: int) -> sympy.Expr:
+    exps = [sympy.exp(a) for a in net_inputs]
+    return exps[index] / total(exps)
+
+
+def _softmax_np(a):
+    shifted = np.exp(a - a.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def _one_minus(expr: sympy.Expr) -> sympy.Expr:
+    return difference(sympy.Integer(1), expr)
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+#: the letters that stand for an unspecified, differentiable activation g (symbolic exercises)
+GENERIC = ("g", "f", "h")
+
+
+def activation(name: str, slope: float | sympy.Expr = 0.01) -> Activation:
+    """The activation called `name` (one of ACTIVATIONS or GENERIC); KeyError otherwise."""
+    if name == "sigmoid":
+        return Activation(
+            "sigmoid", sigmoid, lambda a, y: product(y, _one_minus(y)),
+            "σ'(a) = σ(a)(1 − σ(a)) = y(1 − y)", _sigmoid_np, lambda a, y: y * (1 - y))
+    if name == "tanh":
+        return Activation(
+            "tanh", sympy.tanh, lambda a, y: _one_minus(sympy.Pow(y, 2, evaluate=False)),
+            "tanh'(a) = 1 − tanh²(a) = 1 − y²", np.tanh, lambda a, y: 1 - y * y)
+    if name == "relu":
+        return Activation(
+            "relu", relu, lambda a, y: relu_prime(a), "ReLU'(a) = 1 if a > 0, else 0",
+            lambda a: np.maximum(a, 0.0), lambda a, y: (a > 0).astype(float))
+    if name == "leaky_relu":
+        s = sympy.Float(slope, 17) if isinstance(slope, float) else sympy.Integer(slope)
+        return Activation(
+            "leaky_relu", lambda a: leaky_relu(a, s), lambda a, y: leaky_relu_prime(a, s),
+            f"LeakyReLU'(a) = 1 if a > 0, else {slope} (the slope)",
+            lambda a: np.where(a > 0, a, float(slope) * a),
+            lambda a, y: np.where(a > 0, 1.0, float(slope)))
+    if name == "linear":
+        return Activation("linear", lambda a: a, lambda a, y: sympy.Integer(1),
+                          "g(a) = a, g'(a) = 1", lambda a: a, lambda a, y: np.ones_like(a))
+    if name == "softmax":
+        return Activation("softmax", _softmax_output, None,
+                          "with cross-entropy, δ = t − y (the softmax Jacobian cancels)",
+                          _softmax_np, None, elementwise=False)
+    if name in GENERIC:
+        g, g_prime = sympy.Function(name), sympy.Function(name + "'")
+        return Activation(name, g, lambda a, y: g_prime(a),
+                          f"{name}'(a): the derivative of the activation {name}", generic=True)
+    raise KeyError(name)
+
+
+# -- losses ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss over one sample's outputs; a mini-batch takes the mean over its samples."""
+
+    name: str
+    text: str
+
+    def error(self, targets: list[sympy.Expr], outputs: list[sympy.Expr]) -> sympy.Expr:
+        """E written out for one sample (outputs y_k, targets t_k)."""
+        pairs = list(zip(targets, outputs))
+        if self.name in ("squared_error", "half_squared_error", "mse"):
+            squares = total([sympy.Pow(difference(t, y), 2, evaluate=False) for t, y in pairs])
+            scale = self.error_scale(len(pairs))
+            return squares if scale == 1 else sympy.Mul(scale, squares, evaluate=False)
+        if self.name == "bce":
+            terms = [sympy.Add(sympy.Mul(t, sympy.log(y), evaluate=False),
+                               sympy.Mul(_one_minus(t), sympy.log(_one_minus(y)), evaluate=False),
+                               evaluate=False) for t, y in pairs]
+        else:
+            terms = [sympy.Mul(t, sympy.log(y), evaluate=False) for t, y in pairs]
+        return _minus(total(terms))
+
+    def error_scale(self, outputs: int) -> sympy.Expr:
+        """The constant in front of Σ(t − y)²: 1, ½ or 1/K."""
+        return {"squared_error": sympy.Integer(1), "half_squared_error": sympy.Rational(1, 2),
+                "mse": sympy.Rational(1, outputs)}.get(self.name, sympy.Integer(1))
+
+    @property
+    def squared(self) -> bool:
+        return self.name in ("squared_error", "half_squared_error", "mse")
+
+    def delta_factor(self, outputs: int) -> sympy.Expr:
+        """The constant c of −∂E/∂y_k = c·(t_k − y_k) for the squared losses (2, 1 or 2/K)."""
+        return 2 * self.error_scale(outputs)
+
+    # numpy: rows are samples
+    def error_np(self, targets: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        """E of each sample."""
+        if self.squared:
+            return float(self.error_scale(targets.shape[-1])) * ((targets - outputs) ** 2).sum(-1)
+        if self.name == "bce":
+            return -(targets * np.log(outputs) + (1 - targets) * np.log(1 - outputs)).sum(-1)
+        return -(targets * np.log(outputs)).sum(-1)
+
+    def minus_gradient_np(self, targets: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        """−∂E/∂y of each sample, for the squared losses (the others pair with their activation)."""
+        return float(self.delta_factor(targets.shape[-1])) * (targets - outputs)
+
+
+LOSSES = {
+    "squared_error": "E = Σ_k (t_k − y_k)², summed over the outputs",
+    "half_squared_error": "E = ½ Σ_k (t_k − y_k)², summed over the outputs",
+    "mse": "E = (1/K) Σ_k (t_k − y_k)², the mean over the K outputs",
+    "bce": "E = −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] (binary cross-entropy, sigmoid outputs)",
+    "cross_entropy": "E = −Σ_k t_k ln y_k (cross-entropy, softmax outputs)",
+}
+#: the output activation each non-squared loss is paired with: its derivative cancels to t − y
+PAIRED_ACTIVATION = {"bce": "sigmoid", "cross_entropy": "softmax"}
+
+
+def loss(name: str) -> Loss:
+    return Loss(name, LOSSES[name])

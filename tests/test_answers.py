@@ -1,0 +1,398 @@
+"""Reading students' answers: the grammar, the value conventions and the safety limits."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+import sympy
+import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from nnsolve.grade.answers import AnswerError, canonical_name, parse_answer
+
+x1, w13, delta3, epsilon, a3 = sympy.symbols("x1 w13 delta3 epsilon a3")
+g_prime = sympy.Function("g'")
+
+
+# ---------------------------------------------------------------------------
+# numbers
+
+@pytest.mark.parametrize("text, value", [
+    ("1/3", sympy.Rational(1, 3)),
+    ("-3", sympy.Integer(-3)),
+    ("sqrt(2)/2", sympy.sqrt(2) / 2),
+    ("e^-1", sympy.exp(-1)),
+    ("e**-1", sympy.exp(-1)),
+    ("ln(2)", sympy.log(2)),
+    ("log(8, 2)", sympy.Integer(3)),
+    ("pi/4", sympy.pi / 4),
+    ("π/4", sympy.pi / 4),
+    ("√2", sympy.sqrt(2)),
+    ("2·3 − 1", sympy.Integer(5)),
+    ("6 ÷ 4", sympy.Rational(3, 2)),
+    ("2×3", sympy.Integer(6)),
+    ("-2^2", sympy.Integer(-4)),
+    ("2^3^2", sympy.Integer(512)),
+    ("(1 + 2) * 3", sympy.Integer(9)),
+    ("σ(0)", sympy.Rational(1, 2)),
+    ("sigmoid(1)", 1 / (1 + sympy.exp(-1))),
+    ("tanh(0)", sympy.Integer(0)),
+    ("abs(-3)", sympy.Integer(3)),
+    ("max(1, 2, 3)", sympy.Integer(3)),
+    ("relu(-2)", sympy.Integer(0)),
+    ("3²", sympy.Integer(9)),
+    ("+5", sympy.Integer(5)),
+])
+def test_exact_numbers_stay_exact(text, value):
+    result = parse_answer(text, expect="number")
+    assert result == value
+    assert isinstance(result, sympy.Expr)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0.317", 0.317),
+    ("2.9e-3", 0.0029),
+    ("1E5", 100000.0),
+    (".5", 0.5),
+    ("exp(-0.5)", math.exp(-0.5)),
+    ("0.5*sqrt(2)", 0.5 * math.sqrt(2)),
+    ("1/3 + 0.5", 1 / 3 + 0.5),
+])
+def test_inexact_numbers_become_python_floats(text, value):
+    result = parse_answer(text, expect="number")
+    assert type(result) is float
+    assert result == pytest.approx(value, rel=1e-15)
+
+
+def test_yaml_numbers():
+    three = parse_answer(3, expect="number")
+    assert three == 3 and isinstance(three, sympy.Integer)
+    assert parse_answer(0.25, expect="number") == 0.25
+    assert parse_answer([0.25], expect="number") == 0.25   # a one-element list is accepted
+
+
+@given(st.integers(-10**30, 10**30), st.integers(1, 10**30))
+def test_fraction_strings_are_exact(p, q):
+    assert parse_answer(f"{p}/{q}", expect="number") == sympy.Rational(p, q)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or abs(f) > 1e-300))
+def test_printed_floats_read_back_to_the_same_float(value):
+    result = parse_answer(str(value), expect="number")
+    assert type(result) is float and result == value
+
+
+# ---------------------------------------------------------------------------
+# expressions
+
+def test_derivative_notation_is_an_undefined_function_named_with_a_prime():
+    result = parse_answer("-eps * g'(a3) * x1 * delta3", expect="expression")
+    assert result == -epsilon * g_prime(a3) * x1 * delta3
+    assert str(result.atoms(sympy.core.function.AppliedUndef).pop().func) == "g'"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("w_13 * x_1", w13 * x1),
+    ("w_{13} * x_{1}", w13 * x1),
+    ("δ3 + ε", delta3 + epsilon),
+    ("epsilon - eps", sympy.Integer(0)),
+    ("2*x1 - 1", 2 * x1 - 1),
+    ("x1**2", x1 ** 2),
+    ("x1²", x1 ** 2),
+    ("g''(a3)", sympy.Function("g''")(a3)),
+])
+def test_names_are_canonical(text, value):
+    assert parse_answer(text, expect="expression") == value
+
+
+def test_canonical_name():
+    assert canonical_name("w_13") == canonical_name("w_{13}") == "w13"
+    assert canonical_name("ε") == canonical_name("eps") == "epsilon"
+    assert canonical_name("Δw") == "Deltaw"
+    assert canonical_name("g'") == "g'"
+
+
+def test_declared_symbols_are_used_and_unknown_names_listed():
+    x = sympy.Symbol("x1", real=True)
+    eps = sympy.Symbol("eps", positive=True)
+    symbols = {"x1": x, "eps": eps, "g": sympy.Function("g")}
+    result = parse_answer("eps * x_1 * g'(x1)", expect="expression", symbols=symbols)
+    assert result == eps * x * sympy.Function("g'")(x)
+    with pytest.raises(AnswerError, match=r"unknown name\(s\): y, zeta") as info:
+        parse_answer("x1 + y * zeta", expect="expression", symbols=symbols)
+    assert "x1" in str(info.value)   # the message says what may be used
+
+
+def test_declared_symbol_named_e_wins_over_euler():
+    e = sympy.Symbol("e")
+    assert parse_answer("2*e", expect="expression", symbols={"e": e}) == 2 * e
+    assert parse_answer("e", expect="number") == sympy.E
+
+
+def test_names_in_number_answers_are_errors():
+    with pytest.raises(AnswerError, match="x"):
+        parse_answer("2*x", expect="number")
+
+
+# A small expression language printed by sympy: printing and reading back must agree.
+_leaves = st.sampled_from([x1, w13, delta3, a3, sympy.Integer(2), sympy.Integer(3),
+                           sympy.Rational(1, 3), sympy.pi, g_prime(a3)])
+
+
+def _grow(children):
+    unary = st.sampled_from([sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.sqrt, sympy.log,
+                             sympy.Abs, lambda e: -e])
+    return st.one_of(
+        st.tuples(children, children).map(lambda p: p[0] + p[1]),
+        st.tuples(children, children).map(lambda p: p[0] * p[1]),
+        st.tuples(children, st.sampled_from([2, 3, -1, sympy.Rational(1, 2)])).map(lambda p: p[0] ** p[1]),
+        st.tuples(unary, children).map(lambda p: p[0](p[1])),
+    )
+
+
+_GRAMMAR_FUNCTIONS = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh, sympy.Abs,
+                      sympy.core.function.AppliedUndef)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.recursive(_leaves, _grow, max_leaves=8))
+def test_printed_expressions_round_trip(expr):
+    assume(expr.is_finite is not False and not expr.has(sympy.I, sympy.zoo, sympy.nan))
+    # sympy may rewrite into functions outside the answer grammar (Abs(exp(x)) -> exp(re(x)))
+    assume(all(isinstance(f, _GRAMMAR_FUNCTIONS) for f in expr.atoms(sympy.Function)))
+    try:
+        result = parse_answer(sympy.sstr(expr), expect="expression")
+    except AnswerError as error:   # e.g. exp(exp(exp(pi))) is refused as too large
+        assume("too large" not in str(error))
+        raise
+    # sympy sometimes keeps a built tree that it would simplify on a rebuild (Abs(Abs(x)))
+    assert result == expr or result == expr.doit()
+
+
+# ---------------------------------------------------------------------------
+# containers, labels, sets
+
+def test_vectors_and_matrices_become_tuples():
+    assert parse_answer([1, "1/2", "sqrt(2)", 0.5], expect="vector") == (
+        1, sympy.Rational(1, 2), sympy.sqrt(2), 0.5)
+    assert parse_answer([[1, 2], [3, "4"]], expect="matrix") == ((1, 2), (3, 4))
+    assert parse_answer(7, expect="vector") == (7,)
+
+
+def test_ragged_matrix_is_an_error():
+    with pytest.raises(AnswerError, match="same length"):
+        parse_answer([[1, 2], [3]], expect="matrix")
+
+
+def test_labels_are_returned_unparsed():
+    assert parse_answer("  Cat ", expect="label") == "Cat"
+    assert parse_answer(True, expect="label") == "true"
+    assert parse_answer(False, expect="label") == "false"
+    assert parse_answer("1/0", expect="label") == "1/0"
+
+
+def test_sets():
+    assert parse_answer(["cat", "dog", "cat"], expect="set") == frozenset({"cat", "dog"})
+    assert parse_answer(yaml.safe_load("{cat, dog}"), expect="set") == frozenset({"cat", "dog"})
+    assert parse_answer([[1, 2], [3, 4]], expect="set") == frozenset({(1, 2), (3, 4)})
+    assert parse_answer("1/2", expect="set") == frozenset({sympy.Rational(1, 2)})
+
+
+def test_auto_tells_numbers_labels_and_expressions_apart():
+    assert parse_answer("negative", expect="auto") == "negative"
+    assert parse_answer("x-ray", expect="auto") == "x-ray"
+    assert parse_answer("1/4", expect="auto") == sympy.Rational(1, 4)
+    assert parse_answer("x1 - 1", expect="auto") == x1 - 1
+    assert parse_answer("x1", expect="auto", symbols={"x1": x1}) == x1
+    assert parse_answer(True, expect="auto") == "true"
+    assert parse_answer([1, [2, 3]], expect="auto") == (1, (2, 3))
+
+
+def test_booleans_are_not_numbers():
+    with pytest.raises(AnswerError, match="true"):
+        parse_answer(True, expect="number")
+
+
+def test_unknown_expect_is_a_programming_error():
+    with pytest.raises(ValueError):
+        parse_answer("1", expect="numbr")
+
+
+# ---------------------------------------------------------------------------
+# student mistakes get readable messages
+
+@pytest.mark.parametrize("text, message", [
+    ("x + _y", "unexpected character '_' at position 5"),
+    ("2x", "use \\* for multiplication"),
+    ("2(3)", "use \\* for multiplication"),
+    ("x1 x2", "use \\* for multiplication"),
+    ("(1 + 2", "missing '\\)'"),
+    ("1 +", "unexpected end"),
+    ("1/0", "division by zero"),
+    ("0^-1", "division by zero"),
+    ("log(0)", "logarithm of zero"),
+    ("sqrt(-1)", "not a real number"),
+    ("sqrt", "needs an argument"),
+    ("sqrt(1, 2)", "argument"),
+    ("", "empty"),
+    ("inf", "not allowed"),
+    ("∞", "infinity"),
+    ("foo(2)", "unknown function"),
+])
+def test_error_messages(text, message):
+    with pytest.raises(AnswerError, match=message):
+        parse_answer(text, expect="number")
+
+
+# ---------------------------------------------------------------------------
+# hostile answers: each must fail fast, and nothing may run
+
+HOSTILE = [
+    "9**9**9**9",
+    "9^9^9^9",
+    "2^2^2^2^2",
+    "10^100000",
+    "(10^99)^999",
+    "(3^700+7)^(1/3)",
+    "e^1001",
+    "exp(exp(exp(10)))",
+    "exp(1000)*exp(1000)",
+    "(pi+e)^1000*(pi+e)^1000",
+    "exp(1e300)",
+    "sigmoid(-1e6)",
+    "1e999999",
+    "1e-999999",
+    "1e300*1e300",
+    "2 ** -1e999",
+    "1" * 150,
+    "0." + "1" * 150,
+    "(" * 60 + "1" + ")" * 60,
+    "-" * 1500 + "1",
+    "sqrt(" * 60 + "2" + ")" * 60,
+    "1+" * 1500 + "1",
+    "__import__('os').system('touch /tmp/x')",
+    "().__class__.__bases__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "eval('1+1')",
+    "exec('import os')",
+    "lambda: 1",
+    "open('/etc/passwd').read()",
+    "os.system",
+    "globals()",
+    "[x for x in ()]",
+    "1 if 1 else 2",
+    "'abc'",
+    "a; b",
+    "x = 1",
+    "inf",
+    "nan",
+    "oo",
+    "zoo",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("expect", ["number", "expression", "auto"])
+def test_hostile_text_fails_fast(text, expect):
+    start = time.monotonic()
+    with pytest.raises(AnswerError):
+        result = parse_answer(text, expect=expect)
+        if expect == "auto" and isinstance(result, str):
+            raise AnswerError("read as a label")   # a plain word is a harmless label in auto mode
+    assert time.monotonic() - start < 1.0
+
+
+def test_hostile_answers_execute_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    attempts = [
+        f"__import__('os').system('touch {marker}')",
+        f"__import__(\"os\").system(\"touch {marker}\")",
+        f"exec(\"open('{marker}', 'w')\")",
+        f"eval(compile('open(\"{marker}\", \"w\")', 'x', 'exec'))",
+    ]
+    for text in attempts:
+        for expect in ("number", "expression", "auto", "vector", "set"):
+            start = time.monotonic()
+            with pytest.raises(AnswerError):
+                parse_answer(text, expect=expect)
+            assert time.monotonic() - start < 1.0
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("raw, message", [
+    (float("nan"), "nan"),
+    (float("inf"), "infinity"),
+    (-float("inf"), "infinity"),
+    (10 ** 200, "too large"),
+    (None, "no answer"),
+    ({"a": 1}, "single number"),
+])
+def test_hostile_yaml_scalars(raw, message):
+    with pytest.raises(AnswerError, match=message):
+        parse_answer(raw, expect="number")
+
+
+@pytest.mark.parametrize("document", [".nan", ".inf", "-.inf", ".NaN"])
+def test_yaml_special_floats_are_rejected(document):
+    with pytest.raises(AnswerError):
+        parse_answer(yaml.safe_load(document), expect="number")
+
+
+def test_huge_lists_are_rejected_before_being_walked():
+    huge = [1] * 10 ** 6
+    start = time.monotonic()
+    with pytest.raises(AnswerError, match="list too long"):
+        parse_answer(huge, expect="vector")
+    assert time.monotonic() - start < 0.1
+
+
+def test_total_list_size_counts_all_levels():
+    with pytest.raises(AnswerError, match="list too long"):
+        parse_answer([[0] * 200 for _ in range(200)], expect="matrix")
+
+
+def test_deep_lists_are_rejected():
+    with pytest.raises(AnswerError, match="nesting too deep"):
+        parse_answer([[[[[1]]]]], expect="auto")
+
+
+def test_self_referencing_yaml_list_is_rejected():
+    loop = yaml.safe_load("&a [1, *a]")
+    with pytest.raises(AnswerError, match="nesting too deep"):
+        parse_answer(loop, expect="vector")
+
+
+def test_long_text_is_rejected():
+    with pytest.raises(AnswerError, match="too long"):
+        parse_answer("1+" * 1500 + "1", expect="number")
+    with pytest.raises(AnswerError, match="too long"):
+        parse_answer("a" * 3000, expect="label")
+
+
+def test_many_long_strings_are_rejected_together():
+    element = "+".join(["1"] * 900)
+    with pytest.raises(AnswerError, match="too long"):
+        parse_answer([element] * 100, expect="vector")
+
+
+@pytest.mark.parametrize("raw", ["2001-12-14", "!!binary aGVsbG8="])
+def test_other_yaml_types_are_rejected(raw):
+    with pytest.raises(AnswerError):
+        parse_answer(yaml.safe_load(raw), expect="number")
+
+
+_ALPHABET = "0123456789.eE+-*/^()√²,' _{}xyπσ−×·abcgilnopqrstw[]:;\"\\"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40), st.sampled_from(["number", "expression", "auto"]))
+def test_any_text_either_parses_or_raises_answer_error_quickly(text, expect):
+    start = time.monotonic()
+    try:
+        parse_answer(text, expect=expect)
+    except AnswerError:
+        pass
+    assert time.monotonic() - start < 1.0

@@ -1,0 +1,91 @@
+"""The derivation core: formulas become values, stay exact, print with numbers, recompute."""
+
+import math
+
+import sympy
+from hypothesis import given, strategies as st
+
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Derivation, Misconception
+from nnsolve.derivation.functions import relu, sigmoid
+
+
+def e1_hidden_neuron():
+    """Neuron 3 of exercise E1: x = (1, −1), w13 = 1, w23 = −1, w03 = −1."""
+    d = Derivation()
+    x1, x2 = d.given("x1", 1), d.given("x2", -1)
+    w13, w23, w03 = d.given("w13", 1), d.given("w23", -1), d.given("w03", -1)
+    a3 = d.add("a3", "net input of neuron 3", sympy.Add(w13 * x1, w23 * x2, w03, evaluate=False))
+    d.add("y3", "output of neuron 3", sigmoid(a3),
+          misconceptions=[Misconception("tanh-for-sigmoid", "used tanh instead of σ",
+                                        lambda v: sympy.tanh(v["a3"]))])
+    return d
+
+
+def test_values_are_exact_when_inputs_are():
+    d = e1_hidden_neuron()
+    assert d["a3"].value == 1 and isinstance(d["a3"].value, sympy.Integer)
+    assert d["a3"].inputs == ("w03", "w13", "w23", "x1", "x2")
+    assert float(d["y3"].value) == 1 / (1 + math.exp(-1))
+    assert V.exact_text(d["y3"].value) == "1/(exp(-1) + 1)"
+
+
+def test_formula_and_substitution_print_the_same_tree():
+    d = e1_hidden_neuron()
+    assert d.formula_text("a3") == "w13*x1 + w23*x2 + w03"
+    assert d.substituted_text("a3") == "1*1 + (-1)*(-1) + (-1)"
+    assert d.formula_latex("a3") == "w_{13} x_{1} + w_{23} x_{2} + w_{03}"
+    assert d.substituted_latex("y3") == r"\sigma\left(1\right)"
+
+
+def test_recompute_uses_the_students_inputs():
+    d = e1_hidden_neuron()
+    assert math.isclose(d.recompute("y3", {"a3": 2.309}), 1 / (1 + math.exp(-2.309)), rel_tol=1e-15)
+    assert d.recompute("a3", {"x1": 2}) == 2
+    assert d["y3"].misconceptions[0].apply({"a3": 1}) == sympy.tanh(1)
+
+
+def test_softmax_of_four_zeros_is_exactly_a_quarter():
+    d = Derivation()
+    zs = [d.given(f"z{i}", 0) for i in range(4)]
+    total = d.add("S", "normaliser", sympy.Add(*[sympy.exp(z) for z in zs]))
+    p = d.add("p1", "probability of class 1", sympy.exp(zs[0]) / total)
+    assert d["p1"].value == sympy.Rational(1, 4)
+    assert V.exact_text(d["p1"].value) == "1/4"
+    assert V.to_json(d["p1"].value) == 0.25
+
+
+def test_big_exact_expressions_become_floats():
+    d = Derivation()
+    a = d.given("a", 1)
+    y = d.add("y", "", sigmoid(a) + sigmoid(2 * a) + sigmoid(3 * a))
+    assert isinstance(d["y"].value, float)
+
+
+def test_rules_for_non_scalar_quantities():
+    d = Derivation()
+    d.given("H", 28)
+    d.given("C", 32)
+    d.add("shape", "output volume", rule=lambda v: (v["H"], v["H"], v["C"]), inputs=("H", "C"),
+          kind="shape")
+    assert d["shape"].value == (28, 28, 32)
+    assert d.recompute("shape", {"H": 14}) == (14, 14, 32)
+
+
+@given(st.integers(-50, 50), st.integers(-50, 50), st.integers(1, 20))
+def test_substituted_formula_evaluates_to_the_value(a, b, c):
+    """Whatever the numbers, the printed substitution is the same arithmetic as the value."""
+    d = Derivation()
+    x, y, z = d.given("x", a), d.given("y", b), d.given("z", c)
+    d.add("q", "", (x - y) * z + relu(x) - y / z)
+    text = d.substituted_text("q").replace("ReLU", "max0")
+    computed = eval(text, {"max0": lambda t: max(0, t)})  # trusted: text printed from our own tree
+    assert math.isclose(computed, float(d["q"].value), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_numpy_and_nested_lists_normalise_to_tuples():
+    import numpy as np
+
+    assert V.normalize(np.array([[1, 2], [3, 4]])) == ((1, 2), (3, 4))
+    assert V.shape(V.normalize([[1.5, 2], [3, 4]])) == (2, 2)
+    assert V.to_json(V.normalize([sympy.Rational(1, 3), 2])) == [1 / 3, 2]

@@ -1,0 +1,601 @@
+"""Grading: credit, error carried forward, misconceptions, and submissions that fight back.
+
+Most tests grade against E1's forward pass (the 2-2-1 sigmoid network of the exercise
+catalogue: x = (1, −1), bias input 1, w13 = 1, w23 = −1, w03 = −1, w14 = −1, w24 = 1, w04 = 2,
+w35 = 1, w45 = 1, w05 = −2, t = 1), built here by a small solver so the grader is tested on its
+own. Expected figures are computed in the tests with `math`, never by the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import sympy
+from pydantic import Field
+
+from nnsolve import solvers
+from nnsolve.derivation.core import Derivation, Misconception
+from nnsolve.derivation.functions import relu, sigmoid
+from nnsolve.grade.grader import grade_file, grade_submission
+from nnsolve.grade.key import Key
+from nnsolve.grade.submission import load_submission, parse_submission
+from nnsolve.solvers.base import Given, Solver
+from nnsolve.spec.problem import parse_problem
+from nnsolve.spec.variables import draw
+from nnsolve.spec.yamlsafe import load_text
+
+DATA = Path(__file__).parent / "data" / "grading"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sig(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+# E1(b) forward pass, by hand
+A3 = 1 * 1 + (-1) * (-1) + (-1) * 1          # 1
+Y3 = sig(A3)                                 # 0.7311
+A4 = (-1) * 1 + 1 * (-1) + 2 * 1             # 0
+Y4 = sig(A4)                                 # 0.5
+A5 = 1 * Y3 + 1 * Y4 + (-2) * 1              # −0.7689
+Y5 = sig(A5)                                 # 0.3167
+DELTA5 = (1 - Y5) * Y5 * (1 - Y5)
+DW35 = 1 * DELTA5 * Y3
+
+
+class ForwardGiven(Given):
+    x1: float = 1
+    x2: float = -1
+    w13: float = 1
+    w23: float = -1
+    w03: float = -1
+    w14: float = -1
+    w24: float = 1
+    w04: float = 2
+    w35: float = 1
+    w45: float = 1
+    w05: float = -2
+    t: float = 1
+    lr: float = 1
+    shift: float = Field(0, description="added to x1 (for per-student variants)")
+
+
+class ForwardSolver(Solver):
+    """E1's network: forward pass, output delta and one weight update."""
+
+    name = "e1-forward"
+    summary = "test solver"
+    Given = ForwardGiven
+    principal = ("y5",)
+
+    def solve(self, given, conventions):
+        d = Derivation()
+        g = {k: (sympy.Integer(int(v)) if float(v).is_integer() else v)
+             for k, v in given.model_dump().items()}
+        x1 = d.given("x1", g["x1"] + g["shift"])
+        x2, x0 = d.given("x2", g["x2"]), d.given("x0", 1)
+        w13, w23, w03 = (d.given(n, g[n]) for n in ("w13", "w23", "w03"))
+        w14, w24, w04 = (d.given(n, g[n]) for n in ("w14", "w24", "w04"))
+        w35, w45, w05 = (d.given(n, g[n]) for n in ("w35", "w45", "w05"))
+        t, lr = d.given("t", g["t"]), d.given("lr", g["lr"])
+        a3 = d.add("a3", "net input of neuron 3", w13 * x1 + w23 * x2 + w03 * x0,
+                   misconceptions=[Misconception("bias-forgotten", "the bias weight w03 was left out",
+                                                 lambda v: v["w13"] * v["x1"] + v["w23"] * v["x2"])])
+        y3 = d.add("y3", "output of neuron 3", sigmoid(a3),
+                   misconceptions=[Misconception("tanh-instead", "tanh was used instead of the sigmoid",
+                                                 lambda v: sympy.tanh(v["a3"]))])
+        a4 = d.add("a4", "net input of neuron 4", w14 * x1 + w24 * x2 + w04 * x0)
+        y4 = d.add("y4", "output of neuron 4", sigmoid(a4))
+        a5 = d.add("a5", "net input of neuron 5", w35 * y3 + w45 * y4 + w05 * x0)
+        d.add("h5", "ReLU of a5", relu(a5))
+        y5 = d.add("y5", "output of the network", sigmoid(a5))
+        delta5 = d.add("delta5", "delta of neuron 5", (t - y5) * y5 * (1 - y5))
+        dw35 = d.add("dw35", "update of w35", lr * delta5 * y3)
+        d.add("w35.new", "new w35", w35 + dw35)
+        d.add("e", "squared error", (t - y5) ** 2)
+        d.add("shape", "output shape", rule=lambda v: (1, 1), inputs=(), value=(1, 1), kind="shape")
+        return d
+
+
+@pytest.fixture(autouse=True)
+def forward_solver(monkeypatch):
+    """Make `solver: e1-forward` resolve to the test solver, as an installed plugin would."""
+    real_get = solvers.get
+    calls = {"solve": 0}
+
+    class Counting(ForwardSolver):
+        def solve(self, given, conventions):
+            calls["solve"] += 1
+            return super().solve(given, conventions)
+
+    monkeypatch.setattr(solvers, "get", lambda name: Counting if name == "e1-forward" else real_get(name))
+    return calls
+
+
+E1_PROBLEM = """\
+nnsolve: 1
+id: e1-forward
+title: "E1: forward pass"
+solver: e1-forward
+given: {}
+ask:
+  a3: 1
+  y3: 1
+  a4: 1
+  y4: 1
+  a5: 1
+  h5: 1
+  y5: 1
+  delta5: 1
+  dw35: 1
+  w35.new: 1
+  e: 1
+"""
+
+
+def problem_from(text: str, name: str = "problem.yaml"):
+    return parse_problem(load_text(text, name))
+
+
+@pytest.fixture
+def key():
+    return Key.from_problems([problem_from(E1_PROBLEM)])
+
+
+def submission(answers: str, problem: str = "e1-forward", student: str = "s1"):
+    """A submission read from a file, as `nnsolve grade` reads it (digits as typed)."""
+    text = f"nnsolve: 1\nstudent: {{id: {student}}}\nproblem: {problem}\nanswers:\n{answers}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sub.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_submission(path)
+
+
+def grade(key, answers: str, **kwargs):
+    result = grade_submission(submission(answers, **kwargs), key)
+    return result, {(r.name): r for r in result.records}
+
+
+# -- credit ---------------------------------------------------------------------------------
+
+def test_right_answers_rounded_to_three_decimals_get_full_marks(key):
+    result, records = grade(key, f"""\
+  a3: 1
+  y3: {Y3:.3f}
+  a4: 0
+  y4: 0.5
+  a5: {A5:.3f}
+  h5: 0
+  y5: {Y5:.3f}
+  delta5: {DELTA5:.3f}
+  dw35: {DW35:.3f}
+  w35.new: {1 + DW35:.3f}
+  e: {(1 - Y5) ** 2:.3f}
+""")
+    assert result.error is None
+    assert {r.status for r in result.records} == {"correct"}
+    assert result.score == result.max_score == 11
+
+
+def test_exact_and_arithmetic_answers_are_accepted(key):
+    _, records = grade(key, '  y4: "1/2"\n  y3: "1/(1+e^-1)"\n  a5: "1/(1 + exp(-1)) - 1.5"\n')
+    assert records["y4"].status == "correct"
+    assert records["y3"].status == "correct"
+    assert records["a5"].status == "correct"
+
+
+def test_missing_answers_score_nothing_and_say_so(key):
+    _, records = grade(key, "  a3: 1\n  y_3: 0.731\n")
+    assert records["a3"].status == "correct"
+    assert records["y5"].status == "missing" and records["y5"].awarded == 0
+    assert records["y5"].message.startswith("No answer for y5 (output of the network)")
+
+
+def test_wrong_answer_says_what_was_expected_and_which_step_to_check(key):
+    _, records = grade(key, "  a5: 0.5\n")
+    a5 = records["a5"]
+    assert a5.status == "incorrect" and a5.awarded == 0
+    assert a5.expected == pytest.approx(A5)
+    assert a5.given == 0.5
+    assert "expected -0.7689" in a5.message.lower()
+    assert "Check the step net input of neuron 5: a5 = " in a5.message
+
+
+def test_precision_too_low_is_told_apart_from_a_mistake():
+    problem = problem_from(E1_PROBLEM.replace("given: {}", "given: {}\ntolerance: {sigfigs: 3}"))
+    key = Key.from_problems([problem])
+    _, records = grade(key, "  y3: 0.7\n  y5: 0.320\n")
+    assert records["y3"].status == "incorrect"
+    assert "Not enough precision" in records["y3"].message
+    assert "precision" not in records["y5"].message  # 0.320 has 3 significant figures
+    assert "Expected 0.3167" in records["y5"].message and "got 0.320" in records["y5"].message
+
+
+# -- error carried forward --------------------------------------------------------------------
+
+def test_values_computed_from_a_wrong_intermediate_earn_ecf(key):
+    y3 = sig(2)
+    a5 = y3 + 0.5 - 2
+    _, records = grade(key, f"""\
+  a3: 2
+  y3: {y3:.3f}
+  y4: 0.5
+  a5: {a5:.3f}
+  y5: {sig(a5):.3f}
+""")
+    assert records["a3"].status == "incorrect"
+    assert records["y3"].status == "ecf" and records["y3"].awarded == 1
+    assert "Consistent with your a3 = 2." in records["y3"].message
+    assert records["a5"].status == "ecf"
+    assert f"Consistent with your y3 = {y3:.3f}." in records["a5"].message
+    assert records["y5"].status == "ecf"
+    assert "correct value is" in records["y5"].message
+
+
+def test_ecf_carries_through_a_step_the_student_skipped(key):
+    a5 = sig(2) + 0.5 - 2        # y3 not written, computed from the wrong a3
+    _, records = grade(key, f"  a3: 2\n  a5: {a5:.3f}\n")
+    assert records["a5"].status == "ecf"
+    assert "your a3 = 2" in records["a5"].message
+
+
+def test_ecf_fraction_comes_from_the_ask_then_the_part_then_the_problem():
+    text = E1_PROBLEM.replace("given: {}", "given: {}\necf: 0.5").replace("  y5: 1", "  y5: {points: 2, ecf: 0.25}")
+    key = Key.from_problems([problem_from(text)])
+    y3 = sig(2)
+    a5 = y3 + 0.5 - 2
+    _, records = grade(key, f"  a3: 2\n  y3: {y3:.3f}\n  a5: {a5:.3f}\n  y5: {sig(a5):.3f}\n")
+    assert records["y3"].awarded == 0.5
+    assert records["y5"].awarded == pytest.approx(0.5)   # 2 points × 0.25
+    assert "25% of the points" in records["y5"].message
+
+
+def test_a_wrong_answer_that_is_not_consistent_either_is_incorrect(key):
+    _, records = grade(key, "  a3: 2\n  y3: 0.5\n")
+    assert records["y3"].status == "incorrect"
+
+
+def test_no_ecf_without_a_wrong_earlier_answer(key):
+    _, records = grade(key, "  a3: 1\n  y3: 0.9\n")
+    assert records["y3"].status == "incorrect"
+
+
+def test_rounded_earlier_answers_carried_forward_still_count_as_right():
+    """E1: "students round to 3 decimals as they go; graders must accept that"."""
+    text = """\
+nnsolve: 1
+id: e1-forward
+solver: e1-forward
+given: {}
+ask:
+  y3: {tolerance: {decimals: 3}}
+  delta5: {tolerance: {decimals: 3}}
+  dw35: {tolerance: {rel: 0.0001, abs: 0}}
+"""
+    key = Key.from_problems([problem_from(text)])
+    y3, delta5 = round(Y3, 3), round(DELTA5, 3)
+    dw35 = y3 * delta5                      # 0.108188, while the exact Δw35 is 0.108102
+    assert abs(dw35 - DW35) > 0.0001 * DW35
+    _, records = grade(key, f"  y3: {y3}\n  delta5: {delta5}\n  dw35: {dw35:.6f}\n")
+    assert records["y3"].status == records["delta5"].status == "correct"
+    assert records["dw35"].status == "correct" and records["dw35"].awarded == 1
+    assert "consistent with your rounded" in records["dw35"].message
+
+
+# -- ECF cannot be gamed ----------------------------------------------------------------------
+
+def test_a_zero_delta_does_not_earn_ecf_for_zero_updates(key):
+    _, records = grade(key, "  delta5: 0\n  dw35: 0\n  w35.new: 1\n")
+    dw35 = records["dw35"]
+    assert dw35.status == "incorrect" and dw35.awarded == 0
+    assert "your delta5 = 0 makes update of w35 trivially 0" in dw35.message
+    new = records["w35.new"]
+    assert new.status == "incorrect"
+    assert "repeats w35" in new.message
+
+
+def test_an_earlier_answer_copied_forward_is_not_ecf(key):
+    # a5 = 0.7 (wrong, right is −0.769): ReLU passes it through unchanged, so h5 = 0.7 shows
+    # no work, while the right h5 (0) is not the right a5
+    _, records = grade(key, "  a5: 0.7\n  h5: 0.7\n")
+    assert records["h5"].status == "incorrect"
+    assert "your answer just repeats your a5 = 0.7" in records["h5"].message
+
+
+def test_an_answer_that_copies_an_input_is_called_out_even_when_inconsistent(key):
+    _, records = grade(key, "  a5: -0.769\n  y5: -0.769\n")
+    assert records["y5"].status == "incorrect"
+    assert "just repeats your a5" in records["y5"].message
+
+
+def test_an_output_equal_to_the_target_does_not_earn_a_zero_delta(key):
+    # y5 = 1 = t makes (t − y5) vanish: δ5 = 0 would be "consistent", but no step was done
+    _, records = grade(key, "  y5: 1\n  delta5: 0\n")
+    assert records["delta5"].status == "incorrect"
+    assert "equals t" in records["delta5"].message
+
+
+def test_relu_of_a_wrong_negative_net_input_is_simply_right(key):
+    _, records = grade(key, "  a5: -2\n  h5: 0\n")
+    assert records["a5"].status == "incorrect"
+    assert records["h5"].status == "correct"
+
+
+# -- misconceptions ---------------------------------------------------------------------------
+
+def test_a_known_mistake_is_named(key):
+    _, records = grade(key, f"  y3: {math.tanh(1):.3f}\n  a3: 2\n")
+    y3 = records["y3"]
+    assert y3.status == "incorrect" and y3.awarded == 0
+    assert y3.misconception == "tanh-instead"
+    assert "tanh was used instead of the sigmoid" in y3.message
+
+
+def test_a_known_mistake_on_the_students_own_inputs_is_named(key):
+    _, records = grade(key, f"  a3: 2\n  y3: {math.tanh(2):.3f}\n")
+    assert records["y3"].misconception == "tanh-instead"
+    assert "applied to your earlier answers" in records["y3"].message
+
+
+def test_forgotten_bias_is_recognised(key):
+    _, records = grade(key, "  a3: 2\n")   # w13·x1 + w23·x2 without w03·x0
+    assert records["a3"].misconception == "bias-forgotten"
+
+
+# -- layout of answers ------------------------------------------------------------------------
+
+def test_answers_may_be_grouped_under_the_part_id(key):
+    _, records = grade(key, "  a:\n    a3: 1\n    y4: 0.5\n")
+    assert records["a3"].status == "correct" and records["y4"].status == "correct"
+
+
+def test_a_problem_set_is_graded_problem_by_problem():
+    first = problem_from(E1_PROBLEM, "e1.yaml")
+    second = problem_from(E1_PROBLEM.replace("id: e1-forward", "id: e1-other").replace(
+        "given: {}", "given: {w13: 2}"), "e1b.yaml")
+    key = Key.from_problems([first, second], {"week1": ["e1-forward", "e1-other"]})
+    result, _ = grade(key, "  e1-forward: {a3: 1}\n  e1-other:\n    a: {a3: 2}\n", problem="week1")
+    by_problem = {(r.problem, r.name): r for r in result.records}
+    assert by_problem[("e1-forward", "a3")].status == "correct"
+    assert by_problem[("e1-other", "a3")].status == "correct"
+    assert by_problem[("e1-other", "y3")].status == "missing"
+    assert result.max_score == 22
+
+
+def test_a_problem_with_parts(tmp_path):
+    text = """\
+nnsolve: 1
+id: two-parts
+parts:
+  - id: b
+    solver: e1-forward
+    given: {}
+    ask: [a3]
+  - id: c
+    solver: e1-forward
+    given: {w13: 3}
+    ask: {a3: 2}
+"""
+    key = Key.from_problems([problem_from(text)])
+    result = grade_submission(submission("  b: {a3: 1}\n  c: {a3: 2}\n", problem="two-parts"), key)
+    statuses = {(r.part, r.name): (r.status, r.awarded) for r in result.records}
+    assert statuses == {("b", "a3"): ("correct", 1), ("c", "a3"): ("incorrect", 0)}
+    missing = grade_submission(submission("  b: {a3: 1}\n  x: {a3: 3}\n", problem="two-parts"), key)
+    c = [r for r in missing.records if r.part == "c"][0]
+    assert c.status == "missing" and "your answers name x" in c.message
+
+
+def test_a_misspelt_name_gets_a_hint(key):
+    _, records = grade(key, "  y_5: 0.317\n  dw_35: 0.1\n")
+    assert "did you mean dw35" in records["dw35"].message
+
+
+# -- per-student variants and the cache -------------------------------------------------------
+
+VARIANT = E1_PROBLEM.replace("given: {}", "variables:\n  k: {int: [1, 9]}\ngiven: {shift: $k}")
+
+
+def test_each_student_is_graded_against_their_own_variant(forward_solver):
+    problem = problem_from(VARIANT)
+    students = [f"s{i}" for i in range(40)]
+    by_k = {}
+    for s in students:
+        by_k.setdefault(draw(problem, s)["k"], s)
+    (k1, alice), (k2, bob) = list(by_k.items())[:2]
+    key = Key.from_problems([problem])
+    for student, k in ((alice, k1), (bob, k2)):
+        a3 = (1 + k) * 1 + (-1) * (-1) + (-1) * 1      # x1 shifted by the student's k
+        result, records = grade(key, f"  a3: {a3}\n", student=student)
+        assert records["a3"].status == "correct", (student, k)
+        assert records["a3"].expected == a3
+    _, records = grade(key, f"  a3: {(1 + k1)}\n", student=bob)
+    assert records["a3"].status == "incorrect"
+
+
+def test_the_key_solves_each_problem_once_per_variant(forward_solver, key):
+    for i in range(5):
+        grade(key, "  a3: 1\n", student=f"s{i}")
+    assert forward_solver["solve"] == 1
+    variants = Key.from_problems([problem_from(VARIANT)])
+    students = [f"s{i}" for i in range(30)]
+    forward_solver["solve"] = 0
+    for s in students:
+        grade(variants, "  a3: 1\n", student=s)
+    distinct = {draw(variants.problems["e1-forward"], s)["k"] for s in students}
+    assert forward_solver["solve"] == len(distinct)
+
+
+def test_an_unknown_problem_id_is_an_error_naming_what_is_known(key):
+    from nnsolve.errors import NnsolveError
+
+    with pytest.raises(NnsolveError, match=r"no problem or problem set 'e1-forwad'.*did you mean 'e1-forward'"):
+        grade(key, "  a3: 1\n", problem="e1-forwad")
+    with pytest.raises(KeyError):
+        key.problems_for("nothing")
+
+
+# -- hostile and broken submissions -----------------------------------------------------------
+
+def write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def e1_dir(tmp_path):
+    (tmp_path / "e1.yaml").write_text(E1_PROBLEM, encoding="utf-8")
+    return Key.from_path(tmp_path / "e1.yaml")
+
+
+HOSTILE = {
+    "a3": "__import__('os').system('touch {marker}')",
+    "y3": "().__class__.__bases__",
+    "a4": "9**9**9**9",
+    "y4": "1e999999",
+    "a5": "exec('import os')",
+    "y5": "lambda: 0",
+}
+
+
+def test_hostile_answers_are_invalid_quickly_and_nothing_runs(tmp_path, e1_dir):
+    marker = tmp_path / "marker"
+    lines = "".join(f'  {k}: "{v.format(marker=marker)}"\n' for k, v in HOSTILE.items())
+    lines += "  delta5: 1e999999\n"                 # a YAML float that is infinity
+    lines += "  dw35: [" + ", ".join(["1"] * 20_000) + "]\n"
+    path = write(tmp_path, "evil.yaml", f"nnsolve: 1\nstudent: {{id: mallory}}\nproblem: e1-forward\nanswers:\n{lines}")
+    start = time.perf_counter()
+    result = grade_file(path, e1_dir)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5
+    assert not marker.exists()
+    assert result.error is None and result.student == "mallory"
+    records = {r.name: r for r in result.records}
+    for name in ("a3", "y3", "a4", "y4", "a5", "y5", "delta5", "dw35"):
+        assert records[name].status == "invalid", (name, records[name].message)
+        assert records[name].awarded == 0
+        assert records[name].message.startswith(f"Your answer for {name}")
+    assert "unexpected character '_'" in records["a3"].message
+    assert "too large" in records["a4"].message
+    assert "list too long" in records["dw35"].message
+    assert records["dw35"].given == "a list of 20,000 items"
+    assert records["a3"].given.startswith("__import__")
+    assert records["e"].status == "missing"
+
+
+def test_a_million_element_list_is_refused_quickly(e1_dir):
+    from nnsolve.spec.yamlsafe import Document
+
+    doc = Document({"nnsolve": 1, "student": {"id": "m"}, "problem": "e1-forward",
+                    "answers": {"y5": [0.5] * 1_000_000}}, "big.yaml", {})
+    start = time.perf_counter()
+    result = grade_submission(parse_submission(doc), e1_dir)
+    assert time.perf_counter() - start < 5
+    y5 = [r for r in result.records if r.name == "y5"][0]
+    assert y5.status == "invalid" and "list too long" in y5.message
+    assert y5.given == "a list of 1,000,000 items"
+
+
+def test_a_file_over_the_size_limit_keeps_its_row(tmp_path, e1_dir):
+    path = write(tmp_path, "huge.yaml", "nnsolve: 1\nstudent: {id: s77, name: Big}\nproblem: e1-forward\n"
+                 "answers:\n  y5: [" + ", ".join(["0"] * 1_100_000) + "]\n")
+    start = time.perf_counter()
+    result = grade_file(path, e1_dir)
+    assert time.perf_counter() - start < 5
+    assert result.student == "s77" and result.name == "Big" and result.problem == "e1-forward"
+    assert "limit" in result.error
+    assert result.records and {r.status for r in result.records} == {"invalid"}
+    assert result.score == 0 and result.max_score == 11
+
+
+def test_an_alias_bomb_is_an_invalid_result_with_the_reason(tmp_path, e1_dir):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 12):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        bomb += f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]\n"
+    path = write(tmp_path, "bomb.yaml", "nnsolve: 1\nstudent:\n  id: s13\nproblem: e1-forward\n"
+                 "answers:\n  y5: 0.3\n" + "".join("  " + line + "\n" for line in bomb.splitlines()))
+    start = time.perf_counter()
+    result = grade_file(path, e1_dir)
+    assert time.perf_counter() - start < 5
+    assert result.error and "aliases" in result.error
+    assert result.student == "s13"
+    assert {r.status for r in result.records} == {"invalid"}
+    assert "could not be read" in result.records[0].message
+
+
+def test_a_yaml_syntax_error_is_reported_with_its_line(tmp_path, e1_dir):
+    path = write(tmp_path, "broken.yaml", "nnsolve: 1\nstudent: {id: s5}\nproblem: e1-forward\nanswers:\n  a3: [1, 2\n")
+    result = grade_file(path, e1_dir)
+    assert result.error.startswith(f"{path}:")
+    assert "YAML syntax error" in result.error
+    assert result.student == "s5"
+
+
+def test_a_file_that_is_not_a_submission_gives_an_error_not_an_exception(tmp_path, e1_dir):
+    cases = {
+        "list.yaml": "- 1\n- 2\n",
+        "empty.yaml": "",
+        "no-student.yaml": "nnsolve: 1\nproblem: e1-forward\nanswers: {a3: 1}\n",
+        "binary.yaml": None,
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        if content is None:
+            path.write_bytes(b"\xff\xfe\x00garbage")
+        else:
+            path.write_text(content)
+        result = grade_file(path, e1_dir)
+        assert result.error, name
+    no_student = grade_file(tmp_path / "no-student.yaml", e1_dir)
+    assert "student" in no_student.error
+    assert {r.status for r in no_student.records} == {"invalid"}   # its problem is known
+    missing = grade_file(tmp_path / "nowhere.yaml", e1_dir)
+    assert "cannot read" in missing.error
+
+
+def test_answers_that_are_not_a_mapping_of_the_part(tmp_path, e1_dir):
+    text = E1_PROBLEM.replace("solver: e1-forward\ngiven: {}\nask:", "parts:\n  - id: a\n    solver: e1-forward\n    given: {}\n    ask: [a3]\n  - id: b\n    solver: e1-forward\n    given: {}\n    ask:")
+    key = Key.from_problems([problem_from(text)])
+    result = grade_submission(submission("  a: 5\n  b: {a3: 1}\n"), key)
+    a = [r for r in result.records if r.part == "a"][0]
+    assert a.status == "invalid" and "must be a mapping" in a.message
+
+
+def test_the_grade_json_shape_is_stable(key):
+    result, _ = grade(key, "  a3: 1\n")
+    data = result.to_json()
+    assert list(data) == ["student", "name", "problem", "file", "score", "max_score", "error", "records"]
+    assert list(data["records"][0]) == ["problem", "part", "name", "points", "awarded", "status",
+                                        "expected", "given", "message", "misconception"]
+
+
+# -- the exercise: E2, AlexNet's first convolutional layer ------------------------------------
+
+E2 = ROOT / "problems" / "alexnet-conv1.yaml"
+needs_e2 = pytest.mark.skipif(not E2.exists(), reason="problems/alexnet-conv1.yaml not written yet")
+
+
+@needs_e2
+def test_e2_real_answers_get_full_marks():
+    key = Key.from_path(E2)
+    result = grade_file(ROOT / "examples" / "submissions" / "e2-correct.yaml", key)
+    assert result.error is None
+    assert result.records and all(r.status == "correct" for r in result.records)
+    assert result.score == result.max_score
+
+
+@needs_e2
+def test_e2_forgotten_biases_are_named():
+    key = Key.from_path(E2)
+    result = grade_file(ROOT / "examples" / "submissions" / "e2-bias-forgotten.yaml", key)
+    params = [r for r in result.records if r.part == "c" and r.name.endswith("params")][0]
+    assert params.given == 11 * 11 * 3 * 96 == 34848
+    assert params.expected == (11 * 11 * 3 + 1) * 96 == 34944
+    assert params.status == "incorrect" and params.awarded == 0
+    assert params.misconception == "bias-forgotten"
+    assert "bias" in params.message

@@ -1,0 +1,110 @@
+"""The shipped layer problems (E2, E5, E8, E9, E13) through the command line, and malformed
+specs reported as `file:line: field: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
+
+
+def quantities(result, part: str | None = None) -> dict:
+    parts = result.json()["parts"]
+    chosen = parts[0] if part is None else next(p for p in parts if p["id"] == part)
+    return {q["name"]: q for q in chosen["quantities"]}
+
+
+def run(nnsolve, name: str):
+    result = nnsolve("run", PROBLEMS / name, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_alexnet_first_layer_holds_every_figure(nnsolve):
+    result = run(nnsolve, "alexnet-conv1.yaml")
+    a, d = quantities(result, "a"), quantities(result, "d")
+    assert a["output_shape"]["value"] == [55, 55, 96]
+    assert a["units"]["value"] == 290_400
+    assert a["params"]["value"] == 34_944
+    assert d["params"]["value"] == 39_574_528
+    assert [n for n, q in a.items() if q["asked"]] == ["output_shape", "units", "params"]
+    assert a["conv1.out_h"]["formula"] == "floor((H_0 - F_1 + 2*P_1)/S_1) + 1"
+    assert a["conv1.out_h"]["substituted"] == "floor((227 - 11 + 2*0)/4) + 1"
+    assert a["conv1.units"]["substituted"] == "55*55*96"
+    assert a["conv1.params"]["formula"] == "(F_1**2*C_0 + 1)*K_1"
+    assert a["conv1.params"]["substituted"] == "(11**2*3 + 1)*96"
+    assert d["fc.params"]["substituted"] == "(154587 + 1)*256"
+
+
+def test_keras_mnist_cnn(nnsolve):
+    q = quantities(run(nnsolve, "mnist-keras-cnn.yaml"))
+    layers = ["conv1", "pool1", "conv2", "pool2", "flatten", "dropout", "dense"]
+    assert [q[f"{n}.params"]["value"] for n in layers] == [320, 0, 18_496, 0, 0, 0, 16_010]
+    assert q["params"]["value"] == 34_826
+    assert q["flatten.units"]["value"] == 1600
+
+
+def test_conv_versus_dense(nnsolve):
+    result = run(nnsolve, "conv-vs-dense.yaml")
+    assert quantities(result, "a")["params"]["value"] == 49_168
+    assert quantities(result, "b")["params"]["value"] == 1_216
+
+
+def test_autoencoder_dimensions(nnsolve):
+    q = quantities(run(nnsolve, "autoencoder-dims.yaml"))
+    assert (q["input_units"]["value"], q["units"]["value"], q["code.units"]["value"]) == \
+        (256, 256, 50)
+    assert q["params"]["value"] == 532_806
+
+
+def test_convolution_variants(nnsolve):
+    result = run(nnsolve, "conv-variants.yaml")
+    standard, separable = quantities(result, "a"), quantities(result, "b")
+    assert (standard["params"]["value"], standard["macs"]["value"]) == (73_856, 231_211_008)
+    assert (separable["depthwise.params"]["value"], separable["pointwise.params"]["value"]) == \
+        (640, 8_320)
+    assert (separable["params"]["value"], separable["macs"]["value"]) == (8_960, 27_496_448)
+    up = quantities(result, "c")
+    assert (up["output_shape"]["value"], up["params"]["value"]) == ([14, 14, 64], 131_136)
+    dilated = quantities(result, "d")
+    assert dilated["output_shape"]["value"] == [28, 28, 32]
+    assert dilated["dilated.receptive_field"]["value"] == 5
+    assert quantities(result, "e")["conv3.receptive_field"]["value"] == 15
+
+
+def test_template_runs_as_is(nnsolve, problem_file):
+    template = nnsolve("new", "layers")
+    assert template.exit_code == 0
+    result = nnsolve("run", problem_file(template.stdout), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert quantities(result)["conv1.params"]["value"] == (3 * 3 * 1 + 1) * 8
+
+
+MALFORMED = {
+    "kernel larger than the input": (
+        "    - conv: {filters: 96, kernel: 11, stride: 4}\n",
+        "given.layers[0].conv.kernel: kernel 11×11 does not fit a 5×5 input with padding 0"),
+    "wrong type": (
+        "    - conv: {filters: 96, kernel: [3, 3, 3]}\n",
+        "given.layers[0].conv.kernel: must be one size or two [height, width], not 3 values"),
+    "not a number": (
+        "    - dense: {units: 2.5}\n",
+        "given.layers[0].dense.units: must be a whole number ≥ 1 or a symbol name"),
+    "unknown kind": (
+        "    - convolution: {filters: 3, kernel: 3}\n",
+        "given.layers[0]: unknown layer kind 'convolution'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_spec_names_file_line_and_field(nnsolve, problem_file, case):
+    layer, message = MALFORMED[case]
+    path = problem_file("nnsolve: 1\nid: bad\nsolver: layers\ngiven:\n  input: [5, 5, 3]\n"
+                        "  layers:\n" + layer)
+    result = nnsolve("check", path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {path}:7: {message}")
