@@ -35,33 +35,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY = ROOT / "problems" / "alexnet-conv1.yaml"
 
-RIGHT = {"a": {"output_shape": [55, 55, 96], "units": 290400, "params": 34944},
+RIGHT = {"a": {"output_shape": [55, 55, 96]}, "b": {"units": 290400}, "c": {"params": 34944},
          "d": {"params": 39574528}}
 #: (answers, what they show): mistakes students make on E2
 VARIANTS = [
     (RIGHT, "all right"),
-    ({"a": {**RIGHT["a"], "params": 34848}, "d": RIGHT["d"]}, "bias forgotten in (a)"),
-    ({"a": {**RIGHT["a"], "units": 3025}, "d": RIGHT["d"]}, "units of one slice"),
-    ({"a": {"output_shape": [54, 54, 96], "units": 279936, "params": 34944}, "d": RIGHT["d"]},
-     "wrong shape, units consistent with it"),
-    ({"a": {**RIGHT["a"]}, "d": {"params": 39574272}}, "bias forgotten in (d)"),
-    ({"a": {"output_shape": [55, 55, 96], "params": 34944}}, "units and (d) not answered"),
-    ({"a": {**RIGHT["a"], "params": "11*11*3*96 + 96"}, "d": {"params": "227*227*3*256 + 256"}},
+    ({**RIGHT, "c": {"params": 34848}}, "bias forgotten in (c)"),
+    ({**RIGHT, "b": {"units": 3025}}, "units of one slice"),
+    ({**RIGHT, "a": {"output_shape": [54, 54, 96]}, "b": {"units": 279936}}, "the +1 forgotten"),
+    ({**RIGHT, "d": {"params": 39574272}}, "bias forgotten in (d)"),
+    ({"a": RIGHT["a"], "c": RIGHT["c"]}, "(b) and (d) not answered"),
+    ({**RIGHT, "c": {"params": "11*11*3*96 + 96"}, "d": {"params": "227*227*3*256 + 256"}},
      "arithmetic written out"),
+    ({**RIGHT, "a": {"output_shape": "55x55x96"}}, "a shape that cannot be read"),
 ]
 
 
 def submission(student: str | None, name: str | None, answers, problem: str = "alexnet-conv1",
                version: int = 1) -> dict:
-    data = {"nnsolve": version, "problem": problem, "answers": answers}
+    data: dict = {"nnsolve": version}
     if student is not None:
         data["student"] = {"id": student, "name": name}
-    return data
+    return {**data, "problem": problem, "answers": answers}
 
 
 def as_yaml(data: dict) -> str:
-    """JSON is YAML, and json.dumps needs no YAML writer."""
-    return json.dumps(data, indent=2) + "\n"
+    """The way a student writes it: block mappings, short flow lists and mappings."""
+    import yaml
+
+    return yaml.safe_dump(data, default_flow_style=None, sort_keys=False, allow_unicode=True)
 
 
 def alias_bomb() -> str:
@@ -75,8 +77,9 @@ def alias_bomb() -> str:
 def broken_files(student: str) -> list[tuple[str, bytes]]:
     """(kind, content) of every way a submission file can be broken."""
     good = as_yaml(submission(student, "Broken", RIGHT))
-    deep = submission(student, "Broken", {"a": {"units": 290400}})
-    deep["answers"]["a"]["params"] = json.loads("[" * 200 + "]" * 200)
+    deep = submission(student, "Broken", {"b": {"units": 290400}})
+    deep["answers"]["c"] = {"params": None}
+    deep["answers"]["c"]["params"] = json.loads("[" * 200 + "]" * 200)
     return [
         ("YAML syntax error", f"nnsolve: 1\nstudent: {{id: {student}}}\nanswers: {{a: [1, 2\n".encode()),
         ("alias bomb", alias_bomb().encode()),
@@ -90,7 +93,7 @@ def broken_files(student: str) -> list[tuple[str, bytes]]:
         ("answers not a mapping", as_yaml(submission(student, "Broken", 42)).encode()),
         ("a list, not a mapping", b"- 1\n- 2\n"),
         ("key written twice", f"nnsolve: 1\nnnsolve: 1\nstudent: {student}\nproblem: alexnet-conv1\n"
-                              f"answers: {{a: {{units: 290400}}}}\n".encode()),
+                              f"answers: {{b: {{units: 290400}}}}\n".encode()),
     ]
 
 

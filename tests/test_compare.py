@@ -242,7 +242,7 @@ def test_matrix_from_student_text():
 
 
 def test_given_text_per_element():
-    result = compare((0.3167, 0.5), (0.3, 0.5), DEFAULT, given_text=(("0.3", "0.5")))
+    result = compare((0.3167, 0.5), (0.3, 0.5), DEFAULT, given_text=("0.3", "0.5"))
     assert result.low_precision and "element 1: not enough precision" in result.message
 
 

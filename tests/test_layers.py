@@ -71,6 +71,8 @@ def test_keras_mnist_cnn_per_layer_parameters():
     assert per_layer == [320, 0, 18_496, 0, 0, 0, 16_010]
     assert value(d, "params") == 34_826
     assert value(d, "flatten.units") == 5 * 5 * 64 == 1600
+    # pool2 left unrounded: (11 − 2)/2 + 1 = 5.5 per side
+    assert misconception(d, "flatten.units", "no-floor") == 1936 == 5.5 * 5.5 * 64
     assert [value(d, f"{n}.output_shape") for n in ("conv1", "pool1", "conv2", "pool2")] == \
         [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64)]
 

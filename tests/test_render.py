@@ -35,7 +35,8 @@ id: render-demo
 title: "Neuron 3 & AlexNet <first layer>"
 source: "Problem set 1"
 statement: |
-  Inputs $x_1 = 1$, $x_2 = -1$ feed neuron 3; *g* is the **sigmoid** $\\sigma(a) = \\frac{1}{1+e^{-a}}$.
+  Inputs $x_1 = 1$, $x_2 = -1$ feed neuron 3;
+  *g* is the **sigmoid** $\\sigma(a) = \\frac{1}{1+e^{-a}}$.
 
   - a <b>tag</b> & 50% stay text
 parts:
@@ -93,7 +94,8 @@ def _conv_part(part) -> SolvedPart:
     image = ((1, 1, 1, 0, 0), (0, 1, 1, 1, 0), (0, 0, 1, 1, 1), (0, 0, 1, 1, 0), (0, 1, 1, 0, 0))
     d.given("I", image, "binary image")
     d.given("K", ((1, 0, 1), (0, 1, 0), (1, 0, 1)), "kernel")
-    d.given("X", tuple(tuple(_big(i, j) for j in range(EDGE)) for i in range(EDGE)), "input patch")
+    d.given("X", tuple(tuple(_big(i, j) for j in range(EDGE)) for i in range(EDGE)), "input patch",
+            symbol=sympy.MatrixSymbol("X", EDGE, EDGE))
     out = d.add("out_h", "output height", sympy.floor((H - F) / S) + 1, kind="count", group="conv1")
     d.add("output_shape", "output volume", rule=lambda v: (v["out_h"], v["out_h"], v["N"]),
           inputs=("out_h", "N"), kind="shape", group="conv1")
@@ -104,8 +106,9 @@ def _conv_part(part) -> SolvedPart:
     f = sympy.Symbol("F_sym")
     d.add("out_general", "output height for any kernel", value=(227 - f) / 4 + 1,
           rule=lambda v: (227 - f) / 4 + 1, inputs=(), kind="expression", group="conv1")
-    d.add("doubled", "doubled input", rule=lambda v: tuple(tuple(2 * x for x in row) for row in v["X"]),
-          inputs=("X",), kind="matrix", group="lecture")
+    d.add("doubled", "doubled input", 2 * sympy.MatrixSymbol("X", EDGE, EDGE),
+          rule=lambda v: tuple(tuple(2 * x for x in row) for row in v["X"]), inputs=("X",),
+          kind="matrix", group="lecture")
     return SolvedPart(part, d, list(part.ask), {"padding": "per_side"})
 
 
@@ -123,10 +126,10 @@ def outputs(solution) -> dict[str, str]:
 # -- every format shows every quantity ---------------------------------------------------------
 
 EXPECTED = {
-    # a3 = 1·1 + (−1)·(−1) + (−1) = 1 and y3 = σ(1) = 1/(1 + e^−1) ≈ 0.7311 in every format
+    # a3 = 1·1 + (−1)·(−1) + (−1) = 1 and y3 = σ(1) = 1/(1 + e^−1) ≈ 0.7311, in each format
     "text": ["net input of neuron 3", "a3 = w03 + w13*x1 + w23*x2", "(-1) + 1*1 + (-1)*(-1) = 1",
-             "y3 = σ(a3) = σ(1)", "≈ 0.7311", "1/3 ≈ 0.3333", "55×55×96", "290,400", "34,944",
-             "F_sym", "<UNK> & co"],
+             "y3 = σ(a3) = σ(1)", "≈ 0.7311", "1/3 ≈ 0.3333", "55×55×96", "290,400",
+             "34,944", "F_sym", "<UNK> & co"],
     "md": ["net input of neuron 3", r"a_{3} = w_{03} + w_{13} x_{1} + w_{23} x_{2}",
            r"\left(-1\right) + 1 \cdot 1 + \left(-1\right) \cdot \left(-1\right) = 1",
            r"\approx 0.7311", r"\frac{1}{3} \approx 0.3333", r"55 \times 55 \times 96",
@@ -172,7 +175,8 @@ def test_groups_conventions_notes_and_tables(outputs, fmt):
 @pytest.mark.parametrize("fmt", EXPECTED)
 def test_large_matrices_are_elided(outputs, fmt):
     text = outputs[fmt]
-    shown = {_big(i, j) for i in (0, 1, 2, EDGE - 2, EDGE - 1) for j in (0, 1, 2, EDGE - 2, EDGE - 1)}
+    ends = (0, 1, 2, EDGE - 2, EDGE - 1)
+    shown = {_big(i, j) for i in ends for j in ends}
     hidden = {_big(i, j) for i in range(3, EDGE - 2) for j in range(3, EDGE - 2)}
     assert all(str(v) in text for v in shown)
     assert not any(re.search(rf"(?<!\d){v}(?!\d)", text) for v in hidden)

@@ -81,8 +81,9 @@ def latex_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool 
 
 def text_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool = False) -> str:
     if isinstance(value, tuple):
-        return "[" + ", ".join("…" if v is ... else text_value(v, digits, exact=exact, elide=elide)
-                               for v in _shown(value, elide)) + "]"
+        entries = ("…" if v is ... else text_value(v, digits, exact=exact, elide=elide)
+                   for v in _shown(value, elide))
+        return "[" + ", ".join(entries) + "]"
     if isinstance(value, sympy.Expr) and not value.free_symbols and \
             _shows_exactly(value, exact) and not isinstance(value, sympy.Integer):
         return sympy.sstr(value)

@@ -162,6 +162,24 @@ def run_batch(results: Iterable[GradeResult], outputs: list,
 
 
 @contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Let `kill` (SIGTERM) unwind like Ctrl-C does, so staged outputs are discarded on the
+    way out instead of left behind (exit status 143, as for a process killed by SIGTERM)."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
 def progress(total: int, console) -> Iterator[Callable[[GradeResult], None]]:
     """A transient progress bar on `console` (stderr) when it is an interactive terminal
     without NO_COLOR; otherwise nothing at all, so logs and pipes stay clean."""

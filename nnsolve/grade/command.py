@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from nnsolve.grade.batch import BatchGrader, progress, run_batch, submission_files
+from nnsolve.grade.batch import (BatchGrader, progress, run_batch, stop_cleanly_on_sigterm,
+                                 submission_files)
 
 DEFAULT_KEY = Path("problems")
 CSV_STYLES = ("plain", "canvas")
@@ -35,12 +36,15 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     answer_key = Key.from_path(key_path)
     stderr = Console(stderr=True)
 
+    def say(message: str) -> None:
+        stderr.print(message, markup=False, highlight=False, soft_wrap=True)
+
     def warn(message: str) -> None:
-        stderr.print(f"warning: {message}", markup=False, highlight=False)
+        say(f"warning: {message}")
 
     outputs = _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
     try:
-        with BatchGrader(answer_key, key_path, workers) as grader, \
+        with stop_cleanly_on_sigterm(), BatchGrader(answer_key, key_path, workers) as grader, \
                 progress(len(files), stderr) as advance:
             summary = run_batch(grader.results(files), outputs, advance)
     except MixedStudents as exc:
@@ -49,13 +53,13 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
         for output in outputs:  # also when the pool or the bar could not even start
             output.discard()
         raise
-    stderr.print(summary.line(), markup=False, highlight=False)
+    say(summary.line())
     for path in (csv_path, gradescope_path):
         if path:
-            stderr.print(f"wrote {path}", markup=False, highlight=False)
+            say(f"wrote {path}")
     if feedback_dir:
-        stderr.print(f"wrote feedback for {summary.submissions} submissions and "
-                     f"item-analysis.html to {feedback_dir}", markup=False, highlight=False)
+        say(f"wrote feedback for {summary.submissions} submissions and item-analysis.html "
+            f"to {feedback_dir}")
     return 1 if summary.invalid else 0
 
 
@@ -87,9 +91,7 @@ def _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn) -> l
 
         outputs.append(JsonOutput())
     else:
-        from rich.console import Console
-
         from nnsolve.grade.outputs.text import TextOutput
 
-        outputs.append(TextOutput(Console()))
+        outputs.append(TextOutput())
     return outputs

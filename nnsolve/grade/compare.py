@@ -17,6 +17,13 @@ The rules are the product's grading contract:
   replaced by the same random smooth function on both sides), or, when no
   point can be evaluated, when ``sympy.simplify`` proves the difference is
   zero within a time limit.
+
+Random points come before simplify on purpose: agreement at six random
+points to nine digits settles equivalence for the algebraic and elementary
+expressions of the course, and a disagreement settles the opposite, in
+milliseconds.  simplify can take seconds and cannot be interrupted (it runs
+in a daemon thread that is merely abandoned at the time limit), so it is
+kept for the rare pair that cannot be evaluated numerically.
 """
 
 from __future__ import annotations
@@ -117,6 +124,8 @@ class Tolerance:
 
 @dataclass(frozen=True)
 class Comparison:
+    """The verdict on one answer, with what the student should be told."""
+
     ok: bool
     fraction: float          # share of elements right (1.0 or 0.0 for a single value)
     message: str             # "" when ok, otherwise for the student
@@ -512,10 +521,13 @@ def _compare_arrays(expected: Any, given: Any, tol: Tolerance, kind: str,
 def _compare_sets(expected: Any, given: Any, tol: Tolerance, deadline: float) -> Comparison:
     if not isinstance(expected, frozenset):
         expected = frozenset(expected if isinstance(expected, tuple) else (expected,))
-    if isinstance(given, tuple):
-        given = frozenset(given)
-    elif not isinstance(given, frozenset):
-        given = frozenset((given,))
+    try:
+        if isinstance(given, tuple):
+            given = frozenset(given)
+        elif not isinstance(given, frozenset):
+            given = frozenset((given,))
+    except TypeError:   # elements that are not values (mappings) cannot form a set
+        return _wrong(f"expected a set, got {_describe(given)}")
     missing = [e for e in expected if e not in given]
     extra = [g for g in given if g not in expected]
     matched = len(expected) - len(missing)
@@ -819,7 +831,12 @@ def compare(expected: Any, given: Any, tol: Tolerance, *, kind: str = "number",
     or expression semantics.  ``given_text`` is what the student wrote (a
     string, or nested lists of strings for an array) and serves only to
     count the digits they gave; for a float without it, ``repr`` is used.
-    ``time_limit`` bounds the symbolic checks in seconds.
+    ``time_limit`` bounds the symbolic checks in seconds; a symbolic answer
+    that can neither be evaluated nor simplified in time is not accepted,
+    and its message says it could not be checked.
+
+    Raises ValueError only for a malformed ``expected`` value or ``kind``;
+    anything a student can give yields a Comparison.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {sorted(KINDS)}")

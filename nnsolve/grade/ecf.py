@@ -137,16 +137,8 @@ def trivial_step(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance, k
     input), or that is 0 because an earlier answer was 0, is consistent with anything.
     """
     d = chain.derivation
-    for i in q.inputs:
-        value = inputs.get(i, d[i].value)
-        if same(value, given, tol, kind) and not same(d[i].value, q.value, tol, kind):
-            whose = f"your {i}" if i in chain.answered else i
-            cause = f" (your {', '.join(wrong)} made the step trivial)" if wrong and wrong != (i,) \
-                else ""
-            return f"your answer just repeats {whose} = {V.format_value(value)}{cause}, " \
-                   f"but {q.label or q.name} is not {i}"
+    what = q.label or q.name
     if is_zero(given) and not is_zero(q.value):
-        what = q.label or q.name
         zeros = [s for s in wrong if is_zero(chain.answered.get(s))]
         if zeros:
             listed = ", ".join(f"{s} = 0" for s in zeros)
@@ -156,6 +148,14 @@ def trivial_step(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance, k
                 if i != s and i in inputs and same(inputs[i], chain.answered.get(s), tol, "number"):
                     return f"your {s} = {V.format_value(chain.answered[s])} equals {i}, which " \
                            f"makes {what} trivially 0, so there is no step to credit"
+    for i in q.inputs:
+        value = inputs.get(i, d[i].value)
+        if same(value, given, tol, kind) and not same(d[i].value, q.value, tol, kind):
+            whose = f"your {i}" if i in chain.answered else i
+            cause = f" (your {', '.join(wrong)} made the step do nothing)" \
+                if wrong and wrong != (i,) else ""
+            return f"your answer just repeats {whose} = {V.format_value(value)}{cause}, " \
+                   f"and {what} is not simply {i}"
     return ""
 
 

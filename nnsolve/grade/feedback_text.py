@@ -23,16 +23,30 @@ def what(q: Quantity) -> str:
 
 
 def step_hint(d: Derivation, name: str) -> str:
-    """`Check the step trainable parameters: params = (F^2*C + 1)*K.` ('' without a formula)."""
+    """`Check the step trainable parameters: params = (F^2*C + 1)*K = (11^2*3 + 1)*96.`
+
+    A quantity that only renames another (the stack's `params` is `params_1`) is followed to
+    the step that computes it, where the mistake can be. '' without a formula.
+    """
+    chain = [name]
+    while True:
+        q = d[chain[-1]]
+        if q.formula is None or not q.formula.is_Symbol or len(q.inputs) != 1 or \
+                q.inputs[0] in chain or d[q.inputs[0]].formula is None:
+            break
+        chain.append(q.inputs[0])
     try:
-        formula = d.formula_text(name)
+        shown_steps = [d.formula_text(n) for n in chain]
+        numbers = d.substituted_text(chain[-1])
     except Exception:  # a formula that does not print is no reason to lose the grade
-        formula = None
-    if not formula:
         return ""
+    if not shown_steps or not shown_steps[-1]:
+        return ""
+    if numbers and numbers != shown_steps[-1]:
+        shown_steps.append(numbers)
     label = d[name].label.strip()
     step = f"the step {label}" if label and label != name and len(label) <= 80 else "the step"
-    return f"Check {step}: {name} = {formula}."
+    return f"Check {step}: {name} = {' = '.join(shown_steps)}."
 
 
 def shown(value: Any, typed: Any = None) -> str:
@@ -111,8 +125,8 @@ def incorrect(d: Derivation, q: Quantity, comparison_message: str, given_text: s
     if trivial:
         pieces.append(f"it is consistent with your earlier answers, but {trivial}")
     elif repeats:
-        pieces.append(f"your answer just repeats your {repeats}, but {q.label or q.name} "
-                      f"is not {repeats}")
+        pieces.append(f"your answer just repeats your {repeats}, and {q.label or q.name} "
+                      f"is not simply {repeats}")
     if misconception:
         description, from_student = misconception
         whose = " (applied to your earlier answers)" if from_student else ""

@@ -11,6 +11,7 @@ with its reason, so one broken file never stops a batch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,8 +113,8 @@ class _PartGrader:
     # reading answers
     def _read(self, name: str, raw: Any) -> _Answer:
         q = self.derivation[name]
-        typed = self.submission.given_text(self.problem.id, self.solved.id, name)
-        answer = _Answer(raw, typed)
+        answer = _Answer(raw)
+        raw = _as_written(raw, q.kind)
         expect = EXPECT.get(q.kind, "auto")
         symbolic = _has_symbols(q.value)
         if symbolic and expect == "number":
@@ -125,6 +126,8 @@ class _PartGrader:
             answer.error = str(exc)
         except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as exc:
             answer.error = f"the answer cannot be read as a value ({type(exc).__name__})"
+        else:
+            answer.typed = self.submission.given_text(self.problem.id, self.solved.id, name)
         return answer
 
     def _part_symbols(self) -> dict:
@@ -236,6 +239,23 @@ class _PartGrader:
         if not other_parts and self.submission.strays.get(()):
             other_parts = self.submission.strays[()]
         return text.missing(q, self.solved.id, strays, bool(part_answers), other_parts)
+
+
+# -- how students write shapes and counts --------------------------------------------------------
+
+_SHAPE_TEXT = re.compile(r"\s*[\[(]?\s*\d+(?:\s*[×xX*,]\s*\d+)+\s*[\])]?\s*\Z")
+_GROUPED_COUNT = re.compile(r"\s*\d{1,3}(?:([,\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
+
+
+def _as_written(raw: Any, kind: str) -> Any:
+    """`55×55×96` is how a shape is written by hand, and `34,944` how a count is; both are
+    read as what they mean before parsing (for a shape, 55*55*96 means the dimensions)."""
+    if isinstance(raw, str) and len(raw) <= 200:
+        if kind == "shape" and _SHAPE_TEXT.match(raw):
+            return [int(n) for n in re.findall(r"\d+", raw)]
+        if kind == "count" and _GROUPED_COUNT.match(raw):
+            return int(re.sub(r"\D", "", raw))
+    return raw
 
 
 # -- tolerances -------------------------------------------------------------------------------

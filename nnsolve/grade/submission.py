@@ -308,7 +308,7 @@ def plain_scalars(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
         if len(text) > MAX_BYTES:
             return {}
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     out: dict = {}
@@ -327,7 +327,7 @@ def plain_scalars(path: Path) -> dict:
                     stack.append((value_node, at + (_plain_key(key_node),)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, at + (i,)) for i, item in enumerate(node.value))
-        elif isinstance(node, yaml.ScalarNode) and node.style is None:
+        elif isinstance(node, yaml.ScalarNode) and not node.style:     # plain: None or ""
             out[at] = node.value
     return out
 

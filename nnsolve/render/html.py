@@ -36,8 +36,9 @@ h1 { font-size: 1.9rem; margin-top: .2em; }
 nav.toc h2 { font-size: 1.2rem; }
 math { font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math",
                     "DejaVu Math TeX Gyre", math; font-size: 1.08em; }
-math[display="block"] { width: fit-content; max-width: calc(100% - 1.2em); margin: .35em 0 .2em 1.2em; overflow-x: auto; overflow-y: hidden;
-                        padding: .15em 0; }
+math[display="block"] { width: fit-content; max-width: calc(100% - 1.2em);
+                        margin: .35em 0 .2em 1.2em; padding: .15em 0;
+                        overflow-x: auto; overflow-y: hidden; }
 .byline { color: var(--muted); font-style: italic; margin-top: -.3em; }
 .statement { background: var(--paper); border-left: 4px solid var(--accent);
              padding: .6rem 1.2rem; border-radius: 0 8px 8px 0; margin: 1rem 0 1.5rem; }
@@ -222,7 +223,8 @@ def _table_html(d, table) -> list[str]:
             if isinstance(value, str):
                 cells.append(f"<td>{escape(value)}</td>")
             else:
-                cells.append(f'<td class="number">{_math(common.cell_form(value, kind, _VALUES))}</td>')
+                form = common.cell_form(value, kind, _VALUES)
+                cells.append(f'<td class="number">{_math(form)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>"]
     return out

@@ -38,8 +38,9 @@ _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": 
             "|": r"\textbar{}"}
 _MATH_CHARACTERS = {
     "→": r"\rightarrow", "←": r"\leftarrow", "↔": r"\leftrightarrow", "⇒": r"\Rightarrow",
-    "×": r"\times", "·": r"\cdot", "≈": r"\approx", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq",
-    "±": r"\pm", "−": "-", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla", "∑": r"\sum",
+    "×": r"\times", "·": r"\cdot", "≈": r"\approx", "≤": r"\leq", "≥": r"\geq",
+    "≠": r"\neq", "±": r"\pm", "−": "-", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla",
+    "∑": r"\sum",
     "…": r"\ldots", "⋯": r"\cdots", "⋮": r"\vdots", "⋱": r"\ddots", "⊙": r"\odot",
     "⊗": r"\otimes", "★": r"\bigstar", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil",
     "⌉": r"\rceil", "∈": r"\in", "√": r"\surd", "²": "^{2}", "³": "^{3}", "¹": "^{1}",

@@ -1,4 +1,4 @@
-"""Markdown with LaTeX math (`$…$`, `$$…$$`), as GitHub, Jupyter, pandoc and LMS editors read it.
+"""Markdown with LaTeX math (`$…$`, `$$…$$`), as GitHub, Jupyter, pandoc and LMSs read it.
 
 Also the students' view of a problem (`statement_markdown`): the statement and what each part
 asks, with points and the quantity names a submission uses.

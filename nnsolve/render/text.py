@@ -42,7 +42,8 @@ class TextValues:
     def array(self, value: tuple, exact: bool):
         cells = array_cells(value)
         if not is_matrix(value):
-            return "[" + ", ".join("…" if v is ... else self.scalar(v, exact) for v in cells) + "]"
+            entries = ("…" if v is ... else self.scalar(v, exact) for v in cells)
+            return "[" + ", ".join(entries) + "]"
         return matrix_block(cells, lambda v: self.scalar(v, exact))
 
     def shape(self, dims: list) -> str:

@@ -40,17 +40,25 @@ def minus(term) -> sympy.Expr:
 
 def times(*factors) -> sympy.Expr:
     """A product as written; nested products are spread out (H·W·K·F², not ((H·W)·K)·F²)."""
-    factors = [g for f in factors if f is not None and f != 1
-               for g in (f.args if isinstance(f, sympy.Mul) else (f,))]
-    if not factors:
+    flat = _factors(factors)
+    if not flat:
         return sympy.Integer(1)
-    return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
+    return flat[0] if len(flat) == 1 else sympy.Mul(*flat, evaluate=False)
+
+
+def _factors(factors) -> list:
+    flat = []
+    for f in factors:
+        if f is None or f == 1:
+            continue
+        flat.extend(_factors(f.args) if isinstance(f, sympy.Mul) else (f,))
+    return flat
 
 
 def over(numerator, denominator) -> sympy.Expr:
     if denominator is None:
         return numerator
-    return sympy.Mul(numerator, sympy.Pow(denominator, -1, evaluate=False), evaluate=False)
+    return times(numerator, sympy.Pow(denominator, -1, evaluate=False))
 
 
 def squared(x) -> sympy.Expr:
@@ -157,6 +165,11 @@ def window_count(w: Window, rounding: Rounding) -> tuple[sympy.Expr, list[Altern
                                   "pixels", plus(rounded(over(w.span(dilated=False), w.stride),
                                                          rounding), 1)))
     return formula, alternatives
+
+
+def windows_before_padding(w: Window) -> sympy.Expr:
+    """⌈(H + P)/S⌉: how many windows start before the right padding (PyTorch's ceil-mode cap)."""
+    return rounded(over(plus(w.size, w.padding), w.stride), "ceil")
 
 
 def transposed_size(w: Window, output_padding: sympy.Expr | None,

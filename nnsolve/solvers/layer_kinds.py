@@ -13,7 +13,8 @@ import sympy
 
 from nnsolve.derivation import values as V
 from nnsolve.solvers.layer_formulas import (Alternative, Window, over, plus, receptive_field,
-                                            squared, times, transposed_size, window_count)
+                                            squared, times, transposed_size, window_count,
+                                            windows_before_padding)
 from nnsolve.solvers.layer_spec import (ConvOptions, ConvTransposeOptions, DenseOptions, Options,
                                         Padding, Pair, PoolOptions)
 from nnsolve.solvers.layer_stack import ONE, Axis, Hyper, Layer, Stack, Tensor
@@ -24,7 +25,7 @@ BIAS_COUNTED = "a bias was counted, but this layer has none (bias: false)"
 
 # -- convolution -------------------------------------------------------------------------------
 def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
-    h_in, w_in, c_in = _image(stack, layer, x)
+    _, _, c_in = _image(stack, layer, x)
     depthwise = o.groups == "depthwise"
     if o.filters is not None:
         k = Axis(layer.name("filters"), stack.given(layer.name("filters"), o.filters,
@@ -43,21 +44,7 @@ def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
     out = Tensor((out_h, out_w, k))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
 
-    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
-    per_filter = area if depthwise else over(times(area, c_in.symbol), groups)
-    _weighted_params(stack, layer, per_filter, k.symbol, o.bias, alternatives=[
-        *([] if depthwise else [Alternative(
-            "input-channels-forgotten", "the input channels were forgotten: each filter spans "
-                                        "all input channels (F·F·C weights)",
-            times(plus(area, 1) if o.bias else area, k.symbol))]),
-        *([Alternative(
-            "groups-ignored", "every filter was counted over all input channels, as in a "
-                              "standard convolution; with groups each filter sees only "
-                              "C_in/groups of them", times(plus(times(area, c_in.symbol), 1)
-                                                           if o.bias else times(area, c_in.symbol),
-                                                           k.symbol))]
-          if depthwise or groups is not None else []),
-    ], note=_conv_params_note(depthwise, groups, o.bias))
+    per_filter = _filter_params(stack, layer, kernel, c_in, k, groups, depthwise, o.bias)
     outputs = times(out_h.symbol, out_w.symbol, k.symbol)
     _weighted_macs(stack, layer, times(outputs, per_filter), outputs, o.bias,
                    weights=times(per_filter, k.symbol))
@@ -93,7 +80,7 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
         name = layer.name(f"out_{axis}")
         stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
                   sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
-                  alternatives=alternatives, note=_padding_note(stack, "explicit"))
+                  alternatives=alternatives, note=_padding_note(stack))
         value = stack.d[name].value
         if stack.numeric(value) and value < 1:
             raise layer.error(f"the output {_AXIS_WORD[axis]} would be {value}: the padding "
@@ -103,13 +90,7 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
     out = Tensor((out_h, out_w, k))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
 
-    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
-    per_filter = area if depthwise else over(times(area, c_in.symbol), groups)
-    _weighted_params(stack, layer, per_filter, k.symbol, o.bias, alternatives=[] if depthwise else [
-        Alternative("input-channels-forgotten", "the input channels were forgotten: each "
-                                                "filter spans all input channels",
-                    times(plus(area, 1) if o.bias else area, k.symbol))],
-        note=_conv_params_note(depthwise, groups, o.bias))
+    per_filter = _filter_params(stack, layer, kernel, c_in, k, groups, depthwise, o.bias)
     _weighted_macs(stack, layer, times(h_in.symbol, w_in.symbol, per_filter, k.symbol),
                    times(out_h.symbol, out_w.symbol, k.symbol), o.bias,
                    weights=times(per_filter, k.symbol))
@@ -119,7 +100,7 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
 
 # -- pooling -------------------------------------------------------------------------------------
 def pool(stack: Stack, layer: Layer, o: PoolOptions, x: Tensor) -> Tensor:
-    h_in, w_in, c = _image(stack, layer, x)
+    _, _, c = _image(stack, layer, x)
     size = stack.hyper(layer, "size", o.size, "F", "pooling window")
     if o.stride is None:
         stride = stack.hyper(layer, "stride", o.size, "S", "stride (default: the window size)")
@@ -154,7 +135,7 @@ def global_pool(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
 def flatten(stack: Stack, layer: Layer, o: Options, x: Tensor) -> Tensor:
     symbol = stack.add(layer.name("units"), f"units of {layer.prefix} (the flattened size)",
                        times(*(a.symbol for a in stack.shown(x))), layer.symbol("N"),
-                       group=layer.group)
+                       group=layer.group, alternatives=stack.units_alternatives)
     out = Tensor((Axis(layer.name("units"), symbol),))
     stack.output(layer, out)
     stack.no_params(layer, "flattening only rearranges the values")
@@ -242,7 +223,7 @@ def batchnorm(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
 
 def activation(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
     stack.output(layer, x)
-    stack.no_params(layer, f"{layer.kind} acts on each value by itself; no weights")
+    stack.no_params(layer, f"{layer.kind} only transforms the values; it has no weights")
     return x
 
 
@@ -311,15 +292,18 @@ def _window_sizes(stack: Stack, layer: Layer, x: Tensor, kernel: Hyper, stride: 
     for axis, window in windows.items():
         formula, alternatives = window_count(window, rounding)
         _check_exact(stack, layer, window, rounding, axis)
-        adjust = _ceil_mode_rule(stack, window) if rounding == "ceil" and mode != "same" and (
-            padding is None or per_side) else None
+        note, adjust = _size_note(stack, mode, rounding), None
+        if rounding == "ceil" and mode != "same" and (padding is None or per_side):
+            adjust = _ceil_mode_rule(stack, window)
+            limited = sympy.Min(formula, windows_before_padding(window), evaluate=False)
+            if stack.evaluate(limited) != stack.evaluate(formula):
+                formula = limited
+                note += ("; a last window starting inside the right padding is dropped "
+                         "(PyTorch's ceil mode), so at most ⌈(H + P)/S⌉ windows")
         name = layer.name(f"out_{axis}")
         stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
                   sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
-                  alternatives=alternatives, note=_size_note(stack, mode, rounding),
-                  adjust=adjust)
-        if adjust is not None:
-            _note_ceil_correction(stack, name, formula)
+                  alternatives=alternatives, note=note, adjust=adjust)
         sizes.append(Axis(name, stack.d[name].symbol))
     return sizes[0], sizes[1]
 
@@ -331,7 +315,7 @@ def _size_note(stack: Stack, mode: str, rounding: str) -> str:
     elif mode == "valid":
         parts.append("valid: no padding")
     else:
-        parts.append(_padding_note(stack, mode))
+        parts.append(_padding_note(stack))
     if mode != "same":
         parts.append({"floor": "rounded down: a window must fit entirely",
                       "ceil": "rounded up (ceil mode): a last, partial window counts",
@@ -339,7 +323,7 @@ def _size_note(stack: Stack, mode: str, rounding: str) -> str:
     return "; ".join(parts)
 
 
-def _padding_note(stack: Stack, mode: str) -> str:
+def _padding_note(stack: Stack) -> str:
     if stack.conventions["padding"] == "per_side":
         return "P is the padding on each side (2P in all)"
     return "P is the total padding of both sides"
@@ -412,14 +396,6 @@ def _ceil_mode_rule(stack: Stack, window: Window):
     return adjust
 
 
-def _note_ceil_correction(stack: Stack, name: str, formula) -> None:
-    q = stack.d[name]
-    plain = V.normalize(stack.rule(formula)(stack.d.inputs_of(name)))
-    if plain != q.value:
-        q.note += ("; the last window would start inside the padding, so it is dropped "
-                   "(as PyTorch does in ceil mode)")
-
-
 def _check_pool_padding(stack: Stack, layer: Layer, size: Hyper, padding: Hyper | None) -> None:
     if padding is None or stack.conventions["padding"] != "per_side":
         return
@@ -438,6 +414,30 @@ def _check_output_padding(stack: Stack, layer: Layer, window: Window, extra) -> 
     if stack.numeric(a, s, d) and a >= max(s, d):
         raise layer.error(f"output padding {a} must be smaller than the stride {s} (or the "
                           "dilation): larger values would add whole new rows", "output_padding")
+
+
+def _filter_params(stack: Stack, layer: Layer, kernel: Hyper, c_in: Axis, k: Axis, groups,
+                   depthwise: bool, bias: bool) -> sympy.Expr:
+    """The parameters of a (transposed) convolution, (F·F·C_in/G + 1)·K; returns the weights
+    per filter, F·F·C_in/G, which its multiply-adds are counted from."""
+    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
+    per_filter = area if depthwise else over(times(area, c_in.symbol), groups)
+    full = times(area, c_in.symbol)
+    alternatives = []
+    if not depthwise:
+        alternatives.append(Alternative(
+            "input-channels-forgotten", "the input channels were forgotten: each filter spans "
+                                        "all input channels (F·F·C weights)",
+            times(plus(area, 1) if bias else area, k.symbol)))
+    if depthwise or groups is not None:
+        alternatives.append(Alternative(
+            "groups-ignored", "every filter was counted over all input channels, as in a "
+                              "standard convolution; with groups each filter sees only "
+                              "C_in/groups of them",
+            times(plus(full, 1) if bias else full, k.symbol)))
+    _weighted_params(stack, layer, per_filter, k.symbol, bias, alternatives=alternatives,
+                     note=_conv_params_note(depthwise, groups, bias))
+    return per_filter
 
 
 def _conv_params_note(depthwise: bool, groups, bias: bool) -> str:

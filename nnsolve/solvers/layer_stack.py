@@ -97,7 +97,8 @@ class Stack:
         self._params: list[_Contribution] = []
         self._macs: list[_Contribution] = []
         self._shape_alternatives: list[tuple[str, str, tuple]] = []
-        self._units_alternatives: list[Alternative] = []
+        #: the known mistakes in the last output's units, which a flattened size inherits
+        self.units_alternatives: list[Alternative] = []
         self._last_tensor: Tensor | None = None
         self.last_layer: Layer | None = None
         #: the receptive-field chain: (r_h, r_w, j_h, j_w) so far, or None once it is broken
@@ -186,6 +187,10 @@ class Stack:
 
         return rule
 
+    def evaluate(self, formula: sympy.Expr) -> Any:
+        """The value of `formula` from the quantities recorded so far."""
+        return V.normalize(self.rule(formula)({n: self.d[n].value for n in self._inputs(formula)}))
+
     def alternative_value(self, name: str, alternative_id: str) -> Any:
         q = self.d[name]
         for m in q.misconceptions:
@@ -213,16 +218,16 @@ class Stack:
                    kind="shape", misconceptions=shape_alternatives, group=layer.group,
                    symbol=layer.symbol("shape"))
         if tensor.rank == 1 and tensor.axes[0].name == layer.name("units"):
-            self._units_alternatives = []
+            self.units_alternatives = []
             return
-        alternatives = [Alternative(i, text, sympy.Integer(_product(alt)))
-                        for i, text, alt in self._shape_alternatives if self.numeric(*alt)]
+        alternatives = [Alternative(i, text, _product(alt)) for i, text, alt in
+                        self._shape_alternatives if all(isinstance(v, sympy.Rational) for v in alt)]
         if sized is not None and tensor.rank == 3:
             h, w, _ = tensor.axes
             alternatives.append(Alternative(
                 "channels-forgotten", "the channels were left out: every channel of every "
                                       "position is a unit (H·W·C)", times(h.symbol, w.symbol)))
-        self._units_alternatives = alternatives
+        self.units_alternatives = alternatives
         self.add(layer.name("units"), f"units (output elements) of {layer.prefix}",
                  times(*(a.symbol for a in shown)), layer.symbol("N"), group=layer.group,
                  alternatives=alternatives)
@@ -276,7 +281,7 @@ class Stack:
                    symbol=sympy.Symbol("shape"))
         self.add("units", "units (elements) of the final output",
                  times(*(a.symbol for a in self.shown(tensor))), sympy.Symbol("N"), group=group,
-                 alternatives=self._units_alternatives)
+                 alternatives=self.units_alternatives)
         self._total("params", "parameters of the whole stack", self._params, group, "")
         self._total("macs", "multiply-adds of the whole stack", self._macs, group, note)
 

@@ -41,7 +41,8 @@ class LayersSolver(Solver):
         "<layer>.out_h, <layer>.out_w": "output height and width of a conv or pooling layer",
         "<layer>.output_shape": "the layer's output shape (H×W×C, a vector [N], or T×E)",
         "<layer>.units": "units of the layer: elements of its output (H·W·C); for flatten, the "
-                         "flattened size; for dense, its given number of units",
+                         "flattened size; for dense, its given number of units (on a sequence, "
+                         "T·units, the units per position being <layer>.features)",
         "<layer>.params": "the layer's parameters (weights + biases); 0 for layers without "
                           "weights",
         "<layer>.macs": "multiply-adds of a conv, transposed conv or dense layer",

@@ -96,17 +96,20 @@ class CanvasGradebook:
     Students are matched by `SIS User ID` (the submission's student id). Canvas needs one
     row per student, so this writer keeps each student's scores (a few numbers each) until
     the end; a student with several files for one assignment keeps the last graded one.
+    Only assignments graded at least once get a column (an unknown problem id is not one),
+    and a submission without a readable student id cannot be placed: both are warned about.
     """
 
     def __init__(self, path: Path, warn: Callable[[str], None] = lambda message: None):
         self.path = Path(path)
         self.warn = warn
         self.students: dict[str, list] = {}          # id -> [name, {assignment: (score, file)}]
-        self.possible: dict[str, float] = {}
+        self.possible: dict[str, float] = {}         # assignments graded at least once
+        self.anonymous: list[str] = []               # files without a student id
 
     def add(self, result: GradeResult) -> None:
         if not result.student:
-            self.warn(f"{result.file}: no student id, left out of the Canvas gradebook")
+            self.anonymous.append(result.file)
             return
         entry = self.students.setdefault(result.student, [result.name, {}])
         entry[0] = entry[0] or result.name
@@ -124,10 +127,12 @@ class CanvasGradebook:
         if graded:
             self.possible[result.problem] = max(self.possible.get(result.problem, 0.0),
                                                 result.max_score)
-        else:
-            self.possible.setdefault(result.problem, 0.0)
 
     def finish(self, summary=None) -> None:
+        if self.anonymous:
+            shown = ", ".join(self.anonymous[:3]) + (", ..." if len(self.anonymous) > 3 else "")
+            self.warn(f"{len(self.anonymous)} file(s) without a readable student id are left "
+                      f"out of the Canvas gradebook: {shown}")
         assignments = list(self.possible)
         with StagedFile(self.path) as out:
             writer = csv.writer(out.file)

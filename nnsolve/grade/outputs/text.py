@@ -6,8 +6,9 @@ the console's business, not ours.
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -42,17 +43,26 @@ class ResultView:
         head.append(f"  {points(r.score)}/{points(r.max_score)}", style="bold")
         head.append(f"  ({r.file})", style="dim")
         yield head
-        table = Table.grid(padding=(0, 1))
-        table.add_column(width=1)
-        table.add_column()
-        table.add_column(justify="right")
-        table.add_column(overflow="fold")
-        for record in r.records:
-            symbol, style = SYMBOLS.get(record.status, "?"), STYLES.get(record.status, "")
-            table.add_row(Text(symbol, style=style), Text(f"{record.part}.{record.name}"),
-                          Text(f"{points(record.awarded)}/{points(record.points)}"),
-                          Text(record_detail(record), style="" if record.status == "correct" else style))
-        yield Padding(table, (0, 0, 0, 2))
+        names = [f"{record.part}.{record.name}" for record in r.records]
+        scores = [f"{points(record.awarded)}/{points(record.points)}" for record in r.records]
+        name_width = max(map(len, names), default=0)
+        score_width = max(map(len, scores), default=0)
+        for record, name, score in zip(r.records, names, scores):
+            style = STYLES.get(record.status, "")
+            line = Text("  ")
+            line.append(SYMBOLS.get(record.status, "?"), style=style)
+            line.append(f" {name:<{name_width}}  {score:>{score_width}}  ")
+            line.append(record_detail(record), style="" if record.status == "correct" else style)
+            yield line
+
+
+def stdout_console() -> Console:
+    """The console for results: a terminal's own width; otherwise (a file, a pipe) wide enough
+    that the item-analysis table is not squeezed into 80 columns, unless COLUMNS says."""
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160
+    return console
 
 
 def item_table(items: ItemAnalysis, top: int = 3) -> Table:
@@ -61,12 +71,12 @@ def item_table(items: ItemAnalysis, top: int = 3) -> Table:
     table = Table(title="Item analysis", title_justify="left", show_lines=False)
     if several:
         table.add_column("problem")
-    table.add_column("part")
-    table.add_column("quantity")
+    table.add_column("part", no_wrap=True)
+    table.add_column("quantity", no_wrap=True)
     table.add_column("n", justify="right")
     for status in STATUSES:
         table.add_column(status, justify="right", style=STYLES[status])
-    table.add_column("most common wrong answers", overflow="fold")
+    table.add_column("most common wrong answers", overflow="fold", min_width=20)
     for item in items:
         wrong = "; ".join(wrong_answer(w) for w in item.common_wrong(top))
         row = [item.problem] if several else []
@@ -80,8 +90,8 @@ def item_table(items: ItemAnalysis, top: int = 3) -> Table:
 class TextOutput:
     """Writes each block to stdout as soon as it is graded; the table at the end."""
 
-    def __init__(self, console: Console):
-        self.console = console
+    def __init__(self, console: Console | None = None):
+        self.console = console or stdout_console()
 
     def add(self, result: GradeResult) -> None:
         self.console.print(ResultView(result))

@@ -24,18 +24,21 @@ def quantity_title(record: GradeRecord, *, problem: bool = False) -> str:
 
 
 def record_detail(record: GradeRecord) -> str:
-    """The grader's message, completed with the expected value and the misconception when the
-    message does not already say them."""
+    """The grader's message, completed with the expected value when the message does not
+    already give it (its misconception is in the message's words; the id is in the data)."""
     message = record.message.strip()
     if record.status == "correct":
         return message or "correct"
-    parts = [message or STATUS_WORDS.get(record.status, record.status)]
+    if not message:
+        message = STATUS_WORDS.get(record.status, record.status)
+        if record.misconception:
+            message += f" ({record.misconception})"
     expected = show(record.expected)
-    if record.expected is not None and expected not in message:
-        parts.append(f"expected {expected}")
-    if record.misconception and record.misconception not in message:
-        parts.append(f"misconception: {record.misconception}")
-    return "; ".join(parts)
+    if record.expected is None or expected in message:
+        return message
+    if message.endswith((".", "!", "?")):
+        return f"{message} Expected {expected}."
+    return f"{message}; expected {expected}"
 
 
 def wrong_answer(entry: dict) -> str:

@@ -1,0 +1,319 @@
+"""Grading a class of E2 (AlexNet, first convolutional layer) submissions end to end.
+
+E2: a 227×227×3 image, 96 filters of 11×11, stride 4, no padding. The key:
+(a) output volume 55×55×96 (2 points), (b) 290400 units (1 point), (c) 34944 parameters
+(2 points), (d) 39574528 parameters for a dense layer of 256 units instead (2 points).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PROBLEMS
+
+KEY = PROBLEMS / "alexnet-conv1.yaml"
+RIGHT = {"a": {"output_shape": [55, 55, 96]}, "b": {"units": 290400}, "c": {"params": 34944},
+         "d": {"params": 39574528}}
+BIAS_FORGOTTEN = {**RIGHT, "c": {"params": 34848}}            # 11·11·3·96 without the 96 biases
+PLUS_ONE_FORGOTTEN = {**RIGHT, "a": {"output_shape": [54, 54, 96]}}   # (227 − 11)/4 only
+UNANSWERED_D = {k: v for k, v in RIGHT.items() if k != "d"}
+MAX = 7
+
+
+def submission(student, answers, *, name="A Student", problem="alexnet-conv1") -> str:
+    data = {"nnsolve": 1, "student": {"id": student, "name": name}, "problem": problem,
+            "answers": answers}
+    return yaml.safe_dump(data, default_flow_style=None, sort_keys=False, allow_unicode=True)
+
+
+def write(directory: Path, name: str, content: str | bytes) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def alias_bomb() -> str:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(8):
+        before, name = chr(97 + i), chr(98 + i)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{before}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+#: ten ways to break a submission, with a word the reason must contain
+BROKEN = [
+    ("yaml", lambda s: f"nnsolve: 1\nstudent: {{id: {s}}}\nanswers: {{a: [1, 2\n", "YAML syntax error"),
+    ("bomb", lambda s: alias_bomb(), "alias"),
+    ("no student", lambda s: submission(s, RIGHT).replace(f"student: {{id: {s}, name: A Student}}\n", ""),
+     "student"),
+    ("unknown problem", lambda s: submission(s, RIGHT, problem="alexnet-conv9"), "alexnet-conv9"),
+    ("binary", lambda s: random.Random(s).randbytes(2048), "UTF-8"),
+    ("empty", lambda s: "", "not nothing"),
+    ("huge", lambda s: "# " + "x" * 10_500_000 + "\n" + submission(s, RIGHT), "limit"),
+    ("deep", lambda s: submission(s, {"c": {"params": json.loads("[" * 100 + "]" * 100)}}),
+     "nesting"),
+    ("format 2", lambda s: submission(s, RIGHT).replace("nnsolve: 1", "nnsolve: 2"), "format"),
+    ("answers", lambda s: submission(s, 42), "answers"),
+]
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_class_of_500_with_50_broken_files(tmp_path, nnsolve):
+    """Every file gets a row; the broken ones say why; the item analysis counts the mistakes."""
+    subs = tmp_path / "subs"
+    kinds = {}
+    answers = {"right": RIGHT, "bias": BIAS_FORGOTTEN, "plus-one": PLUS_ONE_FORGOTTEN,
+               "no d": UNANSWERED_D}
+    rng = random.Random(7)
+    broken_at = set(rng.sample(range(500), 50))
+    huge_done = False
+    for i in range(500):
+        student = f"s{i:03d}"
+        if i in broken_at:
+            kind, make, word = BROKEN[len([k for k in kinds.values() if k[0] == "broken"]) % 10]
+            if kind == "huge" and huge_done:       # one 10 MB file is enough to make the point
+                kind, make, word = BROKEN[0]
+            huge_done |= kind == "huge"
+            write(subs, f"{student}.yaml", make(student))
+            kinds[f"{student}.yaml"] = ("broken", kind, word)
+        else:
+            kind = rng.choice(list(answers))
+            write(subs, f"{student}.yaml", submission(student, answers[kind]))
+            kinds[f"{student}.yaml"] = ("valid", kind)
+
+    result = nnsolve("grade", subs, "--key", KEY, "--csv", tmp_path / "grades.csv",
+                     "--feedback-dir", tmp_path / "feedback")
+
+    assert result.exit_code == 1                      # some could not be graded
+    book = rows(tmp_path / "grades.csv")
+    assert len(book) == 500
+    assert [Path(r["file"]).name for r in book] == sorted(kinds)
+    invalid = [r for r in book if r["status"] == "invalid"]
+    assert len(invalid) == 50
+    for row in invalid:
+        _, kind, word = kinds[Path(row["file"]).name]
+        assert word.lower() in row["reason"].lower(), (kind, row["reason"])
+        assert row["total"] == "" and row["max"] == ""
+    expected_total = {"right": 7, "bias": 5, "plus-one": 5, "no d": 5}
+    for row in book:
+        if row["status"] == "graded":
+            kind = kinds[Path(row["file"]).name][1]
+            assert float(row["total"]) == expected_total[kind], row
+            assert float(row["max"]) == MAX
+            assert float(row["alexnet-conv1:c"]) == (0 if kind == "bias" else 2)
+
+    assert "Item analysis" in result.stdout
+    bias = sum(1 for k in kinds.values() if k == ("valid", "bias"))
+    plus_one = sum(1 for k in kinds.values() if k == ("valid", "plus-one"))
+    assert f"34848 ×{bias} (bias-forgotten)" in result.stdout
+    assert f"[54, 54, 96] ×{plus_one}" in result.stdout
+    assert "graded 450, invalid 50" in result.stderr
+
+    feedback = tmp_path / "feedback"
+    assert len(list(feedback.glob("*.md"))) == 500 and len(list(feedback.glob("*.html"))) == 501
+    assert (feedback / "item-analysis.html").read_text().count("<svg") == 1
+    assert not [p for p in feedback.iterdir() if p.name.startswith(".")]
+
+
+def test_json_lists_every_file_in_file_name_order(tmp_path, nnsolve):
+    subs = tmp_path / "subs"
+    write(subs, "zoe.yaml", submission("zoe", RIGHT, name="Zoe"))
+    write(subs, "adam.yml", submission("adam", BIAS_FORGOTTEN, name="Adam"))
+    write(subs, "group/mia.yaml", submission("mia", UNANSWERED_D))
+    write(subs, "broken.yaml", "nnsolve: 1\nstudent: {id: bea\n")
+    write(subs, ".hidden.yaml", "not a submission")
+    write(subs, "notes.txt", "not a submission either")
+
+    result = nnsolve("grade", subs, "--key", KEY, "--format", "json")
+
+    assert result.exit_code == 1
+    doc = result.json()
+    assert doc["nnsolve"] == 1
+    assert [Path(r["file"]).relative_to(subs).as_posix() for r in doc["results"]] == \
+        ["adam.yml", "broken.yaml", "group/mia.yaml", "zoe.yaml"]
+    for r in doc["results"]:
+        assert list(r) == ["student", "name", "problem", "file", "score", "max_score", "error",
+                           "records"]
+    adam, broken, mia, zoe = doc["results"]
+    assert (adam["student"], adam["score"], adam["max_score"], adam["error"]) == ("adam", 5, 7, None)
+    assert [(x["part"], x["name"], x["status"]) for x in adam["records"]] == [
+        ("a", "output_shape", "correct"), ("b", "units", "correct"),
+        ("c", "params", "incorrect"), ("d", "params", "correct")]
+    wrong = adam["records"][2]
+    assert (wrong["expected"], wrong["given"], wrong["misconception"]) == (34944, 34848, "bias-forgotten")
+    assert list(wrong) == ["problem", "part", "name", "points", "awarded", "status", "expected",
+                           "given", "message", "misconception"]
+    assert broken["student"] == "bea" and "YAML syntax error" in broken["error"]
+    assert mia["records"][-1]["status"] == "missing" and zoe["score"] == 7
+    summary = doc["summary"]
+    assert (summary["submissions"], summary["graded"], summary["invalid"]) == (4, 3, 1)
+    assert summary["mean_score"] == pytest.approx((5 + 5 + 7) / 3, abs=1e-4)
+    item = next(i for i in summary["items"] if i["part"] == "c")
+    assert item["counts"]["incorrect"] == 1 and item["n"] == 3
+    assert item["wrong_answers"] == [{"given": 34848, "count": 1, "misconception": "bias-forgotten"}]
+
+
+def test_workers_give_the_same_results_as_one_process(tmp_path, nnsolve):
+    subs = tmp_path / "subs"
+    choices = [RIGHT, BIAS_FORGOTTEN, PLUS_ONE_FORGOTTEN, UNANSWERED_D]
+    for i in range(40):
+        write(subs, f"s{i:02d}.yaml", submission(f"s{i:02d}", choices[i % 4]))
+    write(subs, "s99.yaml", b"\xff\xfe garbage")
+
+    one = nnsolve("grade", subs, "--key", KEY, "--format", "json")
+    two = nnsolve("grade", subs, "--key", KEY, "--format", "json", "--workers", "2")
+
+    assert one.exit_code == two.exit_code == 1
+    assert one.json() == two.json()
+
+
+def test_gradescope_results_json_for_one_student(tmp_path, nnsolve):
+    """Gradescope runs once per student; all of that student's files make one results.json."""
+    subs = tmp_path / "submission"
+    write(subs, "answers.yaml", submission("s1234", BIAS_FORGOTTEN))
+    out = tmp_path / "results" / "results.json"
+
+    result = nnsolve("grade", subs, "--key", KEY, "--gradescope", out)
+
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert {"score", "output", "visibility", "tests"} <= set(data)
+    assert data["score"] == 5 and data["visibility"] == "visible"
+    assert [t["max_score"] for t in data["tests"]] == [2, 1, 2, 2]
+    for test in data["tests"]:
+        assert set(test) == {"name", "score", "max_score", "status", "output", "output_format",
+                             "visibility"}
+        assert test["output_format"] in ("text", "html", "md", "ansi", "simple_format")
+    assert [t["status"] for t in data["tests"]] == ["passed", "passed", "failed", "passed"]
+    assert "34944" in data["tests"][2]["output"] and "34848" in data["tests"][2]["output"]
+
+
+def test_gradescope_says_why_a_file_was_not_graded(tmp_path, nnsolve):
+    subs = tmp_path / "submission"
+    write(subs, "answers.yaml", "nnsolve: 1\nstudent: {id: s1\n")
+    out = tmp_path / "results.json"
+
+    result = nnsolve("grade", subs, "--key", KEY, "--gradescope", out)
+
+    assert result.exit_code == 1
+    data = json.loads(out.read_text())
+    assert data["score"] == 0
+    assert "could not be graded" in data["output"].lower()
+    assert data["tests"][0]["status"] == "failed"
+
+
+def test_gradescope_refuses_a_whole_class(tmp_path, nnsolve):
+    subs = tmp_path / "subs"
+    write(subs, "a.yaml", submission("s1", RIGHT))
+    write(subs, "b.yaml", submission("s2", RIGHT))
+
+    result = nnsolve("grade", subs, "--key", KEY, "--gradescope", tmp_path / "results.json",
+                     "--csv", tmp_path / "grades.csv")
+
+    assert result.exit_code == 2
+    assert "one student" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["subs"]
+
+
+def test_canvas_gradebook(tmp_path, nnsolve):
+    subs = tmp_path / "subs"
+    write(subs, "1.yaml", submission("s1", RIGHT, name="Ada Lovelace"))
+    write(subs, "2.yaml", submission("s2", BIAS_FORGOTTEN, name="=cmd|' /C calc'!A0"))
+    write(subs, "3.yaml", "nnsolve: 1\nstudent: {id: s3, name: Cy}\nproblem: alexnet-conv1\nanswers: [\n")
+    out = tmp_path / "canvas.csv"
+
+    result = nnsolve("grade", subs, "--key", KEY, "--csv", out, "--csv-style", "canvas")
+
+    assert result.exit_code == 1
+    with open(out, newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "alexnet-conv1"]
+    assert table[1] == ["Points Possible", "", "", "", "", "7"]
+    assert table[2] == ["Ada Lovelace", "", "s1", "", "", "7"]
+    assert table[3] == ["'=cmd|' /C calc'!A0", "", "s2", "", "", "5"]   # never a formula
+    assert table[4] == ["Cy", "", "s3", "", "", ""]                     # not graded ≠ zero
+
+
+def test_feedback_files_are_safe_whatever_the_student_id(tmp_path, nnsolve):
+    subs = tmp_path / "subs"
+    write(subs, "x.yaml", submission("../../escape", BIAS_FORGOTTEN,
+                                     name="<script>alert(1)</script>"))
+    feedback = tmp_path / "feedback"
+
+    result = nnsolve("grade", subs, "--key", KEY, "--feedback-dir", feedback)
+
+    assert result.exit_code == 0
+    assert sorted(p.name for p in feedback.iterdir()) == ["escape.html", "escape.md",
+                                                          "item-analysis.html"]
+    page = (feedback / "escape.html").read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    text = (feedback / "escape.md").read_text()
+    assert "| ✗ incorrect | c | params" in text
+    assert "`34944`" in text and "`34848`" in text and "bias-forgotten" in text
+
+
+def test_an_interrupted_batch_leaves_the_old_outputs_alone(tmp_path, monkeypatch):
+    """Ctrl-C on the 3rd file: no half-written gradebook, no stray temporary files."""
+    from nnsolve.grade import batch
+    from nnsolve.grade.command import grade_command
+
+    subs = tmp_path / "subs"
+    for i in range(5):
+        write(subs, f"s{i}.yaml", submission(f"s{i}", RIGHT))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "grades.csv").write_text("the gradebook of last week\n")
+    (out / "feedback").mkdir()
+    (out / "feedback" / "s0.md").write_text("last week's feedback\n")
+
+    real = batch.grade_safely
+    calls = []
+
+    def interrupted_on_third(path, key):
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path, key)
+
+    monkeypatch.setattr(batch, "grade_safely", interrupted_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        grade_command([subs], key=KEY, fmt="json", csv_path=str(out / "grades.csv"),
+                      gradescope_path=str(out / "results.json"),
+                      feedback_dir=str(out / "feedback"))
+
+    assert (out / "grades.csv").read_text() == "the gradebook of last week\n"
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "grades.csv"]
+    assert [p.name for p in (out / "feedback").iterdir()] == ["s0.md"]
+    assert (out / "feedback" / "s0.md").read_text() == "last week's feedback\n"
+
+
+def test_exit_codes(tmp_path, nnsolve):
+    good = tmp_path / "good"
+    write(good, "s1.yaml", submission("s1", RIGHT))
+    assert nnsolve("grade", good, "--key", KEY).exit_code == 0
+    write(good, "s2.yaml", "")
+    assert nnsolve("grade", good, "--key", KEY).exit_code == 1
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    no_files = nnsolve("grade", empty, "--key", KEY)
+    assert no_files.exit_code == 2 and "no submission files" in no_files.stderr
+    assert nnsolve("grade", good, "--key", KEY, "--workers", "0").exit_code == 2
+
+    bad_key = write(tmp_path, "key.yaml", "nnsolve: 1\nid: broken\nparts: 3\n")
+    broken_key = nnsolve("grade", good, "--key", bad_key)
+    assert broken_key.exit_code == 1 and "key.yaml" in broken_key.stderr
