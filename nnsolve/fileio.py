@@ -86,6 +86,7 @@ class StagedDir:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.path))
         self.done = False
@@ -113,3 +114,8 @@ class StagedDir:
         import shutil
 
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self.created:
+            try:
+                self.path.rmdir()  # only if still empty: a directory we made for nothing
+            except OSError:
+                pass

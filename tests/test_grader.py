@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import Field
 
 from nnsolve import solvers
@@ -100,6 +102,14 @@ class ForwardSolver(Solver):
         d.add("e", "squared error", (t - y5) ** 2)
         d.add("hidden", "outputs of the hidden layer", rule=lambda v: (v["y3"], v["y4"]),
               inputs=("y3", "y4"), kind="vector")
+        d.add("fan_in", "inputs of neuron 3, bias included", rule=lambda v: 3, inputs=(), value=3,
+              kind="count")
+        d.given("V", ((1, 2), (3, 4)), "values")
+        d.add("P", "mixing weights", rule=lambda v: ((v["y3"], 1 - v["y3"]), (v["y4"], 1 - v["y4"])),
+              inputs=("y3", "y4"), kind="matrix")
+        d.add("Z", "mixed values P·V", rule=lambda v: tuple(
+            tuple(sum(v["P"][i][k] * v["V"][k][j] for k in range(2)) for j in range(2))
+            for i in range(2)), inputs=("P", "V"), kind="matrix")
         return d
 
 
@@ -217,6 +227,33 @@ def test_precision_too_low_is_told_apart_from_a_mistake():
     assert "Expected 0.3167" in records["y5"].message and "got 0.320" in records["y5"].message
 
 
+def test_tolerance_of_the_ask_then_the_part_then_the_problem():
+    text = """\
+nnsolve: 1
+id: tol
+tolerance: {rel: 0.2}
+parts:
+  - id: a
+    solver: e1-forward
+    given: {}
+    tolerance: {rel: 0.0001, abs: 0}
+    ask: {y3: 1, y4: {tolerance: {rel: 0.3}}, fan_in: 1}
+  - id: b
+    solver: e1-forward
+    given: {}
+    ask: {y3: 1, fan_in: {tolerance: {abs: 1}}}
+"""
+    key = Key.from_problems([problem_from(text)])
+    result = grade_submission(submission("  a: {y3: 0.74, y4: 0.6, fan_in: 4}\n"
+                                         "  b: {y3: 0.8, fan_in: 4}\n", problem="tol"), key)
+    got = {(r.part, r.name): r.status for r in result.records}
+    assert got == {("a", "y3"): "incorrect",    # the part's rel 0.0001 beats the problem's 0.2
+                   ("a", "y4"): "correct",      # the ask's rel 0.3 beats the part's
+                   ("a", "fan_in"): "incorrect",  # a count is exact whatever the part says
+                   ("b", "y3"): "correct",      # the problem's rel 0.2
+                   ("b", "fan_in"): "correct"}  # unless its ask says otherwise
+
+
 # -- error carried forward --------------------------------------------------------------------
 
 def test_values_computed_from_a_wrong_intermediate_earn_ecf(key):
@@ -314,6 +351,24 @@ def test_an_answer_that_copies_an_input_is_called_out_even_when_inconsistent(key
     assert "just repeats your a5" in records["y5"].message
 
 
+def test_an_identity_matrix_does_not_earn_ecf_for_copying_the_values():
+    key = Key.from_problems([problem_from(E1_PROBLEM + "  P: 1\n  Z: {points: 2, partial: true}\n")])
+    _, records = grade(key, "  P: [[1, 0], [0, 1]]\n  Z: [[1, 2], [3, 4]]\n")
+    assert records["P"].status == "incorrect"
+    z = records["Z"]
+    assert z.status == "incorrect" and z.awarded == 0
+    assert "your answer just repeats V" in z.message
+    y3, y4 = sig(1), 0.5
+    honest = ((0.6, 0.4), (0.5, 0.5))                 # a wrong P, then P·V done right
+    _, records = grade(key, f"  P: {[list(r) for r in honest]}\n"
+                            f"  Z: [[{0.6 + 1.2}, {1.2 + 1.6}], [{0.5 + 1.5}, {1 + 2}]]\n")
+    assert records["Z"].status == "ecf" and records["Z"].awarded == 2
+    right_first_row = [[y3 * 1 + (1 - y3) * 3, y3 * 2 + (1 - y3) * 4], [0, 0]]
+    _, records = grade(key, f"  Z: {right_first_row}\n")
+    assert records["Z"].status == "incorrect" and records["Z"].awarded == 1   # 2 of 4 elements
+    assert "2 of 4 elements wrong" in records["Z"].message
+
+
 def test_an_output_equal_to_the_target_does_not_earn_a_zero_delta(key):
     # y5 = 1 = t makes (t − y5) vanish: δ5 = 0 would be "consistent", but no step was done
     _, records = grade(key, "  y5: 1\n  delta5: 0\n")
@@ -388,7 +443,11 @@ parts:
     assert statuses == {("b", "a3"): ("correct", 1), ("c", "a3"): ("incorrect", 0)}
     missing = grade_submission(submission("  b: {a3: 1}\n  x: {a3: 3}\n", problem="two-parts"), key)
     c = [r for r in missing.records if r.part == "c"][0]
-    assert c.status == "missing" and "your answers name x" in c.message
+    assert c.status == "missing" and "your answers name parts x" in c.message
+    flat = grade_submission(submission("  a3: 1\n", problem="two-parts"), key)
+    assert {r.status for r in flat.records} == {"missing"}
+    assert "this problem has parts, so write it under its part (answers: {b: {a3: ...}})" \
+        in flat.records[0].message
 
 
 def test_a_misspelt_name_gets_a_hint(key):
@@ -682,3 +741,47 @@ def test_e1_a_slip_in_a3_carries_forward_through_the_forward_pass(tmp_path):
         assert f"Consistent with your {earlier}" in records[name].message
     assert records["delta5"].status == "missing"
     assert result.score == 6
+
+
+# -- properties -------------------------------------------------------------------------------
+
+SHIPPED = sorted((ROOT / "problems").glob("*.yaml")) + [ROOT / "examples" / "problems" / "nn-concepts.yaml"]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_key_graded_as_a_submission_scores_full_marks(path, tmp_path):
+    """The key's own values, written as a student would (JSON numbers, lists, strings for
+    expressions), read back through the safe parser and compared: all correct."""
+    import yaml
+
+    from nnsolve.derivation import values as V
+
+    key = Key.from_path(path)
+    for problem_id, problem in key.problems.items():
+        solution = key.solution(problem, "s1")
+        answers = {part.id: {a.name: V.to_json(part.derivation[a.name].value) for a in part.asked}
+                   for part in solution.parts}
+        sub = tmp_path / f"{problem_id}.yaml"
+        sub.write_text(yaml.safe_dump({"nnsolve": 1, "student": {"id": "s1"}, "problem": problem_id,
+                                       "answers": answers}, allow_unicode=True))
+        result = grade_file(sub, key)
+        wrong = [(r.part, r.name, r.message) for r in result.records if r.status != "correct"]
+        assert not wrong and result.score == result.max_score > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(a3=st.floats(-6, 6).filter(lambda a: abs(a - 1) > 0.01 and abs(a - 0.659) > 0.05))
+def test_any_wrong_net_input_with_its_sigmoid_earns_ecf(a3):
+    key = Key.from_problems([problem_from(E1_PROBLEM)])
+    _, records = grade(key, f"  a3: {a3!r}\n  y3: {sig(a3):.4f}\n")
+    assert records["a3"].status == "incorrect"
+    assert records["y3"].status == "ecf"
+
+
+@settings(max_examples=40, deadline=None)
+@given(delta5=st.floats(-3, 3).filter(lambda d: abs(d - DELTA5) > 0.01))
+def test_a_wrong_delta_never_earns_ecf_for_an_update_that_repeats_it(delta5):
+    """Δw35 = ε·δ5·y3: writing δ5 itself as Δw35 is not the step, whatever δ5 was."""
+    key = Key.from_problems([problem_from(E1_PROBLEM)])
+    _, records = grade(key, f"  delta5: {delta5!r}\n  dw35: {delta5!r}\n")
+    assert records["dw35"].status == "incorrect" and records["dw35"].awarded == 0

@@ -17,7 +17,6 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
 from nnsolve.derivation import printing
 from nnsolve.derivation.core import Derivation, Ref
@@ -77,6 +76,9 @@ def _neuron_part(part) -> SolvedPart:
     d.add("y3", "output of neuron 3", sigmoid(a3), group="forward pass",
           note="g is the logistic sigmoid")
     d.add("w12_hop", "Hopfield weight 1–2", sympy.Rational(1, 3) * x1, group="Hopfield")
+    # E1(a): a symbolic learning rate stays a symbol when put into a formula
+    eta = d.given("eta", sympy.Symbol("eta"), "learning rate")
+    d.add("dw13", "change of w13", eta * x1 * a3, group="symbolic")
     d.add("label", "predicted class", rule=lambda v: "<UNK> & co", inputs=(), group="forward pass")
     d.table("Weight update", ["weight", "old", "new"],
             [("w13", Ref("w13"), 1.25), ("w23", Ref("w23"), Ref("w12_hop"))])
@@ -129,7 +131,7 @@ EXPECTED = {
     # a3 = 1·1 + (−1)·(−1) + (−1) = 1 and y3 = σ(1) = 1/(1 + e^−1) ≈ 0.7311, in each format
     "text": ["net input of neuron 3", "a3 = w03 + w13*x1 + w23*x2", "(-1) + 1*1 + (-1)*(-1) = 1",
              "y3 = σ(a3) = σ(1)", "≈ 0.7311", "1/3 ≈ 0.3333", "55×55×96", "290,400",
-             "34,944", "F_sym", "<UNK> & co"],
+             "34,944", "F_sym", "<UNK> & co", "dw13 = a3*eta*x1 = 1*eta*1 = eta"],
     "md": ["net input of neuron 3", r"a_{3} = w_{03} + w_{13} x_{1} + w_{23} x_{2}",
            r"\left(-1\right) + 1 \cdot 1 + \left(-1\right) \cdot \left(-1\right) = 1",
            r"\approx 0.7311", r"\frac{1}{3} \approx 0.3333", r"55 \times 55 \times 96",
@@ -139,6 +141,7 @@ EXPECTED = {
             "290{,}400", "34{,}944", r"\textless{}UNK\textgreater{} \& co"],
     "html": ["net input of neuron 3", "<mn>0.7311</mn>", "<mfrac><mn>1</mn><mn>3</mn></mfrac>",
              "<mn>0.3333</mn>", "<mn>290,400</mn>", "<mn>34,944</mn>", "&lt;UNK&gt; &amp; co",
+             "<mn>1</mn><mo>&#xB7;</mo><mi>&#951;</mi><mo>&#xB7;</mo><mn>1</mn>",  # 1·η·1
              "<mn>55</mn><mo>×</mo><mn>55</mn><mo>×</mo><mn>96</mn>"],
 }
 

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from nnsolve.errors import NnsolveError
-from nnsolve.grade.submission import (identity_from_text, load_submission, parse_submission)
+from nnsolve.grade.submission import identity_from_text, load_submission, parse_submission
 from nnsolve.spec.problem import parse_problem
 from nnsolve.spec.yamlsafe import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).parent / "data" / "grading"
 
 
 def parse(text: str, name: str = "sub.yaml"):

@@ -223,8 +223,16 @@ class _MathMLPrinter(MathMLPresentationPrinter):
             return self._fenced(self._table(value, exact))
         if isinstance(value, sympy.Expr) and (value.free_symbols or (
                 _shows_exactly(value, exact) and not isinstance(value, sympy.Integer))):
-            return self._print(value)
+            return self._unsubstituted(value)
         return self.number_element(V.format_number(value, self._digits))
+
+    def _unsubstituted(self, expr):
+        """A symbolic value as written: its symbols are not inputs to put numbers in for."""
+        substitutions, self._subs = self._subs, {}
+        try:
+            return self._print(expr)
+        finally:
+            self._subs = substitutions
 
     def _table(self, value: tuple, exact: bool):
         def cell(v, gap):

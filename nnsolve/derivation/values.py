@@ -133,7 +133,7 @@ def exact_text(value: Any) -> str | None:
         inner = [exact_text(v) for v in value]
         if all(t is None for t in inner):
             return None
-        return "[" + ", ".join(t if t is not None else format_number(v)
+        return "[" + ", ".join(t if t is not None else format_value(v)
                                for t, v in zip(inner, value)) + "]"
     if isinstance(value, sympy.Expr) and not value.free_symbols and not isinstance(
             value, sympy.Integer) and is_exact(value):

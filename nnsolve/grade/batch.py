@@ -2,8 +2,9 @@
 
 Nothing class-sized is kept: results stream from the grader to the outputs one at a time, in
 file-name order, and only totals and the bounded item analysis stay behind. With several
-workers the files go to a process pool (ordered `imap` in chunks); each worker loads the key
-once, so each variant's answer key is solved at most once per worker, not once per student.
+workers the files go to a process pool (ordered `imap` in chunks); each worker holds one key
+for the whole batch (forked from the parent with the shared solutions already solved), so an
+answer key is solved once per variant and worker, never once per student.
 
 A file that cannot be graded is a result with an `error`, never an exception: one bad file
 does not stop a batch. An exception that does stop it (Ctrl-C, a full disk) discards every
@@ -68,14 +69,18 @@ def grade_safely(path: str, key) -> GradeResult:
 
 # --- worker processes ------------------------------------------------------------------
 
+#: the key a worker grades with: inherited from the parent when the pool forks (solutions
+#: already cached), loaded from its path in the worker otherwise
 _worker_key = None
 _worker_failure: str | None = None
 
 
 def _init_worker(key_path: str) -> None:
-    """Load the key once per worker. Ctrl-C is left to the parent, which stops the pool."""
+    """Make sure this worker has a key. Ctrl-C is left to the parent, which stops the pool."""
     global _worker_key, _worker_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _worker_key is not None:
+        return
     from nnsolve.grade.key import Key
 
     try:
@@ -88,6 +93,19 @@ def _grade_in_worker(path: str) -> GradeResult:
     if _worker_key is None:
         return GradeResult(None, None, None, path, error=_worker_failure or "no key loaded")
     return grade_safely(path, _worker_key)
+
+
+def _warm(key) -> None:
+    """Solve what every student shares (problems without variables) before forking, so the
+    workers start with those solutions instead of each solving them again."""
+    import nnsolve.grade.grader  # noqa: F401  (and the grading modules with it)
+
+    for problem in getattr(key, "problems", {}).values():
+        if not problem.variables:
+            try:
+                key.solution(problem, None)
+            except NnsolveError:
+                pass  # each submission of that problem will say why
 
 
 def chunk_size(files: int, workers: int) -> int:
@@ -110,11 +128,17 @@ class BatchGrader:
         self.pool = None
 
     def __enter__(self) -> "BatchGrader":
+        global _worker_key
         if self.workers > 1:
             import multiprocessing
 
-            self.pool = multiprocessing.get_context().Pool(
-                self.workers, initializer=_init_worker, initargs=(str(self.key_path),))
+            _warm(self.key)
+            _worker_key = self.key
+            try:
+                self.pool = multiprocessing.get_context().Pool(
+                    self.workers, initializer=_init_worker, initargs=(str(self.key_path),))
+            finally:
+                _worker_key = None
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -16,7 +16,6 @@ from nnsolve.grade.batch import (BatchGrader, progress, run_batch, stop_cleanly_
                                  submission_files)
 
 DEFAULT_KEY = Path("problems")
-CSV_STYLES = ("plain", "canvas")
 
 
 def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "text",
@@ -31,7 +30,7 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     files = submission_files(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
-        raise click.UsageError(f"no submission files (*.yaml, *.yml) in {where}")
+        raise _usage(f"no submission files (*.yaml, *.yml) in {where}")
     key_path = _key_path(key)
     answer_key = Key.from_path(key_path)
     stderr = Console(stderr=True)
@@ -42,15 +41,17 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     def warn(message: str) -> None:
         say(f"warning: {message}")
 
-    outputs = _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
+    outputs: list = []
     try:
+        _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
+        workers = min(workers, len(files))
         with stop_cleanly_on_sigterm(), BatchGrader(answer_key, key_path, workers) as grader, \
                 progress(len(files), stderr) as advance:
             summary = run_batch(grader.results(files), outputs, advance)
     except MixedStudents as exc:
-        raise click.UsageError(str(exc)) from None
+        raise _usage(str(exc)) from None
     except BaseException:
-        for output in outputs:  # also when the pool or the bar could not even start
+        for output in outputs:  # also when an output, the pool or the bar could not start
             output.discard()
         raise
     say(summary.line())
@@ -68,17 +69,21 @@ def _key_path(key: Path | None) -> Path:
         return Path(key)
     if DEFAULT_KEY.is_dir():
         return DEFAULT_KEY
-    raise click.UsageError("no --key given and no ./problems directory to find the problems in",
-                           ctx=click.get_current_context(silent=True))
+    raise _usage("no --key given and no ./problems directory to find the problems in")
 
 
-def _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn) -> list:
-    """The requested outputs; the file ones come first so that stdout is finished last."""
+def _usage(message: str) -> click.UsageError:
+    return click.UsageError(message, ctx=click.get_current_context(silent=True))
+
+
+def _open_outputs(outputs: list, fmt, csv_path, csv_style, gradescope_path, feedback_dir,
+                  warn) -> None:
+    """Append the requested outputs one by one (so that those already open can be discarded
+    if a later one fails); the file ones come first so that stdout is finished last."""
     from nnsolve.grade.outputs.feedback import FeedbackOutput
     from nnsolve.grade.outputs.gradebook import CanvasGradebook, PlainGradebook
     from nnsolve.grade.outputs.gradescope import GradescopeOutput
 
-    outputs: list = []
     if csv_path:
         outputs.append(CanvasGradebook(Path(csv_path), warn) if csv_style == "canvas"
                        else PlainGradebook(Path(csv_path)))
@@ -94,4 +99,3 @@ def _outputs(fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn) -> l
         from nnsolve.grade.outputs.text import TextOutput
 
         outputs.append(TextOutput())
-    return outputs

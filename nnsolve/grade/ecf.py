@@ -19,8 +19,6 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Quantity
 from nnsolve.grade.compare import Tolerance, compare
 
-Same = Callable[[Any, Any, Tolerance, str], bool]
-
 
 def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: float = 2.0) -> bool:
     """True when `given` matches `reference` as an answer would; never raises."""
@@ -54,6 +52,7 @@ class StudentChain:
                          if n in derivation and not derivation[n].given}
         self.differs = differs
         self._memo: dict[str, tuple[Any, frozenset]] = {}
+        self._order: dict[str, int] | None = None
 
     def effective(self, name: str) -> tuple[Any, frozenset]:
         memo, d = self._memo, self.derivation
@@ -92,8 +91,9 @@ class StudentChain:
         return values, sources
 
     def ordered(self, names) -> list[str]:
-        order = list(self.derivation.quantities)
-        return sorted(names, key=order.index)
+        if self._order is None:
+            self._order = {n: i for i, n in enumerate(self.derivation.quantities)}
+        return sorted(names, key=self._order.__getitem__)
 
 
 @dataclass(frozen=True)

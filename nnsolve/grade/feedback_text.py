@@ -13,12 +13,19 @@ from typing import Any
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Quantity
 
+#: a longer label (a whole multiple-choice question) is cut here in messages
+MAX_LABEL = 60
+#: a formula with its numbers put in is shown only when it stays this short
+MAX_NUMBERS = 240
+
 
 def what(q: Quantity) -> str:
     """`params (trainable parameters)`: the name the student wrote and what it means."""
-    label = q.label.strip()
-    if not label or label == q.name or len(label) > 80:
+    label = " ".join(q.label.split())
+    if not label or label == q.name:
         return q.name
+    if len(label) > MAX_LABEL:
+        label = label[:MAX_LABEL].rsplit(" ", 1)[0] + "…"
     return f"{q.name} ({label})"
 
 
@@ -31,21 +38,21 @@ def step_hint(d: Derivation, name: str) -> str:
     chain = [name]
     while True:
         q = d[chain[-1]]
-        if q.formula is None or not q.formula.is_Symbol or len(q.inputs) != 1 or \
+        if not getattr(q.formula, "is_Symbol", False) or len(q.inputs) != 1 or \
                 q.inputs[0] in chain or d[q.inputs[0]].formula is None:
             break
         chain.append(q.inputs[0])
     try:
         shown_steps = [d.formula_text(n) for n in chain]
-        numbers = d.substituted_text(chain[-1])
+        numbers = d.substituted_text(chain[-1], elide=True)
     except Exception:  # a formula that does not print is no reason to lose the grade
         return ""
     if not shown_steps or not shown_steps[-1]:
         return ""
-    if numbers and numbers != shown_steps[-1]:
+    if numbers and numbers != shown_steps[-1] and len(numbers) <= MAX_NUMBERS:
         shown_steps.append(numbers)
-    label = d[name].label.strip()
-    step = f"the step {label}" if label and label != name and len(label) <= 80 else "the step"
+    label = " ".join(d[name].label.split())
+    step = f"the step {label}" if label and label != name and len(label) <= MAX_LABEL else "the step"
     return f"Check {step}: {name} = {' = '.join(shown_steps)}."
 
 
@@ -63,8 +70,12 @@ def shown(value: Any, typed: Any = None) -> str:
 
 
 def expected_text(q: Quantity) -> str:
-    exact = V.exact_text(q.value) if not isinstance(q.value, (str, frozenset)) else None
-    text = V.format_value(q.value)
+    """The key's value, with its exact form where that differs (`1/3 ≈ 0.3333`)."""
+    text = shown(q.value)
+    try:
+        exact = V.exact_text(q.value) if not isinstance(q.value, (str, frozenset)) else None
+    except Exception:  # an exact form that does not print is only a nicety
+        exact = None
     return f"{exact} ≈ {text}" if exact and exact != text else text
 
 
@@ -83,16 +94,21 @@ def join(*pieces: str) -> str:
 # -- one message per status -----------------------------------------------------------------
 
 def missing(q: Quantity, part_id: str, strays: list[str], part_answered: bool,
-            other_parts: list[str]) -> str:
+            elsewhere: str) -> str:
+    """`elsewhere` names what the answers hold instead ("parts x, y"), if anything."""
     message = f"no answer for {what(q)}"
-    if not part_answered and other_parts:
-        message += f"; there are no answers for part {part_id} (your answers name " \
-                   f"{', '.join(other_parts)})"
+    if not part_answered and elsewhere:
+        message += f"; there are no answers for part {part_id} (your answers name {elsewhere})"
     close = difflib.get_close_matches(q.name, strays, n=1, cutoff=0.6)
     if close:
         message += f"; you wrote {close[0]!r}, which is not a quantity of this part: " \
                    f"did you mean {q.name}?"
     return sentence(message)
+
+
+def ungrouped(q: Quantity, part_id: str) -> str:
+    return join(f"no answer for {what(q)} in part {part_id}: this problem has parts, so write "
+                f"it under its part (answers: {{{part_id}: {{{q.name}: ...}}}})")
 
 
 def invalid(q: Quantity, reason: str) -> str:

@@ -26,6 +26,7 @@ from nnsolve.grade.ecf import (StudentChain, carry_forward, find_misconception, 
                                same)
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
+from nnsolve.grade.symbols import answer_symbols, fixed_numbers, has_symbols
 from nnsolve.grade.submission import (Submission, plain_scalars, identity_from_text,
                                       parse_submission)
 from nnsolve.solution import SolvedPart
@@ -116,12 +117,14 @@ class _PartGrader:
         answer = _Answer(raw)
         raw = _as_written(raw, q.kind)
         expect = EXPECT.get(q.kind, "auto")
-        symbolic = _has_symbols(q.value)
+        symbolic = has_symbols(q.value)
         if symbolic and expect == "number":
             expect = "expression"
         try:
             answer.value = parse_answer(raw, expect=expect,
                                         symbols=self._part_symbols() if symbolic else None)
+            if symbolic:
+                answer.value = fixed_numbers(self.derivation, answer.value, q.value)
         except AnswerError as exc:
             answer.error = str(exc)
         except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as exc:
@@ -132,21 +135,7 @@ class _PartGrader:
 
     def _part_symbols(self) -> dict:
         if self._symbols is None:
-            from sympy.core.function import AppliedUndef
-            import sympy
-
-            symbols: dict = {}
-            for q in self.derivation:
-                if isinstance(q.symbol, sympy.Symbol):
-                    symbols.setdefault(q.symbol.name, q.symbol)
-                for item in _scalars(q.value):
-                    if isinstance(item, sympy.Basic) and item.free_symbols:
-                        for s in item.free_symbols:
-                            if isinstance(s, sympy.Symbol):
-                                symbols[s.name] = s
-                        for applied in item.atoms(AppliedUndef):
-                            symbols[str(applied.func)] = applied.func
-            self._symbols = symbols
+            self._symbols = answer_symbols(self.derivation)
         return self._symbols
 
     # tolerances
@@ -235,10 +224,14 @@ class _PartGrader:
     def _missing_message(self, q: Quantity) -> str:
         part_answers = self.submission.answers.get(self.problem.id, {}).get(self.solved.id)
         strays = [n for n in (part_answers or {}) if n not in self.derivation]
-        other_parts = self.submission.strays.get((self.problem.id,), [])
-        if not other_parts and self.submission.strays.get(()):
-            other_parts = self.submission.strays[()]
-        return text.missing(q, self.solved.id, strays, bool(part_answers), other_parts)
+        elsewhere = ""
+        if q.name in self.submission.strays.get((self.problem.id,), []):
+            return text.ungrouped(q, self.solved.id)
+        if self.submission.strays.get((self.problem.id,)):
+            elsewhere = "parts " + ", ".join(self.submission.strays[(self.problem.id,)])
+        elif self.submission.strays.get(()):
+            elsewhere = "problems " + ", ".join(self.submission.strays[()])
+        return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
 
 
 # -- how students write shapes and counts --------------------------------------------------------
@@ -262,18 +255,24 @@ def _as_written(raw: Any, kind: str) -> Any:
 
 def _tolerance(problem: Problem, solved: SolvedPart, ask: Ask | None, q: Quantity) -> Tolerance:
     """Ask > part > problem > defaults; counts, shapes, labels and booleans exact unless the
-    ask says otherwise."""
-    base = Tolerance.from_spec(problem.tolerance or None)
+    ask says otherwise. A tolerance compare cannot use is the problem's error, located."""
     part = solved.part
-    if part.path:
-        own = _part_tolerance(problem, part.path)
-        if own:
-            base = Tolerance.from_spec(own, base)
+    in_parts = len(part.path) >= 2 and part.path[-2] == "parts"
+    base = part.path[:-2] if in_parts else part.path      # where the problem sits in its file
+    steps = [(problem.tolerance or None, base + ("tolerance",))]
+    if in_parts:
+        steps.append((_part_tolerance(problem, part.path), part.path + ("tolerance",)))
     if ask is not None and ask.tolerance is not None:
-        return Tolerance.from_spec(ask.tolerance, base)
-    if q.exact_by_default:
+        steps.append((ask.tolerance, ask.path + ("tolerance",)))
+    elif q.exact_by_default:
         return Tolerance(exact=True)
-    return base
+    tolerance = Tolerance()
+    for spec, path in steps:
+        try:
+            tolerance = Tolerance.from_spec(spec, tolerance)
+        except ValueError as exc:
+            raise problem.doc.error(path, str(exc)) from None
+    return tolerance
 
 
 def _part_tolerance(problem: Problem, path: tuple) -> dict | None:
@@ -288,20 +287,6 @@ def _part_tolerance(problem: Problem, path: tuple) -> dict | None:
 
 
 # -- values -----------------------------------------------------------------------------------
-
-def _scalars(value: Any):
-    if isinstance(value, (tuple, frozenset)):
-        for item in value:
-            yield from _scalars(item)
-    else:
-        yield value
-
-
-def _has_symbols(value: Any) -> bool:
-    import sympy
-
-    return any(isinstance(v, sympy.Basic) and bool(v.free_symbols) for v in _scalars(value))
-
 
 def _echo(raw: Any) -> Any:
     """The raw answer, JSON-ready, for a record whose answer could not be read."""

@@ -18,10 +18,11 @@ from nnsolve.spec.variables import draw
 
 
 class UnknownProblem(NnsolveError, KeyError):
-    """A submission names a problem the key does not have."""
+    """A submission names a problem the key does not have: an input error (NnsolveError) for
+    the command line, and a failed look-up (KeyError) for code that asks for a problem."""
 
     def __str__(self) -> str:
-        return NnsolveError.__str__(self)
+        return NnsolveError.__str__(self)   # KeyError would show the message quoted
 
 
 class Key:

@@ -14,9 +14,10 @@ from typing import Any, Protocol
 
 import sympy
 
+from nnsolve.derivation import printing
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Quantity, Ref, Table
-from nnsolve.derivation.printing import is_matrix
+from nnsolve.derivation.printing import array_cells, is_matrix
 
 #: what `nnsolve run` and `nnsolve key` call the solution of a one-part problem
 SOLUTION = "Solution"
@@ -53,27 +54,65 @@ def value_forms(value: Any, kind: str, writer: ValueWriter) -> list:
     return forms
 
 
-def equation(symbol, formula, substituted, forms: list) -> list[tuple[str, Any]]:
+class PlainValues:
+    """Values as plain one-line text: the terminal's form, and what sides are compared by."""
+
+    def scalar(self, value: Any, exact: bool) -> str:
+        return printing.text_value(value) if exact else V.format_number(value)
+
+    def array(self, value: tuple, exact: bool) -> str:
+        def line(entries) -> str:
+            return "[" + ", ".join("…" if v is ... else self.scalar(v, exact)
+                                   for v in entries) + "]"
+
+        cells = array_cells(value)
+        if is_matrix(value):
+            return "[" + ", ".join("…" if row is ... else line(row) for row in cells) + "]"
+        return line(cells)
+
+    def shape(self, dims: list) -> str:
+        return "×".join(dims)
+
+    def count(self, grouped: str) -> str:
+        return grouped
+
+    def other(self, value: Any) -> str:
+        return V.format_value(value)
+
+
+PLAIN = PlainValues()
+
+
+def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
+             forms: list) -> list[tuple[str, Any]]:
     """`symbol = formula = substituted = value [≈ decimal]` as (relation, side) pairs, the
-    first relation empty; a side that repeats the one before it is left out."""
-    sides = [("", symbol), ("=", formula), ("=", substituted), ("=", forms[0])]
+    first relation empty. A side that reads the same as the one before it in plain text is
+    left out (y3 = g(a3), not y3 = g(a3) = g(a3)), and so is the substituted form of a formula
+    that is a single symbol: that is the value itself."""
+    if isinstance(q.formula, (sympy.Symbol, sympy.MatrixSymbol)):
+        substituted = None
+    plain = value_forms(q.value, q.kind, PLAIN)
+    sides = [("", symbol, printing.to_text(q.symbol)),
+             ("=", formula, d.formula_text(q.name)),
+             ("=", substituted, d.substituted_text(q.name, elide=True)),
+             ("=", forms[0], plain[0])]
     if len(forms) > 1:
-        sides.append(("≈", forms[1]))
+        sides.append(("≈", forms[1], plain[-1]))
     out: list[tuple[str, Any]] = []
-    for relation, side in sides:
-        if side is None or side == "":
-            continue
-        if out and out[-1][1] == side:
+    last = None
+    for relation, side, key in sides:
+        if side is None or side == "" or (out and key == last):
             continue
         out.append((relation, side))
+        last = key
     return out
 
 
-def substituted(q: Quantity, printed: str | None) -> str | None:
-    """The formula with numbers put in, unless the formula is one symbol: then it is the value."""
-    if isinstance(q.formula, (sympy.Symbol, sympy.MatrixSymbol)):
-        return None
-    return printed
+def given_forms(q: Quantity, writer: ValueWriter) -> list:
+    """A given's value forms; none for a symbolic given that is just its own symbol (x1)."""
+    if isinstance(q.value, sympy.Basic) and q.value == q.symbol:
+        return []
+    return value_forms(q.value, q.kind, writer)
 
 
 def given_label(q: Quantity) -> str:

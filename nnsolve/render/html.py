@@ -136,7 +136,6 @@ class HtmlValues:
 
 
 _VALUES = HtmlValues()
-_RELATIONS = {"=": "=", "≈": "≈"}
 
 
 def _width(d, q: Quantity) -> int:
@@ -149,8 +148,8 @@ def _width(d, q: Quantity) -> int:
 
 def equation(d, q: Quantity) -> str:
     forms = common.value_forms(q.value, q.kind, _VALUES)
-    substituted = common.substituted(q, d.substituted_mathml(q.name, elide=True))
-    sides = common.equation(d.symbol_mathml(q.name), d.formula_mathml(q.name), substituted, forms)
+    sides = common.equation(d, q, d.symbol_mathml(q.name), d.formula_mathml(q.name),
+                            d.substituted_mathml(q.name, elide=True), forms)
     if _width(d, q) <= LONG_EQUATION or len(sides) < 3:
         inner = "".join((_mo(rel) if rel else "") + side for rel, side in sides)
         return _math(inner, display=True)
@@ -179,9 +178,9 @@ def part_html(problem, solved, level: int) -> list[str]:
     if givens:
         out += [f'<{sub} class="sub">Given</{sub}>', '<table class="given">']
         for q in givens:
-            value = _mo("≈").join(common.value_forms(q.value, q.kind, _VALUES))
-            out.append(f"<tr><td>{_math(d.symbol_mathml(q.name))}</td>"
-                       f"<td>{_math(_mo('=') + value)}</td>"
+            forms = common.given_forms(q, _VALUES)
+            value = _math(_mo("=") + _mo("≈").join(forms)) if forms else ""
+            out.append(f"<tr><td>{_math(d.symbol_mathml(q.name))}</td><td>{value}</td>"
                        f"<td>{escape(common.given_label(q))}</td></tr>")
         out.append("</table>")
     asked = common.asked_points(solved)

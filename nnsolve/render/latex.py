@@ -120,8 +120,8 @@ _RELATIONS = {"": "", "=": "=", "≈": r"\approx"}
 
 def equation_sides(d, q: Quantity) -> list[tuple[str, str]]:
     forms = common.value_forms(q.value, q.kind, _VALUES)
-    substituted = common.substituted(q, d.substituted_latex(q.name, elide=True))
-    sides = common.equation(d.symbol_latex(q.name), d.formula_latex(q.name), substituted, forms)
+    sides = common.equation(d, q, d.symbol_latex(q.name), d.formula_latex(q.name),
+                            d.substituted_latex(q.name, elide=True), forms)
     return [(_RELATIONS[relation], side) for relation, side in sides]
 
 
@@ -153,9 +153,8 @@ def part_latex(problem, solved) -> list[str]:
         out.append(r"\textbf{Conventions:} " + escape("; ".join(conventions)) + "\n")
     givens = common.given_quantities(d)
     if givens:
-        rows = [[f"${d.symbol_latex(q.name)}$",
-                 "$" + r" \approx ".join(common.value_forms(q.value, q.kind, _VALUES)) + "$",
-                 escape(common.given_label(q))] for q in givens]
+        rows = [[f"${d.symbol_latex(q.name)}$", _given_value(q), escape(common.given_label(q))]
+                for q in givens]
         out += [r"\textbf{Given}", "", r"\begin{center}",
                 _tabular(r"l l p{0.5\linewidth}", None, rows), r"\end{center}", ""]
     asked = common.asked_points(solved)
@@ -182,6 +181,11 @@ def part_latex(problem, solved) -> list[str]:
         out += [r"\item " + escape(note) for note in d.notes]
         out += [r"\end{itemize}", ""]
     return out
+
+
+def _given_value(q: Quantity) -> str:
+    forms = common.given_forms(q, _VALUES)
+    return "$= " + r" \approx ".join(forms) + "$" if forms else ""
 
 
 def _table_cell(value: Any, kind: str) -> str:

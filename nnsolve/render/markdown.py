@@ -11,7 +11,7 @@ from typing import Any
 
 from nnsolve.derivation.core import Quantity
 from nnsolve.render import common
-from nnsolve.render.latex import LatexValues
+from nnsolve.render.latex import LatexValues, equation_sides
 
 _VALUES = LatexValues()
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!$])")
@@ -32,13 +32,7 @@ def _math(latex: str) -> str:
 
 
 def quantity_latex(d, q: Quantity) -> str:
-    forms = common.value_forms(q.value, q.kind, _VALUES)
-    substituted = common.substituted(q, d.substituted_latex(q.name, elide=True))
-    sides = common.equation(d.symbol_latex(q.name), d.formula_latex(q.name), substituted, forms)
-    return " ".join(f"{_RELATIONS[relation]} {side}".strip() for relation, side in sides)
-
-
-_RELATIONS = {"": "", "=": "=", "≈": r"\approx"}
+    return " ".join(f"{relation} {side}".strip() for relation, side in equation_sides(d, q))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -58,9 +52,8 @@ def part_markdown(problem, solved) -> list[str]:
         out += ["**Conventions:** " + escape("; ".join(conventions)), ""]
     givens = common.given_quantities(d)
     if givens:
-        rows = [[_math(d.symbol_latex(q.name)),
-                 _math(r" \approx ".join(common.value_forms(q.value, q.kind, _VALUES))),
-                 escape(common.given_label(q))] for q in givens]
+        rows = [[_math(d.symbol_latex(q.name)), _given_value(q), escape(common.given_label(q))]
+                for q in givens]
         out += ["**Given**", ""] + _table(["quantity", "value", "meaning"], rows) + [""]
     asked = common.asked_points(solved)
     for group in common.derived_groups(d):
@@ -81,6 +74,11 @@ def part_markdown(problem, solved) -> list[str]:
     if d.notes:
         out += ["**Notes**", ""] + [f"- {escape(note)}" for note in d.notes] + [""]
     return out
+
+
+def _given_value(q: Quantity) -> str:
+    forms = common.given_forms(q, _VALUES)
+    return _math(r" \approx ".join(forms)) if forms else ""
 
 
 def _table_cell(value: Any, kind: str) -> str:

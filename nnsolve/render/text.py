@@ -9,7 +9,6 @@ NO_COLOR is set.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -21,7 +20,6 @@ from rich.table import Table
 from rich.text import Text
 
 from nnsolve.derivation import printing
-from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
 from nnsolve.derivation.printing import array_cells, is_matrix
 from nnsolve.render import common
@@ -33,27 +31,13 @@ ASKED_STYLE = "bold yellow"
 GAPS = {"row": "⋯", "column": "⋮", "both": "⋱"}
 
 
-class TextValues:
+class TextValues(common.PlainValues):
     """Values as terminal text: matrices as aligned bracketed blocks."""
 
-    def scalar(self, value: Any, exact: bool) -> str:
-        return printing.text_value(value) if exact else V.format_number(value)
-
     def array(self, value: tuple, exact: bool):
-        cells = array_cells(value)
         if not is_matrix(value):
-            entries = ("…" if v is ... else self.scalar(v, exact) for v in cells)
-            return "[" + ", ".join(entries) + "]"
-        return matrix_block(cells, lambda v: self.scalar(v, exact))
-
-    def shape(self, dims: list) -> str:
-        return "×".join(dims)
-
-    def count(self, grouped: str) -> str:
-        return grouped
-
-    def other(self, value: Any) -> str:
-        return V.format_value(value)
+            return super().array(value, exact)
+        return matrix_block(array_cells(value), lambda v: self.scalar(v, exact))
 
 
 def matrix_block(cells: list, write) -> Text:
@@ -79,20 +63,31 @@ _VALUES = TextValues()
 def quantity_equation(derivation, q: Quantity):
     """`y3 = σ(a3) = σ(1) = 1/(1 + exp(-1)) ≈ 0.7311`, one line or with matrix blocks."""
     forms = common.value_forms(q.value, q.kind, _VALUES)
-    substituted = common.substituted(q, derivation.substituted_text(q.name, elide=True))
-    sides = common.equation(printing.to_text(q.symbol), derivation.formula_text(q.name),
-                            substituted, forms)
-    if all(isinstance(side, str) for _, side in sides):
-        return Text(" ".join(f"{relation} {side}".strip() for relation, side in sides))
-    grid = Table.grid(padding=(0, 1))
-    row = []
+    sides = common.equation(derivation, q, printing.to_text(q.symbol),
+                            derivation.formula_text(q.name),
+                            derivation.substituted_text(q.name, elide=True), forms)
+    items = []
     for relation, side in sides:
-        if relation:
-            row.append(Text(relation))
-        row.append(side if isinstance(side, Text) else Text(side))
-    for _ in row:
+        items += [relation, side] if relation else [side]
+    return _line(items)
+
+
+def quantity_value(forms: list):
+    """A value's forms joined by ≈."""
+    items = [forms[0]] if forms else []
+    for form in forms[1:]:
+        items += ["≈", form]
+    return _line(items)
+
+
+def _line(items: list):
+    """Items on one line of text, or side by side in a grid when one is a matrix block."""
+    if all(isinstance(item, str) for item in items):
+        return Text(" ".join(items))
+    grid = Table.grid(padding=(0, 1))
+    for _ in items:
         grid.add_column(vertical="middle")
-    grid.add_row(*row)
+    grid.add_row(*(item if isinstance(item, Text) else Text(item) for item in items))
     return grid
 
 
@@ -141,10 +136,9 @@ class PartView:
         grid.add_column(vertical="middle")
         grid.add_column(style="dim", vertical="middle")
         for q in givens:
-            forms = common.value_forms(q.value, q.kind, _VALUES)
-            value = quantity_value(forms)
-            grid.add_row(Text(printing.to_text(q.symbol)), Text("="), value,
-                         Text(common.given_label(q)))
+            forms = common.given_forms(q, _VALUES)
+            grid.add_row(Text(printing.to_text(q.symbol)), Text("=" if forms else ""),
+                         quantity_value(forms), Text(common.given_label(q)))
         return grid
 
     def _quantity(self, d, q: Quantity, points):
@@ -167,22 +161,6 @@ class PartView:
         for row in common.table_cells(d, table):
             out.add_row(*(_cell(value, kind) for value, kind in row))
         return out
-
-
-def quantity_value(forms: list):
-    """A value's forms joined by ≈ (one line, or a grid when a form is a matrix block)."""
-    if all(isinstance(f, str) for f in forms):
-        return Text(" ≈ ".join(forms))
-    grid = Table.grid(padding=(0, 1))
-    cells = []
-    for i, form in enumerate(forms):
-        if i:
-            cells.append(Text("≈"))
-        cells.append(form if isinstance(form, Text) else Text(form))
-    for _ in cells:
-        grid.add_column(vertical="middle")
-    grid.add_row(*cells)
-    return grid
 
 
 def _cell(value, kind):

@@ -13,8 +13,9 @@ a misconception of that quantity, so a student who picks it reads why it is wron
 
 `answer: true` is a true/false item; `answer: negative` without options is a short label
 (case-insensitive, other spellings in `accept`); `answer: [a, c]` selects several options (a
-set: `partial: true` on the ask gives credit for the share right). For a multiple select,
-feedback on an option is shown when the selection differs from the answer by that option.
+set; `partial: true` on the ask gives the share |right ∩ chosen| / |right ∪ chosen| of the
+points). For a multiple select, feedback on an option is shown when the selection differs from
+the answer by that option alone (picked though wrong, or left out though right).
 """
 
 from __future__ import annotations

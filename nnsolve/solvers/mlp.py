@@ -17,7 +17,7 @@ import difflib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Mapping, Union
 
 import sympy
@@ -68,8 +68,9 @@ class MlpGiven(Given):
     loss: Literal["squared_error", "half_squared_error", "mse", "bce", "cross_entropy"] = Field(
         "squared_error", description="; ".join(f"{k}: {v}" for k, v in LOSSES.items()))
     learning_rate: Scalar = Field(1, description="ε in Δw = −ε ∂E/∂w (> 0)")
-    steps: StrictInt = Field(1, ge=1, le=100, description="gradient-descent steps; after the last "
-                                                          "one, a forward pass with the new weights")
+    steps: StrictInt = Field(1, ge=1, le=100,
+                             description="gradient-descent steps; after the last one, a forward "
+                                         "pass with the new weights")
     detail: Literal["auto", "neurons", "layers"] = Field(
         "auto", description="neurons: every a_j, y_j, δ_j, Δw_ij by name; layers: vectors and "
                             f"matrices per layer; auto: neurons up to {NEURON_VIEW_LIMIT} weights "
@@ -137,11 +138,9 @@ def read_network(given: MlpGiven) -> tuple[Network, str]:
     if not (isinstance(rate, sympy.Basic) and rate.free_symbols) and not rate > 0:
         raise SolverError("the learning rate must be greater than 0", ("learning_rate",))
     network = Network(names, samples, targets, batch, layers, loss(given.loss), rate,
-                      given.steps, False)
-    _check_loss(given, network)
-    symbolic = _is_symbolic(network)
-    network = Network(names, samples, targets, batch, layers, network.loss, rate, given.steps,
-                      symbolic)
+                      given.steps, symbolic=False)
+    _check_loss(network)
+    network = replace(network, symbolic=_is_symbolic(network))
     return network, _view(given, network)
 
 
@@ -287,7 +286,7 @@ def _targets(given: MlpGiven, batch: bool, samples: int, outputs: tuple[str, ...
     return tuple(out)
 
 
-def _check_loss(given: MlpGiven, network: Network) -> None:
+def _check_loss(network: Network) -> None:
     last = len(network.layers) - 1
     output = network.layers[-1].activation
     name = network.loss.name
@@ -357,29 +356,32 @@ class MlpSolver(Solver):
     Given = MlpGiven
     quantities = {
         "x<i>": "input i; x0 = 1 is the bias input",
-        "t, t<k>": "the target (t<k> for output neuron k when there are several)",
+        "t": "the target (t<k> for output neuron k when there are several)",
         "w<i><j>": "the weight from i to neuron j; w0<j> is neuron j's bias weight "
-                   "(w<i>_<j> when a name has several characters)",
+                   "(w<i>_<j> once a name has two characters)",
         "epsilon": "the learning rate ε",
         "a<j>": "net input of neuron j: a_j = Σ_i w_ij y_i + w0j x0",
         "y<j>": "output of neuron j: y_j = g(a_j)",
         "E": "the loss of the first forward pass",
-        "delta<j>": "δ_j = −∂E/∂a_j (the convention `delta` may make it +∂E/∂a_j); "
-                    "output neurons from the loss, hidden ones from the deltas above",
+        "delta<j>": "δ_j = −∂E/∂a_j (or +∂E/∂a_j, convention `delta`): an output neuron's from "
+                    "the loss, a hidden neuron's from the deltas above it",
         "dw<i><j>": "Δw_ij = −ε ∂E/∂w_ij",
         "w<i><j>.new": "the weight after the update, w_ij + Δw_ij",
-        "pass<k>.a<j>, pass<k>.y<j>, pass<k>.E": "forward pass k ≥ 2, with the weights of step k−1",
-        "step<k>.delta<j>, step<k>.dw<i><j>, step<k>.w<i><j>.new": "update step k ≥ 2",
-        "x, t, layer<l>.W, layer<l>.b": "layer view (big networks, mini-batches): input and "
-                                         "target (one row per sample), weights (one row per "
-                                         "neuron) and biases of layer l",
-        "layer<l>.a, layer<l>.y, layer<l>.delta": "layer view: net inputs, outputs, deltas "
-                                                  "(one row per sample)",
-        "layer<l>.dW, layer<l>.db, layer<l>.W.new, layer<l>.b.new":
-            "layer view: updates (mean over the mini-batch) and new weights",
-        "pass<k>.layer<l>.…, step<k>.layer<l>.…": "layer view, later passes and steps",
+        "pass<k>.a<j>": "forward pass k ≥ 2 (with the weights of step k−1): net input of j",
+        "pass<k>.y<j>": "forward pass k ≥ 2: output of neuron j",
+        "pass<k>.E": "forward pass k ≥ 2: the loss (pass2.E after one step)",
+        "step<k>.delta<j>": "update step k ≥ 2, from forward pass k: δ_j",
+        "step<k>.dw<i><j>": "update step k ≥ 2: Δw_ij",
+        "step<k>.w<i><j>.new": "update step k ≥ 2: the weight after it",
+        "x, t": "layer view (big networks, mini-batches): input and target, one row per sample",
+        "layer<l>.W, layer<l>.b": "layer view: weights (one row per neuron) and biases of layer l",
+        "layer<l>.a, layer<l>.y": "layer view: net inputs and outputs, one row per sample",
+        "layer<l>.delta": "layer view: deltas, one row per sample",
+        "layer<l>.dW, layer<l>.db": "layer view: the updates (the mean gradient of a mini-batch)",
+        "layer<l>.W.new, layer<l>.b.new": "layer view: the weights after the update",
+        "pass<k>.layer<l>.…, step<k>.layer<l>.…": "layer view: later passes and steps",
     }
-    principal = ("y<output>", "E", "delta<j>", "w<i><j>.new", "pass2.E")
+    principal = ("y<j>", "E", "delta<j>", "w<i><j>.new", "pass<k>.E")
     conventions = {
         "delta": Convention("-dE/da", DELTA_CONVENTIONS,
                             "δ_j = −∂E/∂a_j, so Δw_ij = ε δ_j y_i (-dE/da); or δ_j = ∂E/∂a_j, "

@@ -137,7 +137,8 @@ class _Layers:
 
         wrong = []
         if not paired:
-            wrong = self._derivative_slips(output, lambda d: (lambda t, y, a: output_delta(t, y, a, d)))
+            wrong = self._derivative_slips(
+                output, lambda d: (lambda t, y, a: output_delta(t, y, a, d)))
         what = "−∂E/∂a" if self.descent else "∂E/∂a"
         self._add(f"{step}layer{top}.delta", f"deltas of the output layer {top}{suffix}",
                   ("t", f"{prefix}layer{top}.y", f"{prefix}layer{top}.a"), output_delta, group,
@@ -191,28 +192,29 @@ class _Layers:
         mean = "/N · Σ_n" if self.net.batch else " ·"
         new_weights, rows = {}, []
         ascent = "the sign of Δw is flipped: Δw = −ε ∂E/∂w goes down the gradient, this goes up"
-        subtracted = "subtracted Δw: the new weight is w + Δw (the minus of −ε ∂E/∂w is already in Δw)"
+        subtracted = ("subtracted Δw: the new weight is w + Δw (the minus of −ε ∂E/∂w is "
+                      "already in Δw)")
+        def change_W(eps, d, y):
+            D = self._rows(d)
+            return sign * V.to_float(eps) / len(D) * (D.T @ self._rows(y))
+
+        def change_b(eps, d):
+            D = self._rows(d)
+            return sign * V.to_float(eps) / len(D) * D.sum(axis=0)
+
         for l in range(len(self.net.layers), 0, -1):
             W, b = weights[l]
             previous = "x" if l == 1 else f"{prefix}layer{l - 1}.y"
             delta = f"{step}layer{l}.delta"
-
-            def change_W(eps, d, y, s=sign):
-                D = self._rows(d)
-                return s * V.to_float(eps) / len(D) * (D.T @ self._rows(y))
-
-            def change_b(eps, d, s=sign):
-                D = self._rows(d)
-                return s * V.to_float(eps) / len(D) * D.sum(axis=0)
-
-            self._add(f"{step}layer{l}.dW", f"ΔW of layer {l}{suffix}", ("epsilon", delta, previous),
-                      change_W, group, f"ΔW = −ε ∂E/∂W: Δw_ij = {rule}{mean} δ_j y_i",
-                      [("gradient-ascent", ascent, lambda eps, d, y, f=change_W: -f(eps, d, y))])
+            self._add(f"{step}layer{l}.dW", f"ΔW of layer {l}{suffix}",
+                      ("epsilon", delta, previous), change_W, group,
+                      f"ΔW = −ε ∂E/∂W: Δw_ij = {rule}{mean} δ_j y_i",
+                      [("gradient-ascent", ascent, lambda eps, d, y: -change_W(eps, d, y))])
             pairs = [(W, f"{step}layer{l}.dW", f"{step}layer{l}.W.new", "weights", f"layer{l}.W")]
             if b:
                 self._add(f"{step}layer{l}.db", f"Δb of layer {l}{suffix}", ("epsilon", delta),
                           change_b, group, f"Δw0j = {rule}{mean} δ_j (bias input x0 = 1)",
-                          [("gradient-ascent", ascent, lambda eps, d, f=change_b: -f(eps, d))])
+                          [("gradient-ascent", ascent, lambda eps, d: -change_b(eps, d))])
                 pairs.append((b, f"{step}layer{l}.db", f"{step}layer{l}.b.new", "bias weights",
                               f"layer{l}.b"))
             for old, change, new, what, shown in pairs:

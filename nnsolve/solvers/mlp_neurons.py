@@ -41,6 +41,10 @@ def _evaluated(expr: sympy.Basic) -> sympy.Basic:
     return expr.func(*[_evaluated(arg) for arg in expr.args])
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, float) or isinstance(value, sympy.Basic) and value.is_number
+
+
 def _ordinal(k: int) -> str:
     return _ORDINALS.get(k, f"{k}th")
 
@@ -87,15 +91,23 @@ class _Board:
     def _add(self, name: str, written: str, label: str, formula: sympy.Expr, group: str, *,
              note: str = "", misconceptions: Iterable[tuple[str, str, sympy.Expr]] = (),
              keeps_deltas: bool = False, accept: Iterable[sympy.Expr] = ()) -> sympy.Symbol:
-        keep = frozenset()
-        if self.net.symbolic:
-            keep = frozenset(self.forward | (self.deltas if keeps_deltas else set()))
-        wrong = [Misconception(key, text, self._rule(alt, keep)) for key, text, alt in misconceptions]
+        keep = self._kept(keeps_deltas)
+        wrong = [Misconception(key, text, self._rule(alt, keep))
+                 for key, text, alt in misconceptions]
         symbol = self._symbol(name, written)
         self.d.add(name, label, formula, rule=self._rule(formula, keep),
-                   inputs=self._inputs(formula), symbol=symbol, misconceptions=wrong,
+                   inputs=tuple(n for n in self._inputs(formula) if n not in keep),
+                   symbol=symbol, misconceptions=wrong,
                    group=group, note=note, accept=tuple(accept))
         return symbol
+
+    def _kept(self, deltas: bool) -> frozenset[str]:
+        """The outputs, net inputs (and deltas) that stay named in a symbolic value: those
+        without a number for a value."""
+        if not self.net.symbolic:
+            return frozenset()
+        names = self.forward | (self.deltas if deltas else set())
+        return frozenset(n for n in names if not _is_number(self.d[n].value))
 
     def _inputs(self, formula: sympy.Expr) -> tuple[str, ...]:
         """The quantities a formula uses, in the order it is written."""
@@ -193,9 +205,11 @@ class _Board:
                 if old is not None:
                     wrong.append(("old-weights", "used the old weights: this forward pass uses "
                                                  "the weights after the update", net_input(old, j)))
+                symbol = self._add(f"{prefix}a{j}", f"a{j}{mark}",
+                                   f"net input of neuron {j}{suffix}", net_input(weights, j),
+                                   group, misconceptions=wrong)
                 self.forward.add(f"{prefix}a{j}")
-                return self._add(f"{prefix}a{j}", f"a{j}{mark}", f"net input of neuron {j}{suffix}",
-                                 net_input(weights, j), group, misconceptions=wrong)
+                return symbol
 
             def add_output(j: str, formula: sympy.Expr) -> None:
                 self._add(f"{prefix}y{j}", f"y{j}{mark}", f"output of neuron {j}{suffix}",
@@ -212,8 +226,9 @@ class _Board:
                     add_output(j, g.output(nets, r))
         targets = [self._s(self._target(r)) for r in range(len(self.net.outputs))]
         outputs = [self._s(f"{prefix}y{j}") for j in self.net.outputs]
-        self._add(f"{prefix}E", f"E{mark}", f"loss E{suffix}", self.net.loss.error(targets, outputs),
-                  "error" if k == 1 else group, note=self.net.loss.text,
+        self._add(f"{prefix}E", f"E{mark}", f"loss E{suffix}",
+                  self.net.loss.error(targets, outputs), "error" if k == 1 else group,
+                  note=self.net.loss.text,
                   misconceptions=self._loss_slips(targets, outputs))
 
     def _loss_slips(self, targets, outputs):
@@ -264,27 +279,29 @@ class _Board:
                 wrong = [("updated-weights-in-backprop",
                           "used the updated weights of the layer above; back-propagation uses "
                           "the weights of the forward pass", product(derivative, back(new)))]
-                wrong += self._derivative_slips(g, a, y, lambda other: product(other, back(weights)))
-                self._add(f"{step}delta{j}", f"delta{j}{mark}", f"δ of hidden neuron {j}{suffix}",
-                          product(derivative, back(weights)), group, misconceptions=wrong,
-                          keeps_deltas=True,
-                          note=f"δ{j} = {sign}∂E/∂a{j} = g'(a{j}) · Σ_k w{j}k δk over the neurons "
-                               f"k it feeds; {g.rule_text}")
+                wrong += self._derivative_slips(g, a, y,
+                                                lambda other: product(other, back(weights)))
+                self._add(f"{step}delta{j}", f"delta{j}{mark}",
+                          f"δ of hidden neuron {j}{suffix}", product(derivative, back(weights)),
+                          group, misconceptions=wrong, keeps_deltas=True,
+                          note=f"δ{j} = {sign}∂E/∂a{j} = g'(a{j}) · Σ_k w{j}k δk over the "
+                               f"neurons k it feeds; {g.rule_text}")
                 self._delta_added(f"{step}delta{j}")
 
     def _delta_added(self, name: str) -> None:
         self.deltas.add(name)
-        if self.net.symbolic:
-            self.expanded[self._s(name)] = self.d[name].value.xreplace(self.expanded)
+        value = self.d[name].value
+        if self.net.symbolic and not _is_number(value):
+            self.expanded[self._s(name)] = value.xreplace(self.expanded)
 
     def _written_forms(self, formula: sympy.Expr) -> list[sympy.Expr]:
         """Symbolic exercises: the other right ways to write a Δw, with the neuron's own δ
         (ε·δ3·x1) or with every δ written out down to the loss."""
         if not self.net.symbolic:
             return []
-        own = self._rule(formula, frozenset(self.forward | self.deltas))({})
+        own = self._rule(formula, self._kept(deltas=True))({})
         forms = [own, own.xreplace(self.expanded)]
-        expected = self._rule(formula, frozenset(self.forward))({})
+        expected = self._rule(formula, self._kept(deltas=False))({})
         return [f for i, f in enumerate(forms) if f != expected and f not in forms[:i]]
 
     def _output_delta(self, t, y, a, g: Activation):
@@ -301,8 +318,9 @@ class _Board:
         derivative = g.derivative(a, y)
         wrong = [sign_slip + (product(c, flipped, derivative),)]
         if loss_.name == "half_squared_error":
-            wrong.append(("loss-factor", "the ½ of E = ½(t − y)² cancels the 2 of the derivative: "
-                                         "δ has no factor 2 here", product(2 * c, error, derivative)))
+            wrong.append(("loss-factor", "the ½ of E = ½(t − y)² cancels the 2 of the "
+                                         "derivative: δ has no factor 2 here",
+                          product(2 * c, error, derivative)))
         else:
             wrong.append(("loss-factor", "the factor 2 from differentiating (t − y)² is missing",
                           product(c / 2, error, derivative)))

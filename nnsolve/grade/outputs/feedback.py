@@ -5,9 +5,10 @@ grader's message and the misconception it matched. Expected values are shown: fe
 written for after the deadline; an instructor who wants otherwise withholds the files.
 
 File names come from student ids, which students type: anything but letters, digits, `.`,
-`_` and `-` becomes `_`, a leading dot is dropped, and a name already taken (the same student
-twice, or two ids that clean up alike) gets `-2`, `-3`… Files are staged and only moved into
-the directory when the batch succeeds.
+`_` and `-` becomes `_`, dots, dashes and underscores at either end are dropped (no hidden
+files, no `..`), and a name already taken (the same student twice, or two ids that clean up
+alike) gets `-2`, `-3`… Files are staged and only moved into the directory when the batch
+succeeds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
 
 def safe_name(text: str | None, fallback: str = "submission") -> str:
     """A file-name stem that is safe on every platform, whatever a student wrote."""
-    stem = _UNSAFE.sub("_", text or "").lstrip(".")[:100].strip("_") or fallback
+    stem = _UNSAFE.sub("_", text or "").strip("._-")[:100].strip("._-") or fallback
     if stem.lower() in _RESERVED:
         stem = f"_{stem}"
     return stem
@@ -114,12 +115,14 @@ def html(result: GradeResult) -> str:
         f"file <code>{esc(Path(result.file).name)}</code>"
     body = [f"<h1>Feedback: {esc(who)}</h1>", f"<p class=\"meta\">{where}</p>"]
     if result.error is not None:
-        body += ["<div class=\"error\"><p><strong>This submission could not be graded.</strong></p>",
+        body += ["<div class=\"error\">",
+                 "<p><strong>This submission could not be graded.</strong></p>",
                  f"<p>{esc(result.error)}</p>",
                  "<p>Nothing in it was scored. Fix the file (<code>nnsolve check FILE</code> "
                  "shows every problem with its line) and hand it in again.</p></div>"]
         return page(f"Feedback: {who}", "\n".join(body))
-    body.append(f"<p class=\"score\">Score: {points(result.score)} / {points(result.max_score)}</p>")
+    score = f"{points(result.score)} / {points(result.max_score)}"
+    body.append(f"<p class=\"score\">Score: {score}</p>")
     body.append("<table>\n<thead><tr><th>status</th><th>part</th><th>quantity</th>"
                 "<th class=\"num\">points</th><th>expected</th><th>your answer</th>"
                 "<th>feedback</th></tr></thead>\n<tbody>")
@@ -129,10 +132,12 @@ def html(result: GradeResult) -> str:
                          if r.misconception else "")
         feedback = esc(r.message or STATUS_WORDS.get(r.status, r.status))
         body.append(
-            f"<tr><td class=\"status {esc(r.status)}\">{SYMBOLS.get(r.status, '?')} {esc(r.status)}</td>"
+            f"<tr><td class=\"status {esc(r.status)}\">"
+            f"{SYMBOLS.get(r.status, '?')} {esc(r.status)}</td>"
             f"<td>{esc(r.part)}</td><td><code>{esc(r.name)}</code>{label}</td>"
             f"<td class=\"num\">{points(r.awarded)}/{points(r.points)}</td>"
-            f"<td><code>{esc(show(r.expected))}</code></td><td><code>{esc(show(r.given))}</code></td>"
+            f"<td><code>{esc(show(r.expected))}</code></td>"
+            f"<td><code>{esc(show(r.given))}</code></td>"
             f"<td>{feedback}{misconception}</td></tr>")
     body.append("</tbody>\n</table>")
     return page(f"Feedback: {who}", "\n".join(body))

@@ -41,16 +41,13 @@ def cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def part_scores(result: GradeResult) -> tuple[dict[str, float], dict[str, float]]:
-    """Awarded and possible points per problem and per `problem:part` column."""
+def part_scores(result: GradeResult) -> dict[str, float]:
+    """Awarded points per problem and per `problem:part` column."""
     awarded: dict[str, float] = {}
-    possible: dict[str, float] = {}
     for record in result.records:
         for column in (record.problem, f"{record.problem}:{record.part}"):
             awarded[column] = awarded.get(column, 0.0) + record.awarded
-            possible[column] = possible.get(column, 0.0) + record.points
-    return ({k: round(v, 6) for k, v in awarded.items()},
-            {k: round(v, 6) for k, v in possible.items()})
+    return {k: round(v, 6) for k, v in awarded.items()}
 
 
 class PlainGradebook:
@@ -62,9 +59,11 @@ class PlainGradebook:
 
     def add(self, result: GradeResult) -> None:
         graded = result.error is None
-        awarded, _ = part_scores(result)
+        awarded = part_scores(result)
         for column in awarded:
             self.columns.setdefault(column)
+        if not graded:
+            awarded = {}
         row = {"student": result.student, "name": result.name, "file": result.file,
                "problem": result.problem, "status": "graded" if graded else "invalid",
                "reason": result.error, "total": result.score if graded else None,
