@@ -81,10 +81,12 @@ def broken_files(student: str) -> list[tuple[str, bytes]]:
     deep["answers"]["c"] = {"params": None}
     deep["answers"]["c"]["params"] = json.loads("[" * 200 + "]" * 200)
     return [
-        ("YAML syntax error", f"nnsolve: 1\nstudent: {{id: {student}}}\nanswers: {{a: [1, 2\n".encode()),
+        ("YAML syntax error",
+         f"nnsolve: 1\nstudent: {{id: {student}}}\nanswers: {{a: [1, 2\n".encode()),
         ("alias bomb", alias_bomb().encode()),
         ("missing student", as_yaml(submission(None, None, RIGHT)).encode()),
-        ("unknown problem", as_yaml(submission(student, "Broken", RIGHT, "alexnet-conv9")).encode()),
+        ("unknown problem",
+         as_yaml(submission(student, "Broken", RIGHT, "alexnet-conv9")).encode()),
         ("binary garbage", random.Random(student).randbytes(4096)),
         ("empty file", b""),
         ("10 MB file", b"# " + b"x" * (10 * 1024 * 1024) + b"\n" + good.encode()),
@@ -92,8 +94,9 @@ def broken_files(student: str) -> list[tuple[str, bytes]]:
         ("format 2", as_yaml(submission(student, "Broken", RIGHT, version=2)).encode()),
         ("answers not a mapping", as_yaml(submission(student, "Broken", 42)).encode()),
         ("a list, not a mapping", b"- 1\n- 2\n"),
-        ("key written twice", f"nnsolve: 1\nnnsolve: 1\nstudent: {student}\nproblem: alexnet-conv1\n"
-                              f"answers: {{b: {{units: 290400}}}}\n".encode()),
+        ("key written twice",
+         f"nnsolve: 1\nnnsolve: 1\nstudent: {student}\nproblem: alexnet-conv1\n"
+         f"answers: {{b: {{units: 290400}}}}\n".encode()),
     ]
 
 
@@ -173,7 +176,8 @@ def run_scenario(name: str, directory: Path, key: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=500, help="submissions (default 500)")
-    parser.add_argument("--broken", type=int, default=50, help="broken ones among them (default 50)")
+    parser.add_argument("--broken", type=int, default=50,
+                        help="broken ones among them (default 50)")
     parser.add_argument("--key", type=Path, default=DEFAULT_KEY)
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -199,8 +203,9 @@ def main() -> None:
           f"{'vs workers=1':>13}")
     for name, f in figures.items():
         rss = f["rss_mb"] + f["children_rss_mb"]
-        print(f"{name:<18} {f['seconds']:>8.2f} {args.n / f['seconds']:>8.0f} "
-              f"{1000 * f['seconds'] / args.n:>8.2f} {rss:>12.0f} {f['seconds'] / reference:>12.2f}×")
+        seconds = f["seconds"]
+        print(f"{name:<18} {seconds:>8.2f} {args.n / seconds:>8.0f} "
+              f"{1000 * seconds / args.n:>8.2f} {rss:>12.0f} {seconds / reference:>12.2f}×")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ def chart(items) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
            f'height="{height}" viewBox="0 0 {width} {height}" '
            f'font-family="system-ui, sans-serif" font-size="12">',
-           "<title>Share of correct, ecf, incorrect, missing and invalid answers per quantity</title>"]
+           "<title>Share of correct, ecf, incorrect, missing and invalid answers "
+           "per quantity</title>"]
     for i, item in enumerate(rows):
         y = 4 + i * ROW
         out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR - 5}" text-anchor="end">'
