@@ -132,8 +132,8 @@ def test_the_board_shows_the_chain_rule_with_the_derivative_written_out(nnsolve)
 
     tanh = nnsolve("run", TANH_PROBLEM, "--format", "json").json()["parts"][0]
     formulas = {q["name"]: q["formula"] for q in tanh["quantities"]}
-    assert formulas["delta5"] == "2*(t - y5)*(1 - y5**2)"
-    assert formulas["delta4"] == "(1 - y4**2)*(w45*delta5)"
+    assert formulas["delta5"] == "2*(t - y5)*(1 - y5^2)"
+    assert formulas["delta4"] == "(1 - y4^2)*(w45*delta5)"
 
 
 def test_the_board_is_in_order_and_grouped():

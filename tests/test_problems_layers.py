@@ -36,8 +36,8 @@ def test_alexnet_first_layer_holds_every_figure(nnsolve):
     assert a["conv1.out_h"]["substituted"] == "floor((227 - 11 + 2*0)/4) + 1"
     assert a["conv1.output_shape"]["substituted"] == "55×55×96"
     assert b["conv1.units"]["substituted"] == "55*55*96"
-    assert c["conv1.params"]["formula"] == "(F_1**2*C_0 + 1)*K_1"
-    assert c["conv1.params"]["substituted"] == "(11**2*3 + 1)*96"
+    assert c["conv1.params"]["formula"] == "(F_1^2*C_0 + 1)*K_1"
+    assert c["conv1.params"]["substituted"] == "(11^2*3 + 1)*96"
     assert d["fc.params"]["substituted"] == "(154587 + 1)*256"
 
 

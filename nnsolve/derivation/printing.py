@@ -84,9 +84,11 @@ def text_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool =
         entries = ("…" if v is ... else text_value(v, digits, exact=exact, elide=elide)
                    for v in _shown(value, elide))
         return "[" + ", ".join(entries) + "]"
-    if isinstance(value, sympy.Expr) and not value.free_symbols and \
-            _shows_exactly(value, exact) and not isinstance(value, sympy.Integer):
-        return sympy.sstr(value)
+    if isinstance(value, sympy.Expr) and value.free_symbols:
+        return to_text(value)
+    if isinstance(value, sympy.Expr) and _shows_exactly(value, exact) and \
+            not isinstance(value, sympy.Integer):
+        return to_text(value)
     return V.format_value(value, digits)
 
 
@@ -105,6 +107,21 @@ def _compound(value: Any) -> bool:
     return isinstance(value, sympy.Expr) and bool(value.free_symbols) and not value.is_Atom
 
 
+def _bare_arguments(expr: sympy.Basic) -> frozenset:
+    """Symbols that appear only as the whole argument of a function, as a5 in σ(a5): the
+    function's own parentheses suffice, so the board reads σ(−0.7689), not σ((−0.7689))."""
+    as_argument, elsewhere = set(), set()
+    stack = [(expr, False)]
+    while stack:
+        node, inside_function = stack.pop()
+        if isinstance(node, _LEAVES):
+            (as_argument if inside_function else elsewhere).add(node)
+            continue
+        is_function = isinstance(node, sympy.Function) and len(node.args) == 1
+        stack.extend((arg, is_function) for arg in node.args)
+    return frozenset(as_argument - elsewhere)
+
+
 class _TextPrinter(StrPrinter):
     def __init__(self, substitutions: Mapping[sympy.Basic, Any] | None, digits: int,
                  elide: bool = False):
@@ -112,13 +129,22 @@ class _TextPrinter(StrPrinter):
         self._subs = substitutions or {}
         self._digits = digits
         self._elide = elide
+        self._bare: frozenset = frozenset()
+
+    def doprint(self, expr):
+        self._bare = _bare_arguments(expr) if self._subs else frozenset()
+        return super().doprint(expr)
 
     def _print_leaf(self, expr, fallback):
         if expr in self._subs:
             value = self._subs[expr]
             text = text_value(value, self._digits, exact=False, elide=self._elide)
-            return _wrap_negative(text, value)
+            return text if expr in self._bare else _wrap_negative(text, value)
         return fallback(expr)
+
+    def _print_Pow(self, expr, rational=False):
+        """x^2 as students type it (and as the answer parser reads it), not Python's x**2."""
+        return super()._print_Pow(expr, rational=rational).replace("**", "^")
 
     def _print_Symbol(self, expr):
         return self._print_leaf(expr, super()._print_Symbol)
@@ -137,11 +163,18 @@ class _LatexPrinter(LatexPrinter):
         self._subs = substitutions or {}
         self._digits = digits
         self._elide = elide
+        self._bare: frozenset = frozenset()
+
+    def doprint(self, expr):
+        self._bare = _bare_arguments(expr) if self._subs else frozenset()
+        return super().doprint(expr)
 
     def _print_leaf(self, expr, fallback):
         if expr in self._subs:
             value = self._subs[expr]
             text = latex_value(value, self._digits, exact=False, elide=self._elide)
+            if expr in self._bare:
+                return text
             if text.startswith("-") or (not isinstance(value, tuple) and (
                     "frac" in text or _compound(value))):
                 return r"\left(" + text + r"\right)"

@@ -21,6 +21,8 @@ import sympy
 
 #: an exact number with more operations than this is shown and carried as a float
 MAX_EXACT_OPS = 8
+#: an exact form longer than this is not shown beside the decimal: it would not help a student
+MAX_EXACT_TEXT = 24
 
 
 def normalize(value: Any) -> Any:
@@ -137,7 +139,8 @@ def exact_text(value: Any) -> str | None:
                                for t, v in zip(inner, value)) + "]"
     if isinstance(value, sympy.Expr) and not value.free_symbols and not isinstance(
             value, sympy.Integer) and is_exact(value):
-        return sympy.sstr(value)
+        text = sympy.sstr(value)
+        return text if len(text) <= MAX_EXACT_TEXT else None
     return None
 
 

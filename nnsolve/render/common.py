@@ -48,10 +48,9 @@ def value_forms(value: Any, kind: str, writer: ValueWriter) -> list:
     if isinstance(value, (str, frozenset)):
         return [writer.other(value)]
     write = writer.array if isinstance(value, tuple) else writer.scalar
-    forms = [write(value, True)]
-    if V.exact_text(value) is not None:
-        forms.append(write(value, False))
-    return forms
+    if V.exact_text(value) is None:
+        return [write(value, isinstance(value, sympy.Expr) and bool(value.free_symbols))]
+    return [write(value, True), write(value, False)]
 
 
 class PlainValues:
