@@ -124,9 +124,9 @@ def format_number(value: Any, digits: int = 4) -> str:
     if magnitude != 0 and (magnitude < 10 ** -digits or magnitude >= 1e9):
         return f"{x:.{digits}e}"
     text = f"{x:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".") if isinstance(value, sympy.Expr) else text
-    return "0" if text in ("-0", "-0.0000") else text
+    if "." in text:  # 0.5, not 0.5000: the digits shown are the ones that carry information
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def exact_text(value: Any) -> str | None:

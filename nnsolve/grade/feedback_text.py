@@ -124,7 +124,7 @@ def ecf(q: Quantity, sources: list[tuple[str, str]], fraction: float) -> str:
     listed = ", ".join(f"{name} = {value}" for name, value in sources)
     credit = "" if fraction >= 1 else f" ({fraction:.0%} of the points)"
     return join(f"consistent with your {listed}{credit}",
-                f"the correct value is {expected_text(q)}; the error is in your "
+                f"the correct value is {expected_text(q)}; the difference comes from your "
                 f"{', '.join(n for n, _ in sources)}")
 
 

@@ -27,7 +27,7 @@ from nnsolve.grade.ecf import (StudentChain, carry_forward, find_misconception, 
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.symbols import answer_symbols, fixed_numbers, has_symbols
-from nnsolve.grade.submission import (Submission, plain_scalars, identity_from_text,
+from nnsolve.grade.submission import (Submission, identity_from_text,
                                       parse_submission)
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
@@ -53,7 +53,7 @@ def grade_file(path, key: Key) -> GradeResult:
         student, name, problem = _identity_from_file(path)
         return _not_graded(file, str(exc), student, name, problem, key)
     try:
-        submission = parse_submission(doc, texts=plain_scalars(path))
+        submission = parse_submission(doc)
     except NnsolveError as exc:
         student, name, problem = _identity_from_data(doc.data)
         return _not_graded(file, str(exc), student, name, problem, key)
@@ -146,12 +146,23 @@ class _PartGrader:
         return self._tolerances[name]
 
     def differs(self, name: str) -> bool:
-        """Whether the student's answer for an earlier quantity is wrong."""
+        """Whether the student's answer for an earlier quantity is wrong.
+
+        An answer off the key only because it was computed from the student's own rounded,
+        right earlier answers is not wrong: rounding as you go must not turn every later
+        step into error carried forward.
+        """
         if name not in self._differs:
             q = self.derivation[name]
             answer = self._answers.get(name)
-            self._differs[name] = answer is not None and answer.error is None and not same(
+            wrong = answer is not None and answer.error is None and not same(
                 q.value, answer.value, self.tolerance(name), q.kind, SYMBOLIC_TIME_LIMIT)
+            if wrong:
+                self._differs[name] = True  # while its own inputs are being looked at
+                carried = carry_forward(self.chain, name, answer.value, self.tolerance(name),
+                                        q.kind)
+                wrong = carried is None or carried.status != "rounded"
+            self._differs[name] = wrong
         return self._differs[name]
 
     @property
@@ -188,6 +199,8 @@ class _PartGrader:
             return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given)
         if comparison.ok or any(same(alt, answer.value, tol, q.kind) for alt in q.accept):
             return self._record(ask, q, "correct", ask.points, "", given=given)
+        if comparison.undecided:  # never "undecided means wrong": it cannot be graded here
+            return self._record(ask, q, "invalid", 0.0, text.join(comparison.message), given=given)
 
         partial = comparison.fraction if ask.partial else 0.0
         carried = carry_forward(self.chain, ask.name, answer.value, tol, q.kind)

@@ -23,7 +23,7 @@ from typing import Any
 
 from nnsolve.errors import NnsolveError
 from nnsolve.spec.problem import ID_PATTERN, FORMAT, _closest, _type_name
-from nnsolve.spec.yamlsafe import MAX_BYTES, Document, load_file
+from nnsolve.spec.yamlsafe import Document, load_file
 
 TOP_KEYS = ("nnsolve", "student", "problem", "answers")
 STUDENT_KEYS = ("id", "name")
@@ -191,10 +191,10 @@ def _texts(raw: Any, path: tuple, texts: dict) -> Any:
 def load_submission(path: str | Path) -> Submission:
     """Read and check a submission file; NnsolveError (file:line: field: message) if malformed."""
     doc = load_file(path)
-    return parse_submission(doc, texts=plain_scalars(Path(path)))
+    return parse_submission(doc)
 
 
-def parse_submission(doc: Document, *, texts: dict | None = None) -> Submission:
+def parse_submission(doc: Document) -> Submission:
     """Check the structure of a loaded submission, reporting every issue at once."""
     issues = []
 
@@ -205,7 +205,7 @@ def parse_submission(doc: Document, *, texts: dict | None = None) -> Submission:
     if not isinstance(data, dict):
         raise doc.error((), f"a submission must be a mapping with {', '.join(TOP_KEYS)}, "
                             f"not {_type_name(data)}")
-    texts = texts or {}
+    texts = doc.texts
     for key in data:
         if key not in TOP_KEYS:
             hint = _closest(str(key), TOP_KEYS)
@@ -292,56 +292,6 @@ def _by_shape(answers: dict, problem: str) -> tuple[dict, dict]:
         else:
             add(_key_text(key), SHORTHAND_PART, entry, ("answers", key))
     return laid_out, paths
-
-
-# -- what the student typed ---------------------------------------------------------------
-
-def plain_scalars(path: Path) -> dict:
-    """Path -> text of every plain (unquoted) scalar: YAML reads 0.980 as 0.98 and 01234 as a
-    number, but the digits a student wrote matter for precision messages and ids.
-
-    Called only after `load_file` accepted the file, so its size, depth and aliases are bounded.
-    """
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-        if len(text) > MAX_BYTES:
-            return {}
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    out: dict = {}
-    if root is None:
-        return out
-    stack = [(root, ())]
-    seen = 0
-    while stack:
-        node, at = stack.pop()
-        seen += 1
-        if seen > 1_000_000:
-            break
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    stack.append((value_node, at + (_plain_key(key_node),)))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, at + (i,)) for i, item in enumerate(node.value))
-        elif isinstance(node, yaml.ScalarNode) and not node.style:     # plain: None or ""
-            out[at] = node.value
-    return out
-
-
-def _plain_key(node) -> Any:
-    """A mapping key as the loaded data has it (ints stay ints, so paths match)."""
-    if node.tag.endswith(":int"):
-        try:
-            return int(node.value)
-        except ValueError:
-            return node.value
-    if node.tag.endswith(":bool"):
-        return node.value.lower() in ("true", "yes", "on")
-    return node.value
 
 
 # -- salvaging what can be read from a file that cannot be loaded -------------------------

@@ -17,6 +17,9 @@ import yaml
 
 from nnsolve.errors import NnsolveError, field_path
 
+#: libyaml's parser where it is installed (about ten times faster), else PyYAML's own
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_ALIASES = 100
@@ -30,6 +33,9 @@ class Document:
     data: Any
     file: str
     lines: dict[tuple, int] = field(default_factory=dict)
+    #: the text of every plain (unquoted) scalar as written: YAML reads 0.980 as 0.98 and
+    #: 01234 as 1234, but the digits a student wrote matter for precision and for ids
+    texts: dict[tuple, str] = field(default_factory=dict)
 
     def line(self, path: tuple) -> int | None:
         """The line of `path`, or of its nearest written ancestor."""
@@ -57,6 +63,8 @@ class _SubDocument(Document):
             data = data[key]
         super().__init__(data, parent.file, {})
         self.parent, self.prefix = parent, prefix
+        n = len(prefix)
+        self.texts = {path[n:]: text for path, text in parent.texts.items() if path[:n] == prefix}
 
     def line(self, path: tuple) -> int | None:
         return self.parent.line(self.prefix + tuple(path))
@@ -90,7 +98,7 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
         raise NnsolveError(f"document is larger than {max_bytes:,} bytes", file=name)
     _prescan(text, name)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _LOADER(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -106,11 +114,12 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
     except yaml.YAMLError as exc:
         raise NnsolveError(f"YAML error: {exc}", file=name) from None
     lines: dict[tuple, int] = {}
-    duplicate = _index_lines(node, lines)
+    texts: dict[tuple, str] = {}
+    duplicate = _index(node, lines, texts)
     if duplicate:
         path, line = duplicate
         raise NnsolveError("key is written twice", file=name, line=line, field=field_path(path))
-    return Document(data, name, lines)
+    return Document(data, name, lines, texts)
 
 
 def _prescan(text: str, name: str) -> None:
@@ -130,7 +139,7 @@ def _prescan(text: str, name: str) -> None:
                                file=name, line=line)
 
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
@@ -162,8 +171,9 @@ def _prescan(text: str, name: str) -> None:
         raise NnsolveError(f"YAML error: {exc}", file=name) from None
 
 
-def _index_lines(root: yaml.Node, lines: dict[tuple, int]):
-    """Record the line of every value; return (path, line) of a duplicated key if any.
+def _index(root: yaml.Node, lines: dict[tuple, int], texts: dict[tuple, str]):
+    """Record the line of every value and the text of every plain scalar; return (path, line)
+    of a duplicated key if any.
 
     Iterative, and each node is entered once, so aliases cannot multiply the work.
     """
@@ -187,6 +197,8 @@ def _index_lines(root: yaml.Node, lines: dict[tuple, int]):
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 stack.append((item, path + (i,)))
+        elif isinstance(node, yaml.ScalarNode) and not node.style:
+            texts[path] = node.value
     return None
 
 
@@ -198,5 +210,7 @@ def _scalar_key(node: yaml.Node):
                 return int(value)
             except ValueError:
                 return value
+        if node.tag.endswith(":bool"):
+            return value.lower() in ("true", "yes", "on")
         return value
     return f"<{node.id}>"
