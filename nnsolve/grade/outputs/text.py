@@ -97,7 +97,8 @@ class TextOutput:
         self.console.print(ResultView(result))
 
     def finish(self, summary) -> None:
-        if len(summary.items):
+        """The item analysis speaks of a class: a student checking one file is not shown it."""
+        if len(summary.items) and summary.submissions > 1:
             self.console.print()
             self.console.print(item_table(summary.items))
 
