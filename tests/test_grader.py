@@ -770,7 +770,9 @@ def test_every_shipped_key_graded_as_a_submission_scores_full_marks(path, tmp_pa
 
 
 @settings(max_examples=40, deadline=None)
-@given(a3=st.floats(-6, 6).filter(lambda a: abs(a - 1) > 0.01 and abs(a - 0.659) > 0.05))
+@given(a3=st.floats(-6, 6).filter(
+    # wrong beyond the default tolerance (rel 0.01 + abs 0.001), and so is its sigmoid
+    lambda a: abs(a - 1) > 0.05 and abs(sig(a) - sig(1)) > 0.02 and abs(a - 0.659) > 0.05))
 def test_any_wrong_net_input_with_its_sigmoid_earns_ecf(a3):
     key = Key.from_problems([problem_from(E1_PROBLEM)])
     _, records = grade(key, f"  a3: {a3!r}\n  y3: {sig(a3):.4f}\n")

@@ -76,7 +76,18 @@ def latex_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool 
     if isinstance(value, sympy.Expr) and (value.free_symbols or (
             _shows_exactly(value, exact) and not isinstance(value, sympy.Integer))):
         return sympy.latex(value)
-    return V.format_number(value, digits)
+    return latex_number(V.format_number(value, digits))
+
+
+_SCIENTIFIC = re.compile(r"^(-?[0-9.]+)e([+-]?[0-9]+)$")
+
+
+def latex_number(text: str) -> str:
+    """format_number's 1.5e-07 as 1.5 \\times 10^{-7}."""
+    match = _SCIENTIFIC.match(text)
+    if not match:
+        return text
+    return rf"{match.group(1)} \times 10^{{{int(match.group(2))}}}"
 
 
 def text_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool = False) -> str:

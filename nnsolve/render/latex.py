@@ -13,7 +13,6 @@ from typing import Any
 from nnsolve.derivation import printing
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
-from nnsolve.derivation.printing import array_cells, is_matrix
 from nnsolve.render import common, statements
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
@@ -68,38 +67,16 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-def _number(text: str) -> str:
-    """format_number's 1.5000e-07 as 1.5000 \\times 10^{-7}."""
-    match = _SCIENTIFIC.match(text)
-    if not match:
-        return text
-    return rf"{match.group(1)} \times 10^{{{int(match.group(2))}}}"
-
-
-_SCIENTIFIC = re.compile(r"^(-?[0-9.]+)e([+-]?[0-9]+)$")
-
-
 class LatexValues:
     """Values in LaTeX math: matrices as pmatrix, elided with \\cdots and \\vdots."""
 
     def scalar(self, value: Any, exact: bool) -> str:
         if exact or (hasattr(value, "free_symbols") and value.free_symbols):
-            return _number(printing.latex_value(value))
-        return _number(V.format_number(value))
+            return printing.latex_value(value)
+        return printing.latex_number(V.format_number(value))
 
     def array(self, value: tuple, exact: bool) -> str:
-        cells = array_cells(value)
-
-        def cell(v, gap):
-            return gap if v is ... else self.scalar(v, exact)
-
-        if is_matrix(value):
-            gap_row = " & ".join(r"\ddots" if v is ... else r"\vdots" for v in cells[0])
-            rows = [gap_row if row is ... else " & ".join(cell(v, r"\cdots") for v in row)
-                    for row in cells]
-        else:
-            rows = [cell(v, r"\vdots") for v in cells]
-        return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+        return printing.latex_value(value, exact=exact, elide=True)
 
     def shape(self, dims: list) -> str:
         return r" \times ".join(dims)

@@ -331,7 +331,7 @@ def _padding_note(stack: Stack) -> str:
 
 def _check_fit(stack: Stack, layer: Layer, windows: dict, field_name: str) -> None:
     """A kernel larger than its padded input is an error, never a negative size."""
-    h, w = windows["h"], windows["w"]
+    h = windows["h"]
     if h.mode == "same":
         return
     values = {}

@@ -106,13 +106,8 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
             data = loader.construct_document(node)
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise NnsolveError(f"YAML syntax error: {reason}", file=name, line=line) from None
     except yaml.YAMLError as exc:
-        raise NnsolveError(f"YAML error: {exc}", file=name) from None
+        raise _yaml_error(exc, name) from None
     lines: dict[tuple, int] = {}
     texts: dict[tuple, str] = {}
     duplicate = _index(node, lines, texts)
@@ -162,13 +157,17 @@ def _prescan(text: str, name: str) -> None:
                     raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=name,
                                        line=line)
                 add(anchor_sizes.get(event.anchor, 1), line)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, name) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str) -> NnsolveError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise NnsolveError(f"YAML syntax error: {reason}", file=name, line=line) from None
-    except yaml.YAMLError as exc:
-        raise NnsolveError(f"YAML error: {exc}", file=name) from None
+        return NnsolveError(f"YAML syntax error: {reason}", file=name, line=line)
+    return NnsolveError(f"YAML error: {exc}", file=name)
 
 
 def _index(root: yaml.Node, lines: dict[tuple, int], texts: dict[tuple, str]):
