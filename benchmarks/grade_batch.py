@@ -35,19 +35,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY = ROOT / "problems" / "alexnet-conv1.yaml"
 
-RIGHT = {"a": {"output_shape": [55, 55, 96]}, "b": {"units": 290400}, "c": {"params": 34944},
+#: part a answers questions (a)–(c) of E2, part d question (d)
+RIGHT = {"a": {"output_shape": [55, 55, 96], "units": 290400, "params": 34944},
          "d": {"params": 39574528}}
+
+
+def in_a(**answers) -> dict:
+    """RIGHT with some of part a's answers replaced."""
+    return {**RIGHT, "a": {**RIGHT["a"], **answers}}
+
+
 #: (answers, what they show): mistakes students make on E2
 VARIANTS = [
     (RIGHT, "all right"),
-    ({**RIGHT, "c": {"params": 34848}}, "bias forgotten in (c)"),
-    ({**RIGHT, "b": {"units": 3025}}, "units of one slice"),
-    ({**RIGHT, "a": {"output_shape": [54, 54, 96]}, "b": {"units": 279936}}, "the +1 forgotten"),
+    (in_a(params=34848), "bias forgotten in (c)"),
+    (in_a(units=3025), "units of one slice"),
+    (in_a(output_shape=[54, 54, 96], units=279936), "the +1 forgotten"),
     ({**RIGHT, "d": {"params": 39574272}}, "bias forgotten in (d)"),
-    ({"a": RIGHT["a"], "c": RIGHT["c"]}, "(b) and (d) not answered"),
-    ({**RIGHT, "c": {"params": "11*11*3*96 + 96"}, "d": {"params": "227*227*3*256 + 256"}},
+    ({"a": {"output_shape": [55, 55, 96], "params": 34944}}, "(b) and (d) not answered"),
+    ({**in_a(params="11*11*3*96 + 96"), "d": {"params": "227*227*3*256 + 256"}},
      "arithmetic written out"),
-    ({**RIGHT, "a": {"output_shape": "55x55x96"}}, "a shape that cannot be read"),
+    (in_a(output_shape="55x55x96"), "shape written as 55x55x96"),
 ]
 
 
@@ -77,9 +85,8 @@ def alias_bomb() -> str:
 def broken_files(student: str) -> list[tuple[str, bytes]]:
     """(kind, content) of every way a submission file can be broken."""
     good = as_yaml(submission(student, "Broken", RIGHT))
-    deep = submission(student, "Broken", {"b": {"units": 290400}})
-    deep["answers"]["c"] = {"params": None}
-    deep["answers"]["c"]["params"] = json.loads("[" * 200 + "]" * 200)
+    deep = submission(student, "Broken", {"a": {"units": 290400}})
+    deep["answers"]["a"]["params"] = json.loads("[" * 200 + "]" * 200)
     return [
         ("YAML syntax error",
          f"nnsolve: 1\nstudent: {{id: {student}}}\nanswers: {{a: [1, 2\n".encode()),
@@ -96,7 +103,7 @@ def broken_files(student: str) -> list[tuple[str, bytes]]:
         ("a list, not a mapping", b"- 1\n- 2\n"),
         ("key written twice",
          f"nnsolve: 1\nnnsolve: 1\nstudent: {student}\nproblem: alexnet-conv1\n"
-         f"answers: {{b: {{units: 290400}}}}\n".encode()),
+         f"answers: {{a: {{units: 290400}}}}\n".encode()),
     ]
 
 

@@ -1,8 +1,9 @@
 """Grading a class of E2 (AlexNet, first convolutional layer) submissions end to end.
 
-E2: a 227×227×3 image, 96 filters of 11×11, stride 4, no padding. The key:
-(a) output volume 55×55×96 (2 points), (b) 290400 units (1 point), (c) 34944 parameters
-(2 points), (d) 39574528 parameters for a dense layer of 256 units instead (2 points).
+E2: a 227×227×3 image, 96 filters of 11×11, stride 4, no padding. The key's part a answers
+questions (a)–(c): output volume 55×55×96 (2 points), 290400 units (1 point), 34944 parameters
+(2 points); part d answers (d): 39574528 parameters for a dense layer of 256 units instead
+(1 point).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import pytest
 from conftest import PROBLEMS
 
 KEY = PROBLEMS / "alexnet-conv1.yaml"
-RIGHT = {"a": {"output_shape": [55, 55, 96]}, "b": {"units": 290400}, "c": {"params": 34944},
+RIGHT = {"a": {"output_shape": [55, 55, 96], "units": 290400, "params": 34944},
          "d": {"params": 39574528}}
-BIAS_FORGOTTEN = {**RIGHT, "c": {"params": 34848}}            # 11·11·3·96 without the 96 biases
-PLUS_ONE_FORGOTTEN = {**RIGHT, "a": {"output_shape": [54, 54, 96]}}   # (227 − 11)/4 only
+BIAS_FORGOTTEN = {**RIGHT, "a": {**RIGHT["a"], "params": 34848}}   # 11·11·3·96, no 96 biases
+PLUS_ONE_FORGOTTEN = {**RIGHT, "a": {**RIGHT["a"], "output_shape": [54, 54, 96]}}  # (227 − 11)/4
 UNANSWERED_D = {k: v for k, v in RIGHT.items() if k != "d"}
-MAX = 7
+MAX = 2 + 1 + 2 + 1
 
 
 def submission(student, answers, *, name="A Student", problem="alexnet-conv1") -> str:
@@ -64,7 +65,7 @@ BROKEN = [
     ("binary", lambda s: random.Random(s).randbytes(2048), "UTF-8"),
     ("empty", lambda s: "", "not nothing"),
     ("huge", lambda s: "# " + "x" * 10_500_000 + "\n" + submission(s, RIGHT), "limit"),
-    ("deep", lambda s: submission(s, {"c": {"params": json.loads("[" * 100 + "]" * 100)}}),
+    ("deep", lambda s: submission(s, {"a": {"params": json.loads("[" * 100 + "]" * 100)}}),
      "nesting"),
     ("format 2", lambda s: submission(s, RIGHT).replace("nnsolve: 1", "nnsolve: 2"), "format"),
     ("answers", lambda s: submission(s, 42), "answers"),
@@ -112,13 +113,15 @@ def test_a_class_of_500_with_50_broken_files(tmp_path, nnsolve):
         _, kind, word = kinds[Path(row["file"]).name]
         assert word.lower() in row["reason"].lower(), (kind, row["reason"])
         assert row["total"] == "" and row["max"] == ""
-    expected_total = {"right": 7, "bias": 5, "plus-one": 5, "no d": 5}
+    expected_total = {"right": 6, "bias": 4, "plus-one": 4, "no d": 5}
+    expected_part_a = {"right": 5, "bias": 3, "plus-one": 3, "no d": 5}
     for row in book:
         if row["status"] == "graded":
             kind = kinds[Path(row["file"]).name][1]
             assert float(row["total"]) == expected_total[kind], row
             assert float(row["max"]) == MAX
-            assert float(row["alexnet-conv1:c"]) == (0 if kind == "bias" else 2)
+            assert float(row["alexnet-conv1:a"]) == expected_part_a[kind], row
+            assert float(row["alexnet-conv1:d"]) == (0 if kind == "no d" else 1), row
 
     assert "Item analysis" in result.stdout
     bias = sum(1 for k in kinds.values() if k == ("valid", "bias"))
@@ -153,22 +156,22 @@ def test_json_lists_every_file_in_file_name_order(tmp_path, nnsolve):
         assert list(r) == ["student", "name", "problem", "file", "score", "max_score", "error",
                            "records"]
     adam, broken, mia, zoe = doc["results"]
-    assert (adam["student"], adam["score"], adam["max_score"]) == ("adam", 5, 7)
+    assert (adam["student"], adam["score"], adam["max_score"]) == ("adam", 4, 6)
     assert adam["error"] is None
     assert [(x["part"], x["name"], x["status"]) for x in adam["records"]] == [
-        ("a", "output_shape", "correct"), ("b", "units", "correct"),
-        ("c", "params", "incorrect"), ("d", "params", "correct")]
+        ("a", "output_shape", "correct"), ("a", "units", "correct"),
+        ("a", "params", "incorrect"), ("d", "params", "correct")]
     wrong = adam["records"][2]
     assert (wrong["expected"], wrong["given"]) == (34944, 34848)
     assert wrong["misconception"] == "bias-forgotten"
     assert list(wrong) == ["problem", "part", "name", "points", "awarded", "status", "expected",
                            "given", "message", "misconception"]
     assert broken["student"] == "bea" and "YAML syntax error" in broken["error"]
-    assert mia["records"][-1]["status"] == "missing" and zoe["score"] == 7
+    assert mia["records"][-1]["status"] == "missing" and zoe["score"] == 6
     summary = doc["summary"]
     assert (summary["submissions"], summary["graded"], summary["invalid"]) == (4, 3, 1)
-    assert summary["mean_score"] == pytest.approx((5 + 5 + 7) / 3, abs=1e-4)
-    item = next(i for i in summary["items"] if i["part"] == "c")
+    assert summary["mean_score"] == pytest.approx((4 + 5 + 6) / 3, abs=1e-4)
+    item = next(i for i in summary["items"] if (i["part"], i["name"]) == ("a", "params"))
     assert item["counts"]["incorrect"] == 1 and item["n"] == 3
     assert item["wrong_answers"] == [
         {"given": 34848, "count": 1, "misconception": "bias-forgotten"}]
@@ -199,8 +202,8 @@ def test_gradescope_results_json_for_one_student(tmp_path, nnsolve):
     assert result.exit_code == 0
     data = json.loads(out.read_text())
     assert {"score", "output", "visibility", "tests"} <= set(data)
-    assert data["score"] == 5 and data["visibility"] == "visible"
-    assert [t["max_score"] for t in data["tests"]] == [2, 1, 2, 2]
+    assert data["score"] == 4 and data["visibility"] == "visible"
+    assert [t["max_score"] for t in data["tests"]] == [2, 1, 2, 1]
     for test in data["tests"]:
         assert set(test) == {"name", "score", "max_score", "status", "output", "output_format",
                              "visibility"}
@@ -250,9 +253,9 @@ def test_canvas_gradebook(tmp_path, nnsolve):
     with open(out, newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
     assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "alexnet-conv1"]
-    assert table[1] == ["Points Possible", "", "", "", "", "7"]
-    assert table[2] == ["Ada Lovelace", "", "s1", "", "", "7"]
-    assert table[3] == ["'=cmd|' /C calc'!A0", "", "s2", "", "", "5"]   # never a formula
+    assert table[1] == ["Points Possible", "", "", "", "", "6"]
+    assert table[2] == ["Ada Lovelace", "", "s1", "", "", "6"]
+    assert table[3] == ["'=cmd|' /C calc'!A0", "", "s2", "", "", "4"]   # never a formula
     assert table[4] == ["Cy", "", "s3", "", "", ""]                     # not graded ≠ zero
 
 
@@ -270,7 +273,7 @@ def test_feedback_files_are_safe_whatever_the_student_id(tmp_path, nnsolve):
     page = (feedback / "escape.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
     text = (feedback / "escape.md").read_text()
-    assert "| ✗ incorrect | c | params" in text
+    assert "| ✗ incorrect | a | params" in text
     assert "`34944`" in text and "`34848`" in text and "bias-forgotten" in text
 
 

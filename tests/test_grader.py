@@ -661,10 +661,25 @@ def test_e2_real_answers_get_full_marks():
 
 
 @needs_e2
+def test_the_design_example_submission_gets_full_marks(nnsolve, monkeypatch):
+    """The submission of the design, graded as the design says: (a)–(c) in part a, (d) in d."""
+    monkeypatch.chdir(ROOT)
+    result = nnsolve("grade", "examples/submissions/e2-design-example.yaml",
+                     "--key", "problems/alexnet-conv1.yaml", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (graded,) = result.json()["results"]
+    assert (graded["student"], graded["name"]) == ("s1234", "Ada Lovelace")
+    assert [(r["part"], r["name"], r["status"], r["awarded"]) for r in graded["records"]] == [
+        ("a", "output_shape", "correct", 2), ("a", "units", "correct", 1),
+        ("a", "params", "correct", 2), ("d", "params", "correct", 1)]
+    assert graded["score"] == graded["max_score"] == 2 + 1 + 2 + 1
+
+
+@needs_e2
 def test_e2_forgotten_biases_are_named():
     key = Key.from_path(E2)
     result = grade_file(ROOT / "examples" / "submissions" / "e2-bias-forgotten.yaml", key)
-    params = [r for r in result.records if r.part == "c" and r.name.endswith("params")][0]
+    params = [r for r in result.records if r.part == "a" and r.name == "params"][0]
     assert params.given == 11 * 11 * 3 * 96 == 34848
     assert params.expected == (11 * 11 * 3 + 1) * 96 == 34944
     assert params.status == "incorrect" and params.awarded == 0
@@ -677,14 +692,16 @@ def test_a_problem_set_of_shipped_problems():
     key = Key.from_path(DATA / "week1.yaml")
     result = grade_file(DATA / "submissions" / "week1-s2001.yaml", key)
     assert result.error is None and (result.student, result.problem) == ("s2001", "week1")
-    got = {(r.problem, r.part): (r.status, r.awarded) for r in result.records}
+    got = {(r.problem, r.part, r.name): (r.status, r.awarded) for r in result.records}
     assert got == {
-        ("alexnet-conv1", "a"): ("correct", 2), ("alexnet-conv1", "b"): ("correct", 1),
-        ("alexnet-conv1", "c"): ("incorrect", 0), ("alexnet-conv1", "d"): ("correct", 2),
-        ("nn-concepts", "a"): ("correct", 1), ("nn-concepts", "b"): ("correct", 1),
-        ("nn-concepts", "c"): ("correct", 1), ("nn-concepts", "d"): ("missing", 0),
+        ("alexnet-conv1", "a", "output_shape"): ("correct", 2),
+        ("alexnet-conv1", "a", "units"): ("correct", 1),
+        ("alexnet-conv1", "a", "params"): ("incorrect", 0),
+        ("alexnet-conv1", "d", "params"): ("correct", 1),
+        ("nn-concepts", "a", "answer"): ("correct", 1), ("nn-concepts", "b", "answer"): ("correct", 1),
+        ("nn-concepts", "c", "answer"): ("correct", 1), ("nn-concepts", "d", "answer"): ("missing", 0),
     }
-    assert result.score == 8 and result.max_score == 12
+    assert result.score == 4 + 3 and result.max_score == 6 + 5      # E2 4/6, concepts 3/5
 
 
 @needs_e2
@@ -713,7 +730,7 @@ def test_unreadable_shipped_submissions_keep_their_row(name, student, reason):
     assert result.student == student and result.problem == "alexnet-conv1"
     assert reason in result.error and f"{name}:" in result.error
     assert [r.status for r in result.records] == ["invalid"] * 4
-    assert result.max_score == 7 and result.score == 0
+    assert result.max_score == 2 + 1 + 2 + 1 and result.score == 0
 
 
 E1 = ROOT / "problems" / "e1-backprop-sigmoid.yaml"

@@ -23,21 +23,22 @@ def run(nnsolve, name: str):
 
 
 def test_alexnet_first_layer_holds_every_figure(nnsolve):
+    """Part a answers questions (a)–(c) of E2, part d question (d)."""
     result = run(nnsolve, "alexnet-conv1.yaml")
-    a, b, c, d = (quantities(result, part) for part in "abcd")
+    a, d = (quantities(result, part) for part in "ad")
     assert a["output_shape"]["value"] == [55, 55, 96]
-    assert b["units"]["value"] == 290_400
-    assert c["params"]["value"] == 34_944
+    assert a["units"]["value"] == 290_400
+    assert a["params"]["value"] == 34_944
     assert d["params"]["value"] == 39_574_528
     asked = {p["id"]: [q["name"] for q in p["quantities"] if q["asked"]]
              for p in result.json()["parts"]}
-    assert asked == {"a": ["output_shape"], "b": ["units"], "c": ["params"], "d": ["params"]}
+    assert asked == {"a": ["output_shape", "units", "params"], "d": ["params"]}
     assert a["conv1.out_h"]["formula"] == "floor((H_0 - F_1 + 2*P_1)/S_1) + 1"
     assert a["conv1.out_h"]["substituted"] == "floor((227 - 11 + 2*0)/4) + 1"
     assert a["conv1.output_shape"]["substituted"] == "55×55×96"
-    assert b["conv1.units"]["substituted"] == "55*55*96"
-    assert c["conv1.params"]["formula"] == "(F_1^2*C_0 + 1)*K_1"
-    assert c["conv1.params"]["substituted"] == "(11^2*3 + 1)*96"
+    assert a["conv1.units"]["substituted"] == "55*55*96"
+    assert a["conv1.params"]["formula"] == "(F_1^2*C_0 + 1)*K_1"
+    assert a["conv1.params"]["substituted"] == "(11^2*3 + 1)*96"
     assert d["fc.params"]["substituted"] == "(154587 + 1)*256"
 
 
@@ -51,14 +52,15 @@ def test_alexnet_text_output_shows_the_figures(nnsolve):
 def test_forgotten_biases_are_named_when_grading(nnsolve, problem_file):
     submission = problem_file(
         "nnsolve: 1\nstudent: {id: s1}\nproblem: alexnet-conv1\nanswers:\n"
-        "  a: {output_shape: [54, 54, 96]}\n  b: {units: 290400}\n  c: {params: 34848}\n"
+        "  a: {output_shape: [54, 54, 96], units: 290400, params: 34848}\n"
         "  d: {params: 39574272}\n", "submission.yaml")
     result = nnsolve("grade", submission, "--key", PROBLEMS / "alexnet-conv1.yaml",
                      "--format", "json")
-    records = {r["part"]: r for r in result.json()["results"][0]["records"]}
-    assert records["b"]["status"] == "correct"
-    assert records["a"]["misconception"] == "plus-one-forgotten"
-    assert records["c"]["misconception"] == records["d"]["misconception"] == "bias-forgotten"
+    records = {(r["part"], r["name"]): r for r in result.json()["results"][0]["records"]}
+    assert records[("a", "units")]["status"] == "correct"
+    assert records[("a", "output_shape")]["misconception"] == "plus-one-forgotten"
+    assert records[("a", "params")]["misconception"] == "bias-forgotten"
+    assert records[("d", "params")]["misconception"] == "bias-forgotten"
 
 
 def test_keras_mnist_cnn(nnsolve):

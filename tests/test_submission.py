@@ -27,8 +27,6 @@ nnsolve: 1
 id: alexnet-conv1
 parts:
   - {id: a, solver: layers, given: {}}
-  - {id: b, solver: layers, given: {}}
-  - {id: c, solver: layers, given: {}}
   - {id: d, solver: layers, given: {}}
 """)
 ONE_PART = problem("nnsolve: 1\nid: ae-dims\nsolver: layers\ngiven: {}\n")
@@ -73,17 +71,17 @@ problem: week1
 answers:
   alexnet-conv1:
     a: {output_shape: [55, 55, 96]}
-    c: {params: 34944}
+    d: {params: 39574528}
   ae-dims: {latent: 50}
   extra-problem: {x: 1}
 """
     s = parse(text)
     resolved = s.resolve([E2_PARTS, ONE_PART])
     assert resolved.answers == {"alexnet-conv1": {"a": {"output_shape": [55, 55, 96]},
-                                                  "c": {"params": 34944}},
+                                                  "d": {"params": 39574528}},
                                 "ae-dims": {"a": {"latent": 50}}}
     assert resolved.strays[()] == ["extra-problem"]
-    assert resolved.doc.line(resolved.answer_path("alexnet-conv1", "c", "params")) == 7
+    assert resolved.doc.line(resolved.answer_path("alexnet-conv1", "d", "params")) == 7
 
 
 def test_a_set_of_one_part_problems_is_told_apart_from_parts_by_the_key():
