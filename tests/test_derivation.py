@@ -49,7 +49,7 @@ def test_softmax_of_four_zeros_is_exactly_a_quarter():
     d = Derivation()
     zs = [d.given(f"z{i}", 0) for i in range(4)]
     total = d.add("S", "normaliser", sympy.Add(*[sympy.exp(z) for z in zs]))
-    p = d.add("p1", "probability of class 1", sympy.exp(zs[0]) / total)
+    d.add("p1", "probability of class 1", sympy.exp(zs[0]) / total)
     assert d["p1"].value == sympy.Rational(1, 4)
     assert V.exact_text(d["p1"].value) == "1/4"
     assert V.to_json(d["p1"].value) == 0.25
@@ -58,7 +58,7 @@ def test_softmax_of_four_zeros_is_exactly_a_quarter():
 def test_big_exact_expressions_become_floats():
     d = Derivation()
     a = d.given("a", 1)
-    y = d.add("y", "", sigmoid(a) + sigmoid(2 * a) + sigmoid(3 * a))
+    d.add("y", "", sigmoid(a) + sigmoid(2 * a) + sigmoid(3 * a))
     assert isinstance(d["y"].value, float)
 
 
@@ -89,3 +89,19 @@ def test_numpy_and_nested_lists_normalise_to_tuples():
     assert V.normalize(np.array([[1, 2], [3, 4]])) == ((1, 2), (3, 4))
     assert V.shape(V.normalize([[1.5, 2], [3, 4]])) == (2, 2)
     assert V.to_json(V.normalize([sympy.Rational(1, 3), 2])) == [1 / 3, 2]
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda x: abs(x) > 1e-3))
+def test_a_number_is_shown_to_four_decimals_and_its_zeros_mean_rounding(x):
+    shown = V.format_number(x)
+    assert abs(float(shown) - x) <= 0.5e-4 + 1e-9 * abs(x)
+    decimals = shown.split(".")[1] if "." in shown else ""
+    if len(decimals) < 4 and float(shown) != x:
+        raise AssertionError(f"{shown} drops the zeros of a rounded {x!r}")
+
+
+def test_exact_decimals_drop_their_zeros_rounded_ones_keep_them():
+    assert V.format_number(sympy.Rational(1, 2)) == "0.5"
+    assert V.format_number(0.25) == "0.25"
+    assert V.format_number(-0.8450003215118197) == "-0.8450"
+    assert V.format_number(3.404026186378718) == "3.4040"

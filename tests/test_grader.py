@@ -358,7 +358,7 @@ def test_an_identity_matrix_does_not_earn_ecf_for_copying_the_values():
     z = records["Z"]
     assert z.status == "incorrect" and z.awarded == 0
     assert "your answer just repeats V" in z.message
-    y3, y4 = sig(1), 0.5
+    y3 = sig(1)
     honest = ((0.6, 0.4), (0.5, 0.5))                 # a wrong P, then P·V done right
     _, records = grade(key, f"  P: {[list(r) for r in honest]}\n"
                             f"  Z: [[{0.6 + 1.2}, {1.2 + 1.6}], [{0.5 + 1.5}, {1 + 2}]]\n")

@@ -136,6 +136,18 @@ def test_the_board_shows_the_chain_rule_with_the_derivative_written_out(nnsolve)
     assert formulas["delta4"] == "(1 - y4^2)*(w45*delta5)"
 
 
+def test_the_board_reads_as_written_on_the_blackboard(nnsolve):
+    """Exact forms where the numbers put in are exact; after a rounded number, only the
+    rounded value, with its four decimals (−0.8450, not −0.845)."""
+    board = nnsolve("run", TANH_PROBLEM, "--format", "md").stdout
+    assert "y_{3} = \\tanh{\\left(a_{3} \\right)} = \\tanh{\\left(1 \\right)} \\approx 0.7616" in board
+    text = nnsolve("run", TANH_PROBLEM).stdout
+    assert "= 1*0.7616 + 1*0 + (-2)*1 ≈ -1.2384" in text
+    assert "tanh(-1.2384) ≈ -0.8450" in text
+    assert "2 - tanh(1)" not in text
+    assert "E = (t - y5)^2 = (1 - (-0.8450))^2 = 3.4040" in text
+
+
 def test_the_board_is_in_order_and_grouped():
     from nnsolve.spec.problem import load
     from nnsolve.solution import solve

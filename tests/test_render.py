@@ -393,6 +393,21 @@ def test_mathml_substitutes_values_like_the_text_and_latex_printers():
     assert "σ" in printing.to_mathml(sigmoid(x)) or "&#963;" in printing.to_mathml(sigmoid(x))
 
 
+def test_every_printer_keeps_the_factors_in_the_order_written():
+    """N = H·W·C on the board, in every format: not C·H·W, the order sympy would sort to."""
+    h, w, c = sympy.symbols("H_0 W_0 C_0")
+    product = sympy.Mul(h, w, c, evaluate=False)
+    subs = {h: 227, w: 227, c: 3}
+    assert printing.to_text(product) == "H_0*W_0*C_0"
+    assert printing.to_text(product, subs) == "227*227*3"
+    assert printing.to_latex(product).replace(" ", "") == "H_{0}W_{0}C_{0}"
+    mathml = printing.to_mathml(product)
+    assert [m.start() for m in map(lambda s: re.search(f"<mi>{s}</mi>", mathml), "HWC")] == \
+        sorted(m.start() for m in map(lambda s: re.search(f"<mi>{s}</mi>", mathml), "HWC"))
+    numbers = re.findall(r"<mn>(\d+)</mn>", printing.to_mathml(product, subs))
+    assert numbers == ["227", "227", "3"]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 14), st.integers(1, 14))
 def test_matrices_longer_than_eight_show_three_and_two(rows, cols):

@@ -103,6 +103,15 @@ def text_value(value: Any, digits: int = 4, *, exact: bool = True, elide: bool =
     return V.format_value(value, digits)
 
 
+def substitutes_exactly(value: Any) -> bool:
+    """True when a formula with numbers put in shows this value without rounding it."""
+    if isinstance(value, tuple):
+        return all(v is ... or substitutes_exactly(v) for v in value)
+    if isinstance(value, sympy.Expr) and not value.free_symbols:
+        return _shows_exactly(value, False)
+    return not isinstance(value, float)
+
+
 def _shows_exactly(value: sympy.Expr, exact: bool) -> bool:
     return V.is_exact(value) and (exact or value.is_Rational)
 
@@ -232,8 +241,8 @@ class _MathMLPrinter(MathMLPresentationPrinter):
             settings["mul_symbol"] = "dot"
         super().__init__(settings)
         raw_text = self.dom.createTextNode
-        self.dom.createTextNode = lambda data: raw_text(
-            "−" if data == "-" else _escape_keeping_entities(str(data)))  # a true minus sign
+        self.dom.createTextNode = lambda data: raw_text(_true_minus(_escape_keeping_entities(
+            str(data))))
         self._subs = substitutions or {}
         self._digits = digits
         self._elide = elide
@@ -328,6 +337,25 @@ class _MathMLPrinter(MathMLPresentationPrinter):
     def _print_Exp1(self, expr):
         return self._element("mi", text="e")
 
+    def _print_Mul(self, expr):
+        """Factors in the order the formula was written (H·W·C), as the text and LaTeX
+        printers keep them; sympy's MathML printer would sort them (C·H·W)."""
+        from sympy.printing.precedence import PRECEDENCE
+        from sympy.simplify import fraction
+
+        if fraction(expr)[1] is not sympy.S.One or expr.could_extract_minus_sign():
+            return super()._print_Mul(expr)
+        coeff, terms = expr.as_coeff_mul()
+        factors = ([coeff] if coeff != 1 else []) + list(terms)
+        if len(factors) == 1:
+            return self._print(factors[0])
+        row = self._element("mrow")
+        for i, factor in enumerate(factors):
+            if i:
+                row.appendChild(self._element("mo", text=self.mathml_tag(expr)))
+            row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
+        return row
+
     def _print_Function(self, expr):
         """The course's functions written the way their text form is: σ(a), ReLU′(a), H×W×C."""
         written = _written_as(expr)
@@ -378,6 +406,13 @@ def _written_as(expr) -> tuple[str, str, list] | None:
     if outside == ["", ""] and between and len(set(between)) == 1 and between[0].strip():
         return "infix", between[0].strip(), shown
     return None
+
+
+def _true_minus(text: str) -> str:
+    """A minus sign, not a hyphen, for "-" and for negative numbers such as the -1 of e⁻¹."""
+    if text == "-" or (text.startswith("-") and text[1:2].isdigit()):
+        return "−" + text[1:]
+    return text
 
 
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")

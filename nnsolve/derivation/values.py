@@ -124,7 +124,9 @@ def format_number(value: Any, digits: int = 4) -> str:
     if magnitude != 0 and (magnitude < 10 ** -digits or magnitude >= 1e9):
         return f"{x:.{digits}e}"
     text = f"{x:.{digits}f}"
-    if "." in text:  # 0.5, not 0.5000: the digits shown are the ones that carry information
+    if "." in text and float(text) == x:
+        # 0.5, not 0.5000, for a value that is exactly 0.5; but -0.8450 stays: its last zero
+        # says the value was rounded to four decimals, not that it is -0.845
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -142,6 +144,16 @@ def exact_text(value: Any) -> str | None:
         text = sympy.sstr(value)
         return text if len(text) <= MAX_EXACT_TEXT else None
     return None
+
+
+def shown_exactly(value: Any, shown: str) -> bool:
+    """True when the decimal text is the value itself (1/2 is 0.5), not a rounding of it."""
+    if not (isinstance(value, sympy.Expr) and value.is_Rational):
+        return False
+    try:
+        return sympy.Rational(shown) == value
+    except (TypeError, ValueError):
+        return False
 
 
 def format_value(value: Any, digits: int = 4) -> str:

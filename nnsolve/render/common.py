@@ -83,20 +83,26 @@ PLAIN = PlainValues()
 
 
 def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
-             forms: list) -> list[tuple[str, Any]]:
+             writer: ValueWriter) -> list[tuple[str, Any]]:
     """`symbol = formula = substituted = value [≈ decimal]` as (relation, side) pairs, the
     first relation empty. A side that reads the same as the one before it in plain text is
     left out (y3 = g(a3), not y3 = g(a3) = g(a3)), and so is the substituted form of a formula
-    that is a single symbol: that is the value itself."""
+    that is a single symbol: that is the value itself. The exact value is shown only when the
+    numbers put in were shown exactly: after 1*0.7311 + 1*1/2 the exact -3/2 + 1/(1 + exp(-1))
+    would come from nowhere, so the chain goes straight to ≈ -0.7689."""
     if isinstance(q.formula, (sympy.Symbol, sympy.MatrixSymbol)):
         substituted = None
+    forms = value_forms(q.value, q.kind, writer)
     plain = value_forms(q.value, q.kind, PLAIN)
+    if len(forms) > 1 and substituted is not None and not all(
+            printing.substitutes_exactly(d[name].value) for name in q.inputs):
+        forms, plain = [None, forms[-1]], [None, plain[-1]]
     sides = [("", symbol, printing.to_text(q.symbol)),
              ("=", formula, d.formula_text(q.name)),
              ("=", substituted, d.substituted_text(q.name, elide=True)),
              ("=", forms[0], plain[0])]
     if len(forms) > 1:
-        sides.append(("≈", forms[1], plain[-1]))
+        sides.append(("=" if V.shown_exactly(q.value, plain[-1]) else "≈", forms[1], plain[-1]))
     out: list[tuple[str, Any]] = []
     last = None
     for relation, side, key in sides:

@@ -147,9 +147,8 @@ def _width(d, q: Quantity) -> int:
 
 
 def equation(d, q: Quantity) -> str:
-    forms = common.value_forms(q.value, q.kind, _VALUES)
     sides = common.equation(d, q, d.symbol_mathml(q.name), d.formula_mathml(q.name),
-                            d.substituted_mathml(q.name, elide=True), forms)
+                            d.substituted_mathml(q.name, elide=True), _VALUES)
     if _width(d, q) <= LONG_EQUATION or len(sides) < 3:
         inner = "".join((_mo(rel) if rel else "") + side for rel, side in sides)
         return _math(inner, display=True)

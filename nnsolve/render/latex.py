@@ -96,9 +96,8 @@ _RELATIONS = {"": "", "=": "=", "≈": r"\approx"}
 
 
 def equation_sides(d, q: Quantity) -> list[tuple[str, str]]:
-    forms = common.value_forms(q.value, q.kind, _VALUES)
     sides = common.equation(d, q, d.symbol_latex(q.name), d.formula_latex(q.name),
-                            d.substituted_latex(q.name, elide=True), forms)
+                            d.substituted_latex(q.name, elide=True), _VALUES)
     return [(_RELATIONS[relation], side) for relation, side in sides]
 
 

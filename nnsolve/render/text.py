@@ -62,10 +62,9 @@ _VALUES = TextValues()
 
 def quantity_equation(derivation, q: Quantity):
     """`y3 = σ(a3) = σ(1) = 1/(1 + exp(-1)) ≈ 0.7311`, one line or with matrix blocks."""
-    forms = common.value_forms(q.value, q.kind, _VALUES)
     sides = common.equation(derivation, q, printing.to_text(q.symbol),
                             derivation.formula_text(q.name),
-                            derivation.substituted_text(q.name, elide=True), forms)
+                            derivation.substituted_text(q.name, elide=True), _VALUES)
     items = []
     for relation, side in sides:
         items += [relation, side] if relation else [side]

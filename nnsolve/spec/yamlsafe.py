@@ -166,6 +166,9 @@ def _yaml_error(exc: yaml.YAMLError, name: str) -> NnsolveError:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in reason:
+            # newer libyaml scanners stop deep flow collections before our own count sees them
+            return NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name, line=line)
         return NnsolveError(f"YAML syntax error: {reason}", file=name, line=line)
     return NnsolveError(f"YAML error: {exc}", file=name)
 
