@@ -156,7 +156,7 @@ def _grade(workers: int):
 
         out = Path(tempfile.mkdtemp(prefix="nnsolve-bench-out-"))
         with redirect_stdout(io.StringIO()):
-            grade_command([directory], key=key, fmt="json", csv_path=str(out / "grades.csv"),
+            grade_command([directory], keys=[key], fmt="json", csv_path=str(out / "grades.csv"),
                           feedback_dir=str(out / "feedback"), workers=workers)
     return run
 

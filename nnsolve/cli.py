@@ -173,9 +173,10 @@ def _solver(kind: str):
 
 @main.command()
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--key", "key_path", metavar="PROBLEM|SET|DIR", type=click.Path(exists=True),
-              help="The problems to grade against (default: found from each submission's id "
-                   "in ./problems).")
+@click.option("--key", "key_paths", metavar="PROBLEM|SET|DIR", type=click.Path(exists=True),
+              multiple=True,
+              help="The problems to grade against; may be given more than once (default: "
+                   "./problems). Each submission's problem id picks its problem or set.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--csv", "csv_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write a gradebook CSV.")
@@ -189,14 +190,14 @@ def _solver(kind: str):
               help="Write per-student feedback (Markdown and HTML) and item-analysis.html.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade in this many processes.")
-def grade(submissions, key_path, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers):
+def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers):
     """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
 
     Exit code 1 when any submission could not be graded (it is still listed, as invalid).
     """
     from nnsolve.grade.command import grade_command
 
-    code = grade_command([Path(s) for s in submissions], key=Path(key_path) if key_path else None,
+    code = grade_command([Path(s) for s in submissions], keys=[Path(k) for k in key_paths],
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
                          feedback_dir=feedback_dir, workers=workers, csv_style=csv_style)
     sys.exit(code)

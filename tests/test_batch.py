@@ -191,6 +191,37 @@ def test_workers_give_the_same_results_as_one_process(tmp_path, nnsolve):
     assert one.json() == two.json()
 
 
+def test_a_key_from_several_places(tmp_path, nnsolve):
+    """The shipped problems and an extra folder of concept questions, graded in one run."""
+    subs = tmp_path / "subs"
+    write(subs, "e2.yaml", submission("s1", RIGHT))
+    extra = PROBLEMS.parent / "examples" / "problems"
+    concepts = (PROBLEMS.parent / "examples" / "submissions" / "nn-concepts-s1003.yaml").read_text()
+    write(subs, "concepts.yaml", concepts)
+
+    only_one = nnsolve("grade", subs, "--key", KEY, "--format", "json")
+    both = nnsolve("grade", subs, "--key", KEY, "--key", extra, "--format", "json",
+                   "--workers", "2")
+
+    assert only_one.exit_code == 1 and both.exit_code == 0, both.stderr
+    graded = {r["student"]: r for r in both.json()["results"]}
+    assert graded["s1"]["score"] == MAX
+    assert graded["s1003"]["problem"] == "nn-concepts" and graded["s1003"]["error"] is None
+
+
+def test_a_worker_that_was_not_forked_reloads_the_key_from_its_paths(monkeypatch):
+    from nnsolve.grade import batch
+    from nnsolve.grade.key import Key
+
+    extra = PROBLEMS.parent / "examples" / "problems"
+    key = Key.from_paths([KEY, extra])
+    monkeypatch.setattr(batch, "_worker_key", None)
+    monkeypatch.setattr(batch.signal, "signal", lambda *args: None)  # Ctrl-C stays with pytest
+    batch._init_worker(key.paths)
+    assert sorted(batch._worker_key.problems) == sorted(key.problems)
+    assert "nn-concepts" in key.problems and "alexnet-conv1" in key.problems
+
+
 def test_gradescope_results_json_for_one_student(tmp_path, nnsolve):
     """Gradescope runs once per student; all of that student's files make one results.json."""
     subs = tmp_path / "submission"
@@ -302,7 +333,7 @@ def test_an_interrupted_batch_leaves_the_old_outputs_alone(tmp_path, monkeypatch
 
     monkeypatch.setattr(batch, "grade_safely", interrupted_on_third)
     with pytest.raises(KeyboardInterrupt):
-        grade_command([subs], key=KEY, fmt="json", csv_path=str(out / "grades.csv"),
+        grade_command([subs], keys=[KEY], fmt="json", csv_path=str(out / "grades.csv"),
                       feedback_dir=str(out / "feedback"))
 
     assert (out / "grades.csv").read_text() == "the gradebook of last week\n"

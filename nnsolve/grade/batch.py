@@ -75,7 +75,7 @@ _worker_key = None
 _worker_failure: str | None = None
 
 
-def _init_worker(key_path: str) -> None:
+def _init_worker(key_paths: list[str]) -> None:
     """Make sure this worker has a key. Ctrl-C is left to the parent, which stops the pool."""
     global _worker_key, _worker_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -84,9 +84,9 @@ def _init_worker(key_path: str) -> None:
     from nnsolve.grade.key import Key
 
     try:
-        _worker_key = Key.from_path(key_path)
+        _worker_key = Key.from_paths(key_paths)
     except Exception as exc:  # raising here would make the pool respawn workers forever
-        _worker_failure = f"cannot load the key {key_path}: {exc}"
+        _worker_failure = f"cannot load the key {', '.join(key_paths)}: {exc}"
 
 
 def _grade_in_worker(path: str) -> GradeResult:
@@ -121,9 +121,8 @@ class BatchGrader:
     forking it is safe.
     """
 
-    def __init__(self, key, key_path: Path, workers: int = 1):
+    def __init__(self, key, workers: int = 1):
         self.key = key
-        self.key_path = Path(key_path).resolve()
         self.workers = max(1, workers)
         self.pool = None
 
@@ -136,7 +135,7 @@ class BatchGrader:
             _worker_key = self.key
             try:
                 self.pool = multiprocessing.get_context().Pool(
-                    self.workers, initializer=_init_worker, initargs=(str(self.key_path),))
+                    self.workers, initializer=_init_worker, initargs=(self.key.paths,))
             finally:
                 _worker_key = None
         return self

@@ -18,7 +18,7 @@ from nnsolve.grade.batch import (BatchGrader, progress, run_batch, stop_cleanly_
 DEFAULT_KEY = Path("problems")
 
 
-def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "text",
+def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str = "text",
                   csv_path: str | None = None, gradescope_path: str | None = None,
                   feedback_dir: str | None = None, workers: int = 1,
                   csv_style: str = "plain") -> int:
@@ -31,8 +31,7 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise _usage(f"no submission files (*.yaml, *.yml) in {where}")
-    key_path = _key_path(key)
-    answer_key = Key.from_path(key_path)
+    answer_key = Key.from_paths(_key_paths(keys))
     stderr = Console(stderr=True)
 
     def say(message: str) -> None:
@@ -45,7 +44,7 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     try:
         _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
         workers = min(workers, len(files))
-        with stop_cleanly_on_sigterm(), BatchGrader(answer_key, key_path, workers) as grader, \
+        with stop_cleanly_on_sigterm(), BatchGrader(answer_key, workers) as grader, \
                 progress(len(files), stderr) as advance:
             summary = run_batch(grader.results(files), outputs, advance)
     except MixedStudents as exc:
@@ -64,11 +63,11 @@ def grade_command(paths: list[Path], *, key: Path | None = None, fmt: str = "tex
     return 1 if summary.invalid else 0
 
 
-def _key_path(key: Path | None) -> Path:
-    if key is not None:
-        return Path(key)
+def _key_paths(keys: list[Path] | None) -> list[Path]:
+    if keys:
+        return [Path(k) for k in keys]
     if DEFAULT_KEY.is_dir():
-        return DEFAULT_KEY
+        return [DEFAULT_KEY]
     raise _usage("no --key given and no ./problems directory to find the problems in")
 
 

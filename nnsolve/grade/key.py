@@ -29,7 +29,7 @@ class Key:
     """The problems to grade against, solved lazily once per (problem id, variant values)."""
 
     def __init__(self, problems: list[Problem], sets: dict[str, list[str]] | None = None,
-                 source: str | None = None):
+                 source: str | None = None, paths: list[str] | None = None):
         self.problems: dict[str, Problem] = {}
         for problem in problems:
             other = self.problems.get(problem.id)
@@ -44,35 +44,46 @@ class Key:
                 raise NnsolveError(f"set {set_id!r} names unknown problems: {', '.join(unknown)}")
             self.sets[set_id] = list(ids)
         self.source = source
+        #: the files and directories the key was read from: what a worker process reloads
+        self.paths = list(paths or [])
         self._solutions: dict[tuple, Solution | NnsolveError] = {}
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Key":
         """A problem file, a set file, or a directory of them (each set file is a set too)."""
-        path = Path(path)
-        if not path.is_dir():
-            loaded = load(path)
-            if isinstance(loaded, ProblemSet):
-                return cls(loaded.problems, {loaded.id: [p.id for p in loaded.problems]}, str(path))
-            return cls([loaded], source=str(path))
-        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-        if not files:
-            raise NnsolveError("directory holds no .yaml problem files", file=str(path))
+        return cls.from_paths([path])
+
+    @classmethod
+    def from_paths(cls, paths: list[str | Path]) -> "Key":
+        """Problems from several places (`--key problems/ --key extra/`); an id may be used
+        only once across all of them. A directory is also a set of its problems, by its name."""
         problems: dict[str, Problem] = {}
         sets: dict[str, list[str]] = {}
-        for file in files:
-            loaded = load(file)
-            members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
-            if isinstance(loaded, ProblemSet):
-                sets[loaded.id] = [p.id for p in members]
-            for problem in members:
-                kept = problems.get(problem.id)
-                if kept is not None and Path(kept.file).resolve() != Path(problem.file).resolve():
-                    raise NnsolveError(f"problem id {problem.id!r} is used twice (also in {kept.file})",
-                                       file=problem.file, line=problem.doc.line(("id",)), field="id")
-                problems.setdefault(problem.id, problem)
-        sets.setdefault(path.name, list(problems))
-        return cls(list(problems.values()), sets, str(path))
+        for path in map(Path, paths):
+            if path.is_dir():
+                files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+                if not files:
+                    raise NnsolveError("directory holds no .yaml problem files", file=str(path))
+            else:
+                files = [path]
+            found: list[str] = []
+            for file in files:
+                loaded = load(file)
+                members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
+                if isinstance(loaded, ProblemSet):
+                    sets[loaded.id] = [p.id for p in members]
+                for problem in members:
+                    kept = problems.get(problem.id)
+                    if kept is not None and Path(kept.file).resolve() != Path(problem.file).resolve():
+                        raise NnsolveError(f"problem id {problem.id!r} is used twice (also in "
+                                           f"{kept.file})", file=problem.file,
+                                           line=problem.doc.line(("id",)), field="id")
+                    problems.setdefault(problem.id, problem)
+                    found.append(problem.id)
+            if path.is_dir():
+                sets.setdefault(path.name, list(dict.fromkeys(found)))
+        return cls(list(problems.values()), sets, ", ".join(map(str, paths)),
+                   [str(Path(p).resolve()) for p in paths])
 
     @classmethod
     def from_problems(cls, problems: list[Problem], sets: dict[str, list[str]] | None = None) -> "Key":

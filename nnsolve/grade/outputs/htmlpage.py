@@ -19,6 +19,7 @@ th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left;
          vertical-align: top; }
 th { background: #f4f4f4; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.id { white-space: nowrap; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .9em; }
 .status { font-weight: 600; white-space: nowrap; }
 .correct { color: #1b7f3b; } .ecf { color: #0b7285; } .incorrect { color: #b42318; }

@@ -73,7 +73,7 @@ def table(items, top: int = 3) -> str:
     for item in items:
         wrong = "<br>".join(esc(wrong_answer(w)) for w in item.common_wrong(top)) or "—"
         label = f"<br><small>{esc(item.label)}</small>" if item.label else ""
-        cells = (f"<td>{esc(item.problem)}</td>" if several else "") + \
+        cells = (f"<td class=\"id\">{esc(item.problem)}</td>" if several else "") + \
             f"<td>{esc(item.part)}</td><td><code>{esc(item.name)}</code>{label}</td>" \
             f"<td class=\"num\">{item.n}</td>" + \
             "".join(f"<td class=\"num {s}\">{item.share(s):.0%}</td>" for s in STATUSES) + \
