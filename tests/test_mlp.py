@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,15 @@ def test_e1c_addition_slip_in_the_second_pass(nnsolve):
     # rounding to 3 decimals as one goes costs nothing anywhere else
     others = {n: r["status"] for n, r in records.items() if n != "pass2.a3"}
     assert set(others.values()) <= {"correct", "ecf"}, others
+
+
+def test_the_slip_is_explained_once_in_the_students_terminal(nnsolve):
+    text = nnsolve("grade", DATA / "e1c-slip.yaml", "--key", TANH_PROBLEM).stdout
+    record = re.search(r"a\.pass2\.y3 .*?(?=\n  \S )", text, re.S).group(0)
+    line = " ".join(record.split())
+    assert "Consistent with your pass2.a3 = 2.309" in line
+    assert "The correct value is 0.9812; the difference comes from your pass2.a3." in line
+    assert "Expected" not in line
 
 
 # -- E1(a): the general expressions -----------------------------------------------------------

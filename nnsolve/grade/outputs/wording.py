@@ -34,8 +34,8 @@ def record_detail(record: GradeRecord) -> str:
         if record.misconception:
             message += f" ({record.misconception})"
     expected = show(record.expected)
-    if record.expected is None or expected in message:
-        return message
+    if record.expected is None or expected in message or record.status == "ecf":
+        return message  # an ecf message always names the correct value, to the answer's digits
     if message.endswith((".", "!", "?")):
         return f"{message} Expected {expected}."
     return f"{message}; expected {expected}"
