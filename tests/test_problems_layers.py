@@ -63,6 +63,61 @@ def test_forgotten_biases_are_named_when_grading(nnsolve, problem_file):
     assert records[("d", "params")]["misconception"] == "bias-forgotten"
 
 
+MNIST_SHAPES = """nnsolve: 1
+id: mnist-shapes
+solver: layers
+given:
+  input: [28, 28, 1]
+  layers:
+    - conv: {name: conv1, filters: 32, kernel: 3}
+    - maxpool: {name: pool1, size: 2}
+    - conv: {name: conv2, filters: 64, kernel: 3}
+    - maxpool: {name: pool2, size: 2}
+    - flatten: {name: flatten}
+    - dense: {name: dense, units: 10}
+ask: [conv1.output_shape, pool1.output_shape, conv2.output_shape, pool2.output_shape,
+      flatten.units, dense.params, output_shape, units]
+"""
+
+
+def test_a_wrong_first_shape_carries_forward_through_the_stack(nnsolve, problem_file):
+    """conv1 taken as 'same' (28×28×32, right: 26×26×32); everything after it done right from
+    there: 14×14×32, 12×12×64, 6×6×64, 2304 values, (2304 + 1)·10 = 23050 parameters."""
+    key = problem_file(MNIST_SHAPES)
+    submission = problem_file(
+        "nnsolve: 1\nstudent: {id: s1}\nproblem: mnist-shapes\nanswers:\n"
+        "  conv1.output_shape: [28, 28, 32]\n  pool1.output_shape: [14, 14, 32]\n"
+        "  conv2.output_shape: [12, 12, 64]\n  pool2.output_shape: [6, 6, 64]\n"
+        "  flatten.units: 2304\n  dense.params: 23050\n"
+        "  output_shape: [10]\n  units: 10\n", "submission.yaml")
+    result = nnsolve("grade", submission, "--key", key, "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"]}
+    assert records["conv1.output_shape"]["status"] == "incorrect"
+    assert records["conv1.output_shape"]["expected"] == [26, 26, 32]
+    for name in ("pool1.output_shape", "conv2.output_shape", "pool2.output_shape",
+                 "flatten.units", "dense.params"):
+        assert records[name]["status"] == "ecf", (name, records[name]["message"])
+    assert records["flatten.units"]["expected"] == 5 * 5 * 64 == 1600
+    assert records["dense.params"]["expected"] == (1600 + 1) * 10
+    assert "your conv1.output_shape = [28, 28, 32]" in records["pool1.output_shape"]["message"]
+    assert records["output_shape"]["status"] == records["units"]["status"] == "correct"
+
+
+def test_units_from_a_wrong_shape_are_carried_forward_but_the_shape_is_not_repeated(
+        nnsolve, problem_file):
+    """E2 with the +1 forgotten: 54×54×96, and then 54·54·96 = 279936 units."""
+    submission = problem_file(
+        "nnsolve: 1\nstudent: {id: s1}\nproblem: alexnet-conv1\nanswers:\n"
+        "  a: {output_shape: [54, 54, 96], units: 279936, params: 34944}\n", "submission.yaml")
+    result = nnsolve("grade", submission, "--key", PROBLEMS / "alexnet-conv1.yaml",
+                     "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"] if r["part"] == "a"}
+    assert records["output_shape"]["status"] == "incorrect"
+    assert records["output_shape"]["misconception"] == "plus-one-forgotten"
+    assert records["units"]["status"] == "ecf" and records["units"]["awarded"] == 1
+    assert "your output_shape = [54, 54, 96]" in records["units"]["message"]
+
+
 def test_keras_mnist_cnn(nnsolve):
     q = quantities(run(nnsolve, "mnist-keras-cnn.yaml"))
     layers = ["conv1", "pool1", "conv2", "pool2", "flatten", "dropout", "dense"]

@@ -58,6 +58,9 @@ class Quantity:
     note: str = ""
     #: other answers graded as right (spellings of a label: "neg" for "negative")
     accept: tuple[Value, ...] = ()
+    #: for a value that packs other quantities (a shape H×W×C), the quantity each element is
+    #: (None for a constant): a student's shape then stands for their H, W and C too
+    components: tuple[str | None, ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -112,7 +115,7 @@ class Derivation:
             rule: Rule | None = None, inputs: tuple[str, ...] | None = None,
             value: Value | None = None, kind: str | None = None,
             symbol: sympy.Basic | None = None, misconceptions=(), group: str | None = None,
-            note: str = "", accept=()) -> sympy.Basic:
+            note: str = "", accept=(), components=()) -> sympy.Basic:
         """Add a quantity computed from earlier ones; returns its symbol.
 
         With a sympy `formula`, the inputs are the formula's symbols and the rule is
@@ -134,7 +137,8 @@ class Derivation:
         value = V.normalize(value)
         quantity = Quantity(name, label, value, tuple(inputs), formula, symbol, rule,
                             kind or _kind_of(value), tuple(misconceptions), group=group, note=note,
-                            accept=tuple(V.normalize(a) for a in accept))
+                            accept=tuple(V.normalize(a) for a in accept),
+                            components=tuple(components))
         return self._store(quantity)
 
     def table(self, title: str, header, rows) -> None:

@@ -42,7 +42,8 @@ class StudentChain:
     The effective value of a quantity is the student's answer when there is one, else the
     quantity recomputed from the effective values of its inputs (so an unanswered step between
     a wrong answer and a later one carries the error forward too), else the derivation's value.
-    Each effective value remembers which answers it was computed from: its sources.
+    Each effective value remembers which answers it was computed from: its sources. An answer
+    that packs other quantities (a shape 54×54×96) also gives their effective values (H = 54).
     """
 
     def __init__(self, derivation: Derivation, answered: dict[str, Any],
@@ -53,6 +54,13 @@ class StudentChain:
         self.differs = differs
         self._memo: dict[str, tuple[Any, frozenset]] = {}
         self._order: dict[str, int] | None = None
+        self._unpacked: dict[str, tuple[Any, frozenset]] = {}
+        for packed, answer in self.answered.items():
+            names = derivation[packed].components
+            if names and isinstance(answer, tuple) and len(answer) == len(names):
+                for component, value in zip(names, answer):
+                    if component is not None and component not in self.answered:
+                        self._unpacked.setdefault(component, (value, frozenset({packed})))
 
     def effective(self, name: str) -> tuple[Any, frozenset]:
         memo, d = self._memo, self.derivation
@@ -64,6 +72,10 @@ class StudentChain:
                 continue
             if current in self.answered:
                 memo[current] = (self.answered[current], frozenset({current}))
+                stack.pop()
+                continue
+            if current in self._unpacked:
+                memo[current] = self._unpacked[current]
                 stack.pop()
                 continue
             q = d[current]
@@ -82,13 +94,31 @@ class StudentChain:
         return memo[name]
 
     def inputs(self, name: str) -> tuple[dict[str, Any], frozenset]:
-        """The effective inputs of a quantity and the answers they come from."""
+        """The effective inputs of a quantity and the answers they come from.
+
+        A shape's elements are not taken from the shape itself (nor from an answer that is the
+        same shape under another name, as the stack's output and its last layer's are): they
+        are recomputed from what comes before, so the shape is checked against earlier work.
+        """
+        d = self.derivation
+        packed = d[name].components
         values, sources = {}, frozenset()
-        for i in self.derivation[name].inputs:
+        for i in d[name].inputs:
             value, from_answers = self.effective(i)
+            if packed and from_answers and all(d[s].components == packed for s in from_answers):
+                value, from_answers = self._recomputed(i)
             values[i] = value
             sources |= from_answers
         return values, sources
+
+    def _recomputed(self, name: str) -> tuple[Any, frozenset]:
+        q = self.derivation[name]
+        if q.given or q.rule is None or not q.inputs:
+            return q.value, frozenset()
+        effective = {i: self.effective(i) for i in q.inputs}
+        sources = frozenset().union(*(s for _, s in effective.values()))
+        value = run_rule(q.rule, {i: v for i, (v, _) in effective.items()}) if sources else None
+        return (q.value, frozenset()) if value is None else (value, sources)
 
     def ordered(self, names) -> list[str]:
         if self._order is None:

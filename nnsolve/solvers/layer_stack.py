@@ -216,7 +216,7 @@ class Stack:
                    rule=lambda v, shown=shown: tuple(v[a.name] if a.name else a.symbol
                                                      for a in shown),
                    kind="shape", misconceptions=shape_alternatives, group=layer.group,
-                   symbol=layer.symbol("shape"))
+                   symbol=layer.symbol("shape"), components=tuple(a.name for a in shown))
         if tensor.rank == 1 and tensor.axes[0].name == layer.name("units"):
             self.units_alternatives = []
             return
@@ -278,7 +278,7 @@ class Stack:
         last = self.d[self.last_layer.name("output_shape")]
         self.d.add("output_shape", "output shape of the stack", last.formula, inputs=last.inputs,
                    rule=last.rule, kind="shape", misconceptions=last.misconceptions, group=group,
-                   symbol=sympy.Symbol("shape"))
+                   symbol=sympy.Symbol("shape"), components=last.components)
         self.add("units", "units (elements) of the final output",
                  times(*(a.symbol for a in self.shown(tensor))), sympy.Symbol("N"), group=group,
                  alternatives=self.units_alternatives)
