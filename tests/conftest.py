@@ -53,3 +53,12 @@ def problem_file(tmp_path):
         return path
 
     return write
+
+
+def finish_abandoned_simplify() -> None:
+    """Wait for simplify threads a test left running, so the next test starts with none."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == "nnsolve-simplify":
+            thread.join(5)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from nnsolve.grade import compare as compare_module
 from nnsolve.grade.answers import parse_answer
 from nnsolve.grade.compare import Comparison, Tolerance, compare, digits_written
+from conftest import finish_abandoned_simplify
 
 DEFAULT = Tolerance()
 x, y, z, w, v = sympy.symbols("x y z w v")
@@ -379,6 +380,7 @@ def stuck_simplify(monkeypatch):
     monkeypatch.setattr(sympy, "simplify", simplify)
     yield calls
     release.set()
+    finish_abandoned_simplify()
 
 
 def test_random_points_decide_while_simplify_hangs(stuck_simplify):

@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 from nnsolve.grade import compare as compare_module
+from conftest import finish_abandoned_simplify
 
 SUBMISSION = """\
 nnsolve: 1
@@ -25,6 +26,7 @@ def undecidable(monkeypatch):
     monkeypatch.setattr(sympy, "simplify", lambda expr, *a, **k: release.wait(30) or expr)
     yield
     release.set()
+    finish_abandoned_simplify()
 
 
 def test_an_undecidable_answer_is_invalid_not_incorrect(nnsolve, tmp_path, undecidable):
@@ -35,3 +37,20 @@ def test_an_undecidable_answer_is_invalid_not_incorrect(nnsolve, tmp_path, undec
     assert records["dw13"]["status"] == "correct"          # the same tree: no evaluation needed
     assert records["dw35"]["status"] == "invalid"
     assert "a person must check it" in records["dw35"]["message"]
+
+
+def test_a_stuck_simplify_does_not_pile_up_threads(undecidable):
+    x = sympy.Symbol("x")
+    difference = sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1
+    assert compare_module._simplifies_to_zero(difference, 0.05) is None     # abandoned, running
+    running = [t for t in threading.enumerate() if t.name == "nnsolve-simplify"]
+    for _ in range(20):
+        assert compare_module._simplifies_to_zero(difference, 0.05) is None
+    assert [t for t in threading.enumerate() if t.name == "nnsolve-simplify"] == running
+    assert len(running) == 1
+
+
+def test_simplify_still_proves_when_nothing_is_stuck():
+    x = sympy.Symbol("x")
+    assert compare_module._simplifies_to_zero(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1, 30) is True
+    assert compare_module._simplifies_to_zero(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1, 30) is True

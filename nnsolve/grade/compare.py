@@ -754,12 +754,21 @@ def _show_complex(value: complex) -> str:
     return f"{value.real:.4g}{value.imag:+.4g}i"
 
 
+#: one simplify at a time: an abandoned one holds it until it ends
+_SIMPLIFY_SLOT = threading.BoundedSemaphore(1)
+
+
 def _simplifies_to_zero(difference: sympy.Expr, time_limit: float) -> bool | None:
     """Run simplify in a daemon thread; None when it does not finish in time.
 
     A thread cannot be stopped, so a stuck simplify keeps running in the
     background until it ends; as a daemon it never delays interpreter exit.
+    While one is still running no other starts (the answer is left undecided
+    instead), so a class full of hard expressions costs one busy core at most,
+    not one more thread per answer.
     """
+    if not _SIMPLIFY_SLOT.acquire(blocking=False):
+        return None
     outcome: list[bool | None] = []
 
     def work() -> None:
@@ -767,6 +776,8 @@ def _simplifies_to_zero(difference: sympy.Expr, time_limit: float) -> bool | Non
             outcome.append(sympy.simplify(difference) == 0)
         except Exception:  # simplify failing only means "not proven"
             outcome.append(None)
+        finally:
+            _SIMPLIFY_SLOT.release()
 
     worker = threading.Thread(target=work, name="nnsolve-simplify", daemon=True)
     worker.start()
