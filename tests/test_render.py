@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import sympy
@@ -327,6 +330,29 @@ def test_latex_is_a_balanced_standalone_document(outputs):
     assert r"$\sigma(a) = \frac{1}{1+e^{-a}}$" in tex
     assert r"50\% of the time\_" in tex
     assert r"\cdots" in tex and r"\vdots" in tex and r"\ddots" in tex
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(ROOT.glob("problems/*.yaml")) + sorted(ROOT.glob("examples/problems/*.yaml"))
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("problem", SHIPPED, ids=lambda p: p.stem)
+def test_latex_of_every_shipped_problem_compiles(problem, tmp_path, nnsolve):
+    """The oracle for LaTeX output is LaTeX itself: pdflatex must set it without an error."""
+    tex = tmp_path / "solution.tex"
+    assert nnsolve("run", problem, "--format", "tex", "-o", tex).exit_code == 0
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    errors = [line for line in done.stdout.splitlines() if line.startswith("!")]
+    assert done.returncode == 0 and (tmp_path / "solution.pdf").exists(), errors
+
+
+def test_latex_sets_superscript_letters_it_has_no_glyph_for():
+    from nnsolve.render.latex import escape
+
+    assert escape("QKᵀ") == r"QK\textsuperscript{T}"
+    assert escape("xᵢ and ²") == r"x\textsubscript{i} and \ensuremath{^{2}}"
 
 
 def test_latex_statement_math_that_reads_files_is_shown_as_text():

@@ -202,8 +202,8 @@ class _LatexPrinter(LatexPrinter):
         return fallback(expr)
 
     def _print_Symbol(self, expr, style="plain"):
-        return self._print_leaf(expr, lambda e: latex_greek(
-            super(_LatexPrinter, self)._print_Symbol(e, style)))
+        return self._print_leaf(expr, lambda e: _upright_word(latex_greek(
+            super(_LatexPrinter, self)._print_Symbol(e, style))))
 
     def _print_MatrixSymbol(self, expr):
         return self._print_leaf(expr, super()._print_MatrixSymbol)
@@ -461,4 +461,13 @@ def symbol_mathml(symbol: sympy.Basic) -> str:
 
 
 def symbol_latex(symbol: sympy.Basic) -> str:
-    return latex_greek(sympy.latex(symbol))
+    return _upright_word(latex_greek(sympy.latex(symbol)))
+
+
+_WORD = re.compile(r"^([A-Za-z]{2,})(?=[_^]|$)")
+
+
+def _upright_word(text: str) -> str:
+    """`\\mathrm{params}_{1}`: a name of several letters is a word, not a product of
+    italic variables p·a·r·a·m·s (MathML's <mi> does the same by itself)."""
+    return _WORD.sub(r"\\mathrm{\1}", text)

@@ -63,8 +63,22 @@ def escape(text: str) -> str:
         elif char in _TEXT_CHARACTERS:
             out.append(_TEXT_CHARACTERS[char])
         else:
-            out.append(char)
+            out.append(_raised_or_lowered(char))
     return "".join(out)
+
+
+def _raised_or_lowered(char: str) -> str:
+    """A superscript or subscript letter (the ᵀ of QKᵀ) as \\textsuperscript{T}: pdflatex has
+    no glyph for the Unicode forms."""
+    import unicodedata
+
+    if char.isascii():
+        return char
+    kind, _, code = unicodedata.decomposition(char).partition(" ")
+    if kind in ("<super>", "<sub>") and code:
+        base = escape(chr(int(code, 16)))
+        return (r"\textsuperscript{" if kind == "<super>" else r"\textsubscript{") + base + "}"
+    return char
 
 
 class LatexValues:
