@@ -118,6 +118,53 @@ class Network:
         return any(layer.bias is not None for layer in self.layers)
 
 
+#: the derivative students confuse an activation's derivative with
+CONFUSED_WITH = {"sigmoid": "tanh", "tanh": "sigmoid"}
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+             8: "eighth", 9: "ninth", 10: "tenth"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """How the quantities of gradient step k are named: step 1 as the exercise writes them
+    (a3, δ5, Δw35), later steps marked (pass2.a3 shown as a3^(2)) under headings of their own."""
+
+    k: int
+
+    def _later(self, text: str) -> str:
+        return "" if self.k == 1 else text
+
+    @property
+    def prefix(self) -> str:
+        """Of forward-pass values computed with the weights of step k: `pass2.`."""
+        return self._later(f"pass{self.k}.")
+
+    @property
+    def step(self) -> str:
+        """Of deltas and weight changes of step k: `step2.`."""
+        return self._later(f"step{self.k}.")
+
+    @property
+    def mark(self) -> str:
+        return self._later(f"^({self.k})")
+
+    @property
+    def suffix(self) -> str:
+        return self._later(f" (step {self.k})")
+
+    def group(self, title: str) -> str:
+        return title + self._later(f", step {self.k}")
+
+    @property
+    def forward(self) -> str:
+        return "forward pass" if self.k == 1 else \
+            f"{_ORDINALS.get(self.k, f'{self.k}th')} forward pass"
+
+    @property
+    def forward_suffix(self) -> str:
+        return self._later(f" ({self.forward})")
+
+
 def read_network(given: MlpGiven) -> tuple[Network, str]:
     """The network a given describes, checked; and the view to work it in."""
     batch = bool(given.input) and isinstance(given.input[0], list)

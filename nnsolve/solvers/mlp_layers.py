@@ -16,11 +16,9 @@ import numpy as np
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
-from nnsolve.solvers.mlp import Network
+from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step
 from nnsolve.solvers.mlp_activations import PAIRED_ACTIVATION, Activation, activation
 
-_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
-_CONFUSED_WITH = {"sigmoid": "tanh", "tanh": "sigmoid"}
 
 
 def build(network: Network, *, descent: bool) -> Derivation:
@@ -90,9 +88,8 @@ class _Layers:
         return d
 
     def _forward(self, k: int, weights: dict) -> None:
-        prefix = "" if k == 1 else f"pass{k}."
-        group = "forward pass" if k == 1 else f"{_ORDINALS.get(k, f'{k}th')} forward pass"
-        suffix = "" if k == 1 else f" ({group})"
+        names = Step(k)
+        prefix, group, suffix = names.prefix, names.forward, names.forward_suffix
         previous = "x"
         for l, layer in enumerate(self.net.layers, start=1):
             W, b = weights[l]
@@ -118,10 +115,9 @@ class _Layers:
                   "error" if k == 1 else group, loss.text + mean)
 
     def _backward(self, k: int, weights: dict) -> None:
-        prefix = "" if k == 1 else f"pass{k}."
-        step = "" if k == 1 else f"step{k}."
-        group = "backward pass (deltas)" + ("" if k == 1 else f", step {k}")
-        suffix = "" if k == 1 else f" (step {k})"
+        names = Step(k)
+        prefix, step, suffix = names.prefix, names.step, names.suffix
+        group = names.group("backward pass (deltas)")
         layers = self.net.layers
         top = len(layers)
         output = layers[-1].activation
@@ -173,7 +169,7 @@ class _Layers:
             wrong.append(("no-activation-derivative",
                           "the derivative of the activation, g'(a), is missing from δ",
                           with_derivative(lambda a, y: np.ones_like(a))))
-        other_name = _CONFUSED_WITH.get(g.name)
+        other_name = CONFUSED_WITH.get(g.name)
         if other_name is not None:
             other = activation(other_name)
             wrong.append(("wrong-activation-derivative",
@@ -183,10 +179,9 @@ class _Layers:
         return wrong
 
     def _update(self, k: int, weights: dict) -> dict:
-        prefix = "" if k == 1 else f"pass{k}."
-        step = "" if k == 1 else f"step{k}."
-        group = "weight updates" + ("" if k == 1 else f", step {k}")
-        suffix = "" if k == 1 else f" (step {k})"
+        names = Step(k)
+        prefix, step, suffix = names.prefix, names.step, names.suffix
+        group = names.group("weight updates")
         sign = self.sign
         rule = "ε" if self.descent else "−ε"
         mean = "/N · Σ_n" if self.net.batch else " ·"

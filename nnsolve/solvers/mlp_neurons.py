@@ -19,13 +19,8 @@ import sympy
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
-from nnsolve.solvers.mlp import Network, symbol_name
+from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, symbol_name
 from nnsolve.solvers.mlp_activations import Activation, activation, difference, loss, product, total
-
-_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
-             8: "eighth", 9: "ninth", 10: "tenth"}
-#: the derivative students confuse an activation's derivative with
-_CONFUSED_WITH = {"sigmoid": "tanh", "tanh": "sigmoid"}
 
 
 def build(network: Network, *, descent: bool) -> Derivation:
@@ -43,10 +38,6 @@ def _evaluated(expr: sympy.Basic) -> sympy.Basic:
 
 def _is_number(value) -> bool:
     return isinstance(value, float) or isinstance(value, sympy.Basic) and value.is_number
-
-
-def _ordinal(k: int) -> str:
-    return _ORDINALS.get(k, f"{k}th")
 
 
 class _Board:
@@ -188,10 +179,8 @@ class _Board:
 
     # forward pass k (k = 1 before any update)
     def _forward(self, k: int, weights: dict) -> None:
-        prefix = "" if k == 1 else f"pass{k}."
-        mark = "" if k == 1 else f"^({k})"
-        group = "forward pass" if k == 1 else f"{_ordinal(k)} forward pass"
-        suffix = "" if k == 1 else f" ({_ordinal(k)} forward pass)"
+        names = Step(k)
+        prefix, mark, group, suffix = names.prefix, names.mark, names.forward, names.forward_suffix
         old = self.weights_of_pass.get(k - 1)
         for layer in self.net.layers:
             sources = layer.sources + (("0",) if layer.bias is not None else ())
@@ -246,11 +235,9 @@ class _Board:
 
     # deltas of step k, from the values of forward pass k
     def _backward(self, k: int, weights: dict) -> None:
-        prefix = "" if k == 1 else f"pass{k}."
-        step = "" if k == 1 else f"step{k}."
-        mark = "" if k == 1 else f"^({k})"
-        group = "backward pass (deltas)" + ("" if k == 1 else f", step {k}")
-        suffix = "" if k == 1 else f" (step {k})"
+        names = Step(k)
+        prefix, step, mark, suffix = names.prefix, names.step, names.mark, names.suffix
+        group = names.group("backward pass (deltas)")
         sign = "−" if self.descent else ""
         layers = self.net.layers
         output_layer = layers[-1]
@@ -337,7 +324,7 @@ class _Board:
             wrong.append(("no-activation-derivative",
                           "the derivative of the activation, g'(a), is missing from δ",
                           with_derivative(sympy.Integer(1))))
-        other_name = _CONFUSED_WITH.get(g.name)
+        other_name = CONFUSED_WITH.get(g.name)
         if other_name is not None:
             other = activation(other_name)
             wrong.append(("wrong-activation-derivative",
@@ -348,11 +335,9 @@ class _Board:
 
     # Δw and new weights of step k
     def _update(self, k: int, weights: dict) -> dict:
-        prefix = "" if k == 1 else f"pass{k}."
-        step = "" if k == 1 else f"step{k}."
-        mark = "" if k == 1 else f"^({k})"
-        group = "weight updates" + ("" if k == 1 else f", step {k}")
-        suffix = "" if k == 1 else f" (step {k})"
+        names = Step(k)
+        prefix, step, mark, suffix = names.prefix, names.step, names.mark, names.suffix
+        group = names.group("weight updates")
         eps = self._s("epsilon")
         new_weights, rows = {}, []
         for layer in reversed(self.net.layers):
