@@ -117,6 +117,14 @@ class Network:
     def has_bias(self) -> bool:
         return any(layer.bias is not None for layer in self.layers)
 
+    def activation_notes(self) -> list[str]:
+        """Each activation used, once, with its derivative written out."""
+        used = {layer.activation.name: layer.activation for layer in self.layers}
+        return [f"Activation {name}: {g.rule_text}." for name, g in used.items()]
+
+    def update_table_title(self, k: int) -> str:
+        return "Weight update" + ("" if self.steps == 1 else f", step {k}")
+
 
 #: the derivative students confuse an activation's derivative with
 CONFUSED_WITH = {"sigmoid": "tanh", "tanh": "sigmoid"}

@@ -218,8 +218,7 @@ class _Layers:
                           [("gradient-ascent", subtracted, lambda w, c: _array(w) - _array(c))])
                 rows.append((shown, Ref(old), Ref(change), Ref(new)))
             new_weights[l] = (f"{step}layer{l}.W.new", f"{step}layer{l}.b.new" if b else None)
-        title = "Weight update" + ("" if self.net.steps == 1 else f", step {k}")
-        self.d.table(title, ["weights", "old", "Δ", "new"], rows)
+        self.d.table(self.net.update_table_title(k), ["weights", "old", "Δ", "new"], rows)
         return new_weights
 
     def _notes(self) -> None:
@@ -232,9 +231,5 @@ class _Layers:
                  "layer above through its weights (those of the forward pass).",
                  "Update (gradient descent): ΔW = −ε ∂E/∂W" +
                  (", the mean gradient over the mini-batch." if net.batch else ".")]
-        seen = []
-        for layer in net.layers:
-            if layer.activation.name not in seen:
-                seen.append(layer.activation.name)
-                notes.append(f"Activation {layer.activation.name}: {layer.activation.rule_text}.")
+        notes += net.activation_notes()
         self.d.notes.extend(notes)

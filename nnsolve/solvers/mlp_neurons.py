@@ -374,8 +374,7 @@ class _Board:
                                                difference(old, self._s(name)))])
                     new_weights[(i, j)] = new
                     rows.append(("w" + pair, Ref(weights[(i, j)]), Ref(name), Ref(new)))
-        title = "Weight update" + ("" if self.net.steps == 1 else f", step {k}")
-        self.d.table(title, ["weight", "old w", "Δw", "new w"], rows)
+        self.d.table(self.net.update_table_title(k), ["weight", "old w", "Δw", "new w"], rows)
         return new_weights
 
     def _notes(self) -> None:
@@ -389,11 +388,7 @@ class _Board:
                  f"Update (gradient descent): Δw_ij = −ε ∂E/∂w_ij = {update}, where y_i is the "
                  "input x_i for the first layer" + (" and x0 = 1 for a bias weight w0j."
                                                     if net.has_bias else ".")]
-        seen = []
-        for layer in net.layers:
-            if layer.activation.name not in seen:
-                seen.append(layer.activation.name)
-                notes.append(f"Activation {layer.activation.name}: {layer.activation.rule_text}.")
+        notes += net.activation_notes()
         if net.symbolic:
             notes.append("Symbolic values: a_j, y_j and the deltas of the layer above stay named; "
                          "there is no second forward pass.")
