@@ -195,3 +195,9 @@ def test_staged_dir_discard_leaves_nothing(tmp_path):
     staged.write("s1.md", "# s1")
     staged.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_points_are_shown_as_a_person_reads_them():
+    from nnsolve.grade.outputs.wording import points
+
+    assert [points(p) for p in (4, 4.0, 4.5, 10 / 3, 2 / 3, 0)] == ["4", "4", "4.5", "3.33", "0.67", "0"]

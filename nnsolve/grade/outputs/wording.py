@@ -12,7 +12,8 @@ STATUS_WORDS = {"correct": "correct", "ecf": "consistent with your earlier answe
 
 
 def points(value: float) -> str:
-    return show(round(float(value), 6))
+    """Points as a person reads them: 4, 4.5, 3.33 (the gradebooks keep the full figure)."""
+    return show(round(float(value), 2))
 
 
 def quantity_title(record: GradeRecord, *, problem: bool = False) -> str:
