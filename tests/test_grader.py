@@ -798,9 +798,10 @@ def test_any_wrong_net_input_with_its_sigmoid_earns_ecf(a3):
 
 
 @settings(max_examples=40, deadline=None)
-@given(delta5=st.floats(-3, 3).filter(lambda d: abs(d - DELTA5) > 0.01))
+@given(delta5=st.floats(-3, 3).filter(lambda d: abs(d - DELTA5) > 0.01 and abs(d - DW35) > 0.01))
 def test_a_wrong_delta_never_earns_ecf_for_an_update_that_repeats_it(delta5):
-    """Δw35 = ε·δ5·y3: writing δ5 itself as Δw35 is not the step, whatever δ5 was."""
+    """Δw35 = ε·δ5·y3: writing δ5 itself as Δw35 is not the step, whatever δ5 was (unless
+    that number happens to be the right Δw35)."""
     key = Key.from_problems([problem_from(E1_PROBLEM)])
     _, records = grade(key, f"  delta5: {delta5!r}\n  dw35: {delta5!r}\n")
     assert records["dw35"].status == "incorrect" and records["dw35"].awarded == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nnsolve.grade.outputs.items import ItemAnalysis
+from nnsolve.grade.outputs.wording import points
 from nnsolve.grade.report import GradeResult
 
 
@@ -42,7 +43,7 @@ class BatchSummary:
         """The one-line summary printed on stderr after a batch."""
         text = f"graded {self.graded}, invalid {self.invalid}"
         if self.graded:
-            text += f", mean score {self.mean_score:g} ({self.mean_fraction:.0%})"
+            text += f", mean score {points(self.mean_score)} ({self.mean_fraction:.0%})"
         return text
 
     def to_json(self) -> dict:
