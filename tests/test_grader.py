@@ -8,7 +8,10 @@ own. Expected figures are computed in the tests with `math`, never by the code u
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -805,3 +808,18 @@ def test_a_wrong_delta_never_earns_ecf_for_an_update_that_repeats_it(delta5):
     key = Key.from_problems([problem_from(E1_PROBLEM)])
     _, records = grade(key, f"  delta5: {delta5!r}\n  dw35: {delta5!r}\n")
     assert records["dw35"].status == "incorrect" and records["dw35"].awarded == 0
+
+
+def test_wild_earlier_answers_do_not_stall_error_carried_forward(tmp_path):
+    """δ3 = 0 and w23 = 10^400 after one step make the second-pass a3 = −10^400 and, carried
+    forward, y3 = σ(−10^400) ≈ e^(−10^400): a number no comparison should try to write out."""
+    sub = tmp_path / "wild.yaml"
+    sub.write_text("nnsolve: 1\nstudent: {id: s1}\nproblem: e1-backprop-sigmoid\nanswers:\n"
+                   "  delta3: '0'\n  w23.new: '10^400'\n  pass2.y3: 'exp(800)'\n")
+    key = ROOT / "problems" / "e1-backprop-sigmoid.yaml"
+    # in a process of its own: a regression would hang in one big-integer operation that no
+    # thread can interrupt, and must fail this test rather than stall the suite
+    done = subprocess.run([sys.executable, "-m", "nnsolve", "grade", str(sub), "--key", str(key),
+                           "--format", "json"], capture_output=True, text=True, timeout=30)
+    records = {r["name"]: r for r in json.loads(done.stdout)["results"][0]["records"]}
+    assert records["w23.new"]["status"] == records["pass2.y3"]["status"] == "incorrect"

@@ -211,12 +211,27 @@ def _fraction(value: Any) -> Fraction | None:
     if isinstance(value, sympy.Rational):
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, sympy.Float):
-        return Fraction(str(value)) if value.is_finite else None
+        return _float_fraction(value)
     if isinstance(value, sympy.Expr) and value.is_number:
         approx = value.evalf(_EVAL_DIGITS)
-        if isinstance(approx, sympy.Float) and approx.is_finite:
-            return Fraction(str(approx))
+        if isinstance(approx, sympy.Float):
+            return _float_fraction(approx)
     return None
+
+
+#: a binary exponent beyond this (about 10^±1200) is no number an answer is compared with
+_MAX_BINARY_EXPONENT = 4000
+
+
+def _float_fraction(value: sympy.Float) -> Fraction | None:
+    """A sympy Float as a fraction; None when it is not finite or so far out of range (such as
+    e^(10^400), recomputed from a student's wild answers) that writing it out would never end."""
+    if not value.is_finite:
+        return None
+    _sign, mantissa, exponent, bits = value._mpf_
+    if mantissa and abs(exponent + bits) > _MAX_BINARY_EXPONENT:
+        return None
+    return Fraction(str(value))
 
 
 def _is_irrational(value: Any) -> bool:
