@@ -823,3 +823,16 @@ def test_wild_earlier_answers_do_not_stall_error_carried_forward(tmp_path):
                            "--format", "json"], capture_output=True, text=True, timeout=30)
     records = {r["name"]: r for r in json.loads(done.stdout)["results"][0]["records"]}
     assert records["w23.new"]["status"] == records["pass2.y3"]["status"] == "incorrect"
+
+
+def test_rules_are_not_run_on_numbers_no_course_uses():
+    """a4 = e^800 would make σ(−e^800) and everything after it cost sympy seconds each."""
+    from nnsolve.grade.ecf import out_of_range, run_rule
+
+    assert [out_of_range(v) for v in (sympy.exp(800), sympy.Integer(10) ** 400, 1e300,
+                                      float("inf"), (1, 2e16))] == [True] * 5
+    assert [out_of_range(v) for v in (sympy.exp(30), 39_574_528, -0.845, (1, 2),
+                                      sympy.Symbol("x"), "b")] == [False] * 6
+    assert run_rule(lambda v: sigmoid(-v["a4"]), {"a4": sympy.exp(800)}) is None
+    assert run_rule(lambda v: sympy.exp(v["a"]), {"a": 800}) is None          # e^800 as a result
+    assert run_rule(lambda v: 2 * v["a"], {"a": 3}) == 6

@@ -10,6 +10,7 @@ Rules come from solvers and are run here on values a student chose; a rule that 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -28,12 +29,37 @@ def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: floa
         return False
 
 
+#: inputs or results beyond this magnitude are no course's numbers: rules are not run on them
+#: (e^(e^800) would take sympy seconds to evaluate, and tell a student nothing)
+MAX_MAGNITUDE = 1e15
+
+
 def run_rule(rule: Callable, inputs: dict) -> Any | None:
     """A solver's rule on student-chosen inputs; None when it cannot be evaluated."""
+    if any(out_of_range(v) for v in inputs.values()):
+        return None
     try:
-        return V.normalize(rule(inputs))
+        value = V.normalize(rule(inputs))
     except Exception:  # a rule meeting values it was never meant for: no value
         return None
+    return None if out_of_range(value) else value
+
+
+def out_of_range(value: Any) -> bool:
+    """A number (or an element of an array) that is not finite or is beyond MAX_MAGNITUDE."""
+    if isinstance(value, tuple):
+        return any(out_of_range(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, sympy.Expr)):
+        return False
+    if isinstance(value, sympy.Expr) and (value.free_symbols or not value.is_number):
+        return False
+    try:
+        if isinstance(value, (int, sympy.Integer)):
+            return abs(int(value)) > MAX_MAGNITUDE
+        magnitude = abs(complex(value.evalf(15) if isinstance(value, sympy.Expr) else value))
+    except (TypeError, ValueError, OverflowError):
+        return True
+    return not math.isfinite(magnitude) or magnitude > MAX_MAGNITUDE
 
 
 class StudentChain:
@@ -222,6 +248,8 @@ def find_misconception(chain: StudentChain, name: str, given: Any, tol: Toleranc
         attempts.append((student_inputs, True))
     for misconception in q.misconceptions:
         for inputs, from_student in attempts:
+            if any(out_of_range(v) for v in inputs.values()):
+                continue
             try:
                 value = misconception.apply(inputs)
             except Exception:  # the wrong computation does not apply to these inputs
