@@ -114,9 +114,7 @@ class StudentChain:
                 stack.extend(pending)
                 continue
             stack.pop()
-            sources = frozenset().union(*(memo[i][1] for i in q.inputs))
-            value = run_rule(q.rule, {i: memo[i][0] for i in q.inputs}) if sources else None
-            memo[current] = (q.value, frozenset()) if value is None else (value, sources)
+            memo[current] = self._recomputed(current)   # its inputs are all in memo by now
         return memo[name]
 
     def inputs(self, name: str) -> tuple[dict[str, Any], frozenset]:
@@ -138,6 +136,8 @@ class StudentChain:
         return values, sources
 
     def _recomputed(self, name: str) -> tuple[Any, frozenset]:
+        """The quantity's rule on the effective values of its inputs (its own value when no
+        answer of the student's is among them)."""
         q = self.derivation[name]
         if q.given or q.rule is None or not q.inputs:
             return q.value, frozenset()
