@@ -46,7 +46,11 @@ def _check_one(path: Path) -> str:
     from nnsolve.solution import solve
     from nnsolve.spec.problem import ProblemSet, load
 
-    loaded = load(path)
+    try:
+        loaded = load(path)
+    except NnsolveError as exc:
+        exc.issues.extend(_issues_of_sound_parts(*getattr(exc, "sound_parts", (None, []))))
+        raise NnsolveError(issues=exc.issues) from None
     problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
     issues = []
     parts = 0
@@ -60,3 +64,26 @@ def _check_one(path: Path) -> str:
     if isinstance(loaded, ProblemSet):
         return f"problem set {loaded.id}: {len(problems)} problems, {parts} parts"
     return f"problem {problems[0].id}: {parts} part{'s' if parts != 1 else ''}"
+
+
+def _issues_of_sound_parts(problem, sound: list) -> list:
+    """What solving finds in the parts of a problem whose file has errors elsewhere, so one
+    run of `nnsolve check` lists every error, not the first layer of them."""
+    from nnsolve.solution import solve_part
+    from nnsolve.spec.variables import instantiate
+
+    if problem is None or not sound:
+        return []
+    try:
+        problem = instantiate(problem, None)
+    except NnsolveError:
+        return []   # the variables themselves are broken: already reported
+    paths = {part.path for part in sound}
+    issues = []
+    for part in problem.parts:
+        if part.path in paths:
+            try:
+                solve_part(problem, part)
+            except NnsolveError as exc:
+                issues.extend(exc.issues)
+    return issues

@@ -50,12 +50,26 @@ def main():
     """Solve neural-network exercises step by step, and grade students' answers."""
 
 
+_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html",
+                     ".htm": "html", ".json": "json", ".txt": "text"}
+
+
+def _format(fmt: str | None, output: str | None, default: str, allowed: tuple) -> str:
+    """The --format given, else the one the -o file's suffix names (key.html is HTML)."""
+    if fmt is not None:
+        return fmt
+    inferred = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower()) if output else None
+    return inferred if inferred in allowed else default
+
+
 def _output(text: str, out: str | None) -> None:
     if out is None or out == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
     from nnsolve.fileio import write_atomic
 
+    if Path(out).is_dir():
+        raise click.UsageError(f"-o {out} is a directory: give the name of a file to write")
     write_atomic(Path(out), text)
     click.echo(f"wrote {out}", err=True)
 
@@ -76,10 +90,12 @@ def _load_solutions(path: str, part: str | None = None, student: str | None = No
 @click.argument("problem", type=click.Path(exists=True))
 @click.option("--part", "part", metavar="ID", help="Solve only this part.")
 @click.option("--student", metavar="ID", help="Solve this student's variant.")
-@click.option("--format", "fmt", type=click.Choice(RUN_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RUN_FORMATS),
+              help="text (the default), or what the -o file's suffix says (.md, .tex, .html, .json).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
 def run(problem, part, student, fmt, output):
     """Solve PROBLEM (a file, a set or a directory) and show the derivation."""
+    fmt = _format(fmt, output, "text", RUN_FORMATS)
     problem_set, solutions = _load_solutions(problem, part, student)
     if fmt == "text" and output is None:
         from nnsolve.render.text import print_solutions
@@ -94,12 +110,14 @@ def run(problem, part, student, fmt, output):
 @main.command()
 @click.argument("problem", type=click.Path(exists=True))
 @click.option("--student", metavar="ID", help="The key of this student's variant.")
-@click.option("--format", "fmt", type=click.Choice(KEY_FORMATS), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(KEY_FORMATS),
+              help="md (the default), or what the -o file's suffix says (.tex, .html, .json).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
 def key(problem, student, fmt, output):
     """Answer key for PROBLEM (a file, a set or a directory): statements and full derivations."""
     from nnsolve.render import render
 
+    fmt = _format(fmt, output, "md", KEY_FORMATS)
     problem_set, solutions = _load_solutions(problem, student=student)
     _output(render(solutions, fmt, problem_set=problem_set, statements=True), output)
 
@@ -110,12 +128,9 @@ def key(problem, student, fmt, output):
 def variant(problem, student):
     """Print the student's own variant of PROBLEM (Markdown)."""
     from nnsolve.render.markdown import statement_markdown
-    from nnsolve.spec.problem import ProblemSet, load
-    from nnsolve.spec.variables import instantiate
 
-    loaded = load(problem)
-    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
-    click.echo("\n\n".join(statement_markdown(instantiate(p, student)) for p in problems))
+    _, solutions = _load_solutions(problem, student=student)
+    click.echo("\n\n".join(statement_markdown(solution) for solution in solutions))
 
 
 @main.command()

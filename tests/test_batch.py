@@ -290,6 +290,19 @@ def test_canvas_gradebook(tmp_path, nnsolve):
     assert table[4] == ["Cy", "", "s3", "", "", ""]                     # not graded ≠ zero
 
 
+def test_canvas_keeps_name_and_score_of_the_same_file(tmp_path, nnsolve):
+    """s1 handed in twice: the later file is kept, with the name written in it."""
+    subs = tmp_path / "subs"
+    write(subs, "a.yaml", submission("s1", RIGHT, name="Ada Lovelace"))
+    write(subs, "b.yaml", submission("s1", BIAS_FORGOTTEN, name="Ada King"))
+    out = tmp_path / "canvas.csv"
+    result = nnsolve("grade", subs, "--key", KEY, "--csv", out, "--csv-style", "canvas")
+    assert "s1 has several submissions" in result.stderr
+    with open(out, newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    assert table[2] == ["Ada King", "", "s1", "", "", "4"]
+
+
 def test_feedback_files_are_safe_whatever_the_student_id(tmp_path, nnsolve):
     subs = tmp_path / "subs"
     write(subs, "x.yaml", submission("../../escape", BIAS_FORGOTTEN,
@@ -306,6 +319,7 @@ def test_feedback_files_are_safe_whatever_the_student_id(tmp_path, nnsolve):
     text = (feedback / "escape.md").read_text()
     assert "| ✗ incorrect | a | params" in text
     assert "`34944`" in text and "`34848`" in text and "bias-forgotten" in text
+    assert "<script>" not in text and r"\<script\>" in text     # Markdown viewers read HTML
 
 
 def test_an_interrupted_batch_leaves_the_old_outputs_alone(tmp_path, monkeypatch):
@@ -358,3 +372,41 @@ def test_exit_codes(tmp_path, nnsolve):
     bad_key = write(tmp_path, "key.yaml", "nnsolve: 1\nid: broken\nparts: 3\n")
     broken_key = nnsolve("grade", good, "--key", bad_key)
     assert broken_key.exit_code == 1 and "key.yaml" in broken_key.stderr
+
+
+def test_a_problem_set_names_the_problem_of_each_row(nnsolve):
+    data = PROBLEMS.parent / "tests" / "data" / "grading"
+    text = nnsolve("grade", data / "submissions" / "week1-s2001.yaml", "--key",
+                   data / "week1.yaml").stdout
+    rows = [line.split()[1:3] for line in text.splitlines() if line.startswith("  ") and
+            line.split()[0] in "✓✗≈–!"]
+    assert ["alexnet-conv1", "a.params"] in rows and ["nn-concepts", "a.answer"] in rows
+
+
+def test_two_key_folders_of_the_same_name(tmp_path, nnsolve):
+    """Both called problems/: their problems are graded; only the name `problems` is ambiguous."""
+    for course, name in (("k1", "alexnet-conv1"), ("k2", "mnist-keras-cnn")):
+        folder = tmp_path / course / "problems"
+        folder.mkdir(parents=True)
+        (folder / f"{name}.yaml").write_text((PROBLEMS / f"{name}.yaml").read_text())
+    subs = tmp_path / "subs"
+    write(subs, "e2.yaml", submission("s1", RIGHT))
+    write(subs, "set.yaml", "nnsolve: 1\nstudent: {id: s2}\nproblem: problems\nanswers: {}\n")
+    result = nnsolve("grade", subs, "--key", tmp_path / "k1" / "problems",
+                     "--key", tmp_path / "k2" / "problems", "--format", "json")
+    graded = {r["student"]: r for r in result.json()["results"]}
+    assert graded["s1"]["score"] == MAX
+    assert "problem set 'problems' is ambiguous" in graded["s2"]["error"]
+
+
+def test_two_set_files_with_one_id_and_different_problems(tmp_path, nnsolve):
+    for folder, name in (("k1", "alexnet-conv1"), ("k2", "mnist-keras-cnn")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{name}.yaml").write_text((PROBLEMS / f"{name}.yaml").read_text())
+        (tmp_path / folder / "week.yaml").write_text(
+            f"nnsolve: 1\nid: week1\nproblems: [{name}.yaml]\n")
+    subs = tmp_path / "subs"
+    write(subs, "e2.yaml", submission("s1", RIGHT))
+    result = nnsolve("grade", subs, "--key", tmp_path / "k1", "--key", tmp_path / "k2")
+    assert result.exit_code == 1
+    assert "problem set 'week1' is defined twice with different problems" in result.stderr

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from conftest import PROBLEMS
 from nnsolve import solvers
 
 
@@ -81,3 +82,75 @@ def test_output_file_is_written(nnsolve, tmp_path):
     result = nnsolve("run", "problems/alexnet-conv1.yaml", "--format", "json", "-o", out)
     assert result.exit_code == 0
     assert json.loads(out.read_text())["problem"] == "alexnet-conv1"
+
+
+@pytest.mark.parametrize("command, name, start", [
+    ("run", "solution.html", "<!DOCTYPE html>"), ("run", "solution.json", "{"),
+    ("run", "solution.tex", r"\documentclass"), ("run", "solution.txt", "AlexNet"),
+    ("key", "key.html", "<!DOCTYPE html>"), ("key", "key.md", "# AlexNet")])
+def test_the_output_file_suffix_chooses_the_format(nnsolve, tmp_path, command, name, start):
+    out = tmp_path / name
+    assert nnsolve(command, "problems/alexnet-conv1.yaml", "-o", out).exit_code == 0
+    assert out.read_text().startswith(start)
+
+
+def test_an_explicit_format_wins_over_the_suffix(nnsolve, tmp_path):
+    out = tmp_path / "solution.html"
+    assert nnsolve("run", "problems/alexnet-conv1.yaml", "--format", "md", "-o", out).exit_code == 0
+    assert out.read_text().startswith("# AlexNet")
+
+
+def test_output_to_a_directory_is_a_usage_error(nnsolve, tmp_path):
+    result = nnsolve("run", "problems/alexnet-conv1.yaml", "-o", tmp_path)
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_with_a_set_file_beside_its_problems(nnsolve, tmp_path, monkeypatch):
+    """The set file names the problem files next to it: each problem is solved once."""
+    for name in ("alexnet-conv1", "mnist-keras-cnn"):
+        (tmp_path / f"{name}.yaml").write_text((PROBLEMS / f"{name}.yaml").read_text())
+    (tmp_path / "week1.yaml").write_text(
+        "nnsolve: 1\nid: week1\nproblems: [alexnet-conv1.yaml, mnist-keras-cnn.yaml]\n")
+    monkeypatch.chdir(tmp_path)
+    result = nnsolve("run", ".", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = result.json()
+    assert document["id"] == tmp_path.name
+    assert [p["problem"] for p in document["problems"]] == ["alexnet-conv1", "mnist-keras-cnn"]
+
+
+def test_the_byline_says_which_variant_is_shown(nnsolve):
+    variant = "examples/problems/conv-output-variant.yaml"
+    default = nnsolve("run", variant, "--format", "md").stdout
+    assert "default variant (k = 3, n = 28, p = 0, s = 1); --student ID gives a student's own" in default
+    own = nnsolve("run", variant, "--student", "s1", "--format", "md").stdout
+    assert "variant of student s1 (" in own
+    fixed = nnsolve("run", "problems/alexnet-conv1.yaml", "--student", "s1", "--format", "md").stdout
+    assert "variant" not in fixed.split("\n\n")[1]
+
+
+def test_a_students_sheet_names_each_asked_quantity(nnsolve, problem_file):
+    """Without `ask:` the solver's principal results are asked: the sheet lists them by name."""
+    path = problem_file("nnsolve: 1\nid: tiny\nsolver: mlp\ngiven:\n  input: [1, -1]\n"
+                        "  target: [1]\n  layers:\n"
+                        "    - {weights: [[1, -1]], bias: [0], activation: sigmoid, neurons: [3]}\n")
+    sheet = nnsolve("variant", path, "--student", "s9").stdout
+    asked = nnsolve("run", path, "--format", "json").json()["parts"][0]["quantities"]
+    names = [q["name"] for q in asked if q["asked"]]
+    assert "w13.new" in names and "<" not in sheet
+    assert all(f"`{name}` (1 pt)" in sheet for name in names)
+
+
+def test_check_lists_every_error_of_a_file_in_one_run(nnsolve, problem_file):
+    path = problem_file("nnsolve: 1\nid: x\nbogus: 1\nparts:\n"
+                        "  - id: a\n    solver: layers\n"
+                        "    given: {input: [5, 5, 3], layers: [{conv: {filters: 2, kernel: 7}}]}\n"
+                        "  - id: b\n    solver: layerz\n    given: {}\n")
+    result = nnsolve("check", path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 3)[2:4] for line in lines] == [
+        ["bogus", "unknown field"],
+        ["parts[0].given.layers[0].conv.kernel", "kernel 7×7 does not fit a 5×5 input with padding 0"],
+        ["parts[1].solver", "unknown solver 'layerz' (known: choice, layers, mlp)"]]

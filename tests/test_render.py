@@ -376,7 +376,7 @@ def test_markdown_math_and_tables(outputs):
 
 
 def test_statement_markdown_lists_what_is_asked(solution):
-    text = statement_markdown(solution.problem)
+    text = statement_markdown(solution)
     assert text.startswith("# Neuron 3 & AlexNet \\<first layer\\>")
     assert "## Part b: forward pass" in text and "Neuron 3 with g = σ." in text
     assert "`y3` (2 pts)" in text and "`a3` (1 pt)" in text and "`params` (2 pts)" in text
@@ -448,3 +448,28 @@ def test_matrices_longer_than_eight_show_three_and_two(rows, cols):
     assert mathml.count("<mtd>") == shown_rows * shown_cols
     assert (r"\ddots" in latex) == (rows > 8 and cols > 8)
     assert printing.latex_value(value) == printing.latex_value(value, elide=rows <= 8 and cols <= 8)
+
+
+SYMBOLIC_SHAPE = """nnsolve: 1
+id: symbolic-shape
+solver: layers
+given:
+  input: [H, H, C]
+  layers:
+    - conv: {filters: K, kernel: F, stride: S, padding: P}
+ask: [output_shape]
+"""
+
+
+def test_a_symbolic_shape_keeps_each_size_in_parentheses(nnsolve, problem_file):
+    path = problem_file(SYMBOLIC_SHAPE)
+    text = nnsolve("run", path, "--format", "json").json()["parts"][0]["quantities"]
+    final = " ".join(nnsolve("run", path).stdout.split())
+    assert "= (1 + floor((H - F + 2*P)/S))×(1 + floor((H - F + 2*P)/S))×K" in final.replace(
+        "│ │ ", "").replace(" │ │", "")
+    tex = nnsolve("run", path, "--format", "tex").stdout
+    assert r"\right) \times \left(" in tex and r"\right) \times K" in tex
+    html = nnsolve("run", path, "--format", "html").stdout
+    assert "<mo>(</mo>" in html.split("output shape of the stack")[-1]
+    assert [q["value"] for q in text if q["name"] == "output_shape"] == [
+        ["floor((-F + H + 2*P)/S) + 1", "floor((-F + H + 2*P)/S) + 1", "K"]]

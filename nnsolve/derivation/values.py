@@ -115,7 +115,7 @@ def format_number(value: Any, digits: int = 4) -> str:
         return str(int(value))
     if isinstance(value, sympy.Expr) and value.free_symbols:
         return str(value)
-    x = to_float(value)
+    x = to_float(value) + 0.0   # + 0.0: no "-0.0" for a zero that came out negative
     if math.isnan(x) or math.isinf(x):
         return str(x)
     if x == int(x) and abs(x) < 1e15:
@@ -124,9 +124,9 @@ def format_number(value: Any, digits: int = 4) -> str:
     if magnitude != 0 and (magnitude < 10 ** -digits or magnitude >= 1e9):
         return f"{x:.{digits}e}"
     text = f"{x:.{digits}f}"
-    if "." in text and float(text) == x:
-        # 0.5, not 0.5000, for a value that is exactly 0.5; but -0.8450 stays: its last zero
-        # says the value was rounded to four decimals, not that it is -0.845
+    if "." in text and abs(float(text) - x) <= 1e-14 * max(1.0, abs(x)):
+        # 0.5, not 0.5000, for a value that is 0.5 (up to float noise, as 0.1 + 0.7 is); but
+        # -0.8450 stays: its last zero says the value was rounded to four decimals
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -183,7 +183,10 @@ def to_json(value: Any) -> Any:
     if isinstance(value, sympy.Expr):
         if value.free_symbols:
             return sympy.sstr(value)
-        return float(value)
+        try:
+            return float(value)
+        except TypeError:  # not a real number (a student's (-8)^(1/3)): shown as written
+            return sympy.sstr(value)
     if isinstance(value, int):
         return value
     return str(value)

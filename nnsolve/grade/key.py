@@ -37,12 +37,12 @@ class Key:
                 raise NnsolveError(f"problem id {problem.id!r} is used twice (also in {other.file})",
                                    file=problem.file, line=problem.doc.line(("id",)), field="id")
             self.problems[problem.id] = problem
-        self.sets: dict[str, list[str]] = {}
+        self.sets: dict[str, list[str] | None] = {}
         for set_id, ids in (sets or {}).items():
-            unknown = [i for i in ids if i not in self.problems]
+            unknown = [i for i in ids or () if i not in self.problems]
             if unknown:
                 raise NnsolveError(f"set {set_id!r} names unknown problems: {', '.join(unknown)}")
-            self.sets[set_id] = list(ids)
+            self.sets[set_id] = None if ids is None else list(ids)
         self.source = source
         #: the files and directories the key was read from: what a worker process reloads
         self.paths = list(paths or [])
@@ -71,7 +71,7 @@ class Key:
                 loaded = load(file)
                 members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
                 if isinstance(loaded, ProblemSet):
-                    sets[loaded.id] = [p.id for p in members]
+                    _add_set(sets, loaded.id, [p.id for p in members], file)
                 for problem in members:
                     kept = problems.get(problem.id)
                     if kept is not None and Path(kept.file).resolve() != Path(problem.file).resolve():
@@ -81,7 +81,7 @@ class Key:
                     problems.setdefault(problem.id, problem)
                     found.append(problem.id)
             if path.is_dir():
-                sets.setdefault(path.name, list(dict.fromkeys(found)))
+                _add_set(sets, path.resolve().name, list(dict.fromkeys(found)), path, folder=True)
         return cls(list(problems.values()), sets, ", ".join(map(str, paths)),
                    [str(Path(p).resolve()) for p in paths])
 
@@ -94,6 +94,9 @@ class Key:
         wanted = str(submission_problem_id)
         if wanted in self.problems:
             return [self.problems[wanted]]
+        if wanted in self.sets and self.sets[wanted] is None:
+            raise UnknownProblem(f"problem set {wanted!r} is ambiguous: several --key folders "
+                                 "have that name; name a problem, or rename a folder")
         if wanted in self.sets:
             return [self.problems[i] for i in self.sets[wanted]]
         known = sorted(self.problems) + sorted(self.sets)
@@ -120,3 +123,16 @@ class Key:
         if isinstance(cached, NnsolveError):
             raise cached
         return cached
+
+
+def _add_set(sets: dict, set_id: str, members: list[str], where, folder: bool = False) -> None:
+    """A set id names one list of problems. Two set files that share an id but not their
+    problems are an error; two folders of the same name (both `problems/`) only make that
+    name ambiguous (None): their problems are still graded by their own ids."""
+    if set_id in sets and sets[set_id] != members:
+        if folder:
+            sets[set_id] = None
+            return
+        raise NnsolveError(f"problem set {set_id!r} is defined twice with different problems: "
+                           "rename one", file=str(where))
+    sets[set_id] = members

@@ -32,6 +32,9 @@ class ValueWriter(Protocol):
 
     def shape(self, dims: list) -> Any: ...
 
+    def grouped(self, written: Any) -> Any:
+        """A written value in parentheses: a sum inside a product such as a shape."""
+
     def count(self, grouped: str) -> Any: ...
 
     def other(self, value: Any) -> Any: ...
@@ -40,7 +43,8 @@ class ValueWriter(Protocol):
 def value_forms(value: Any, kind: str, writer: ValueWriter) -> list:
     """The forms a value shows in: just one, or its exact form then its decimal form."""
     if kind == "shape" and isinstance(value, tuple) and not is_matrix(value):
-        return [writer.shape([writer.scalar(v, True) for v in value])]
+        return [writer.shape([writer.grouped(writer.scalar(v, True)) if isinstance(v, sympy.Add)
+                              else writer.scalar(v, True) for v in value])]
     if kind == "count" and isinstance(value, sympy.Integer):
         return [writer.count(f"{int(value):,}")]
     if kind == "boolean" and isinstance(value, sympy.Integer) and value in (0, 1):
@@ -71,6 +75,9 @@ class PlainValues:
 
     def shape(self, dims: list) -> str:
         return "×".join(dims)
+
+    def grouped(self, written: str) -> str:
+        return f"({written})"
 
     def count(self, grouped: str) -> str:
         return grouped
@@ -176,9 +183,11 @@ def problem_byline(problem) -> str:
     items = [problem.id]
     if problem.source:
         items.append(problem.source)
-    if problem.student is not None:
-        chosen = ", ".join(f"{k} = {v}" for k, v in problem.variable_values.items())
+    chosen = ", ".join(f"{k} = {v}" for k, v in problem.variable_values.items())
+    if problem.variables and problem.student is not None:
         items.append(f"variant of student {problem.student}" + (f" ({chosen})" if chosen else ""))
+    elif problem.variables:
+        items.append(f"default variant ({chosen}); --student ID gives a student's own")
     return " · ".join(items)
 
 

@@ -128,6 +128,9 @@ class HtmlValues:
     def shape(self, dims: list) -> str:
         return "<mrow>" + _mo("×").join(dims) + "</mrow>"
 
+    def grouped(self, written: str) -> str:
+        return f"<mrow>{_mo('(')}{written}{_mo(')')}</mrow>"
+
     def count(self, grouped: str) -> str:
         return f"<mn>{grouped}</mn>"
 

@@ -95,6 +95,9 @@ class LatexValues:
     def shape(self, dims: list) -> str:
         return r" \times ".join(dims)
 
+    def grouped(self, written: str) -> str:
+        return r"\left(" + written + r"\right)"
+
     def count(self, grouped: str) -> str:
         return grouped.replace(",", "{,}")
 

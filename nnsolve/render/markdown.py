@@ -124,38 +124,24 @@ def _slug(problem) -> str:
     return common.anchor("problem", problem.id)
 
 
-def statement_markdown(problem) -> str:
-    """The problem as a student sees it: statement, parts, what is asked and for how much."""
+def statement_markdown(solution) -> str:
+    """The problem as a student sees it: statement, parts, and each quantity asked (the names
+    the solver resolved, w13.new rather than a pattern) with its points."""
+    problem = solution.problem
     out = [f"# {escape(common.problem_heading(problem))}", ""]
     if problem.source:
         out += [f"*{escape(problem.source)}*", ""]
     if problem.statement:
         out += [problem.statement.strip(), ""]
-    for part in problem.parts:
+    for solved in solution.parts:
+        part = solved.part
         heading = common.part_heading(problem, part)
         if heading != common.SOLUTION:
             out += [f"## {escape(heading)}", ""]
         if part.statement:
             out += [part.statement.strip(), ""]
-        out += [_asked_line(part), ""]
+        out += ["**Asked:** " + ", ".join(f"`{a.name}` ({common.points_text(a.points)})"
+                                          for a in solved.asked), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
-
-def _asked_line(part) -> str:
-    if part.ask is None:
-        names = _principal(part.solver)
-        if not names:
-            return "**Asked:** the principal results of this part."
-        return "**Asked:** " + ", ".join(f"`{n}` ({common.points_text(1)})" for n in names)
-    return "**Asked:** " + ", ".join(f"`{a.name}` ({common.points_text(a.points)})"
-                                     for a in part.ask)
-
-
-def _principal(solver_name: str) -> tuple[str, ...]:
-    from nnsolve import solvers
-
-    try:
-        return tuple(solvers.get(solver_name).principal)
-    except Exception:  # an unknown or broken solver: `nnsolve check` names it, not the variant
-        return ()
 

@@ -243,6 +243,7 @@ def parse_problem(doc: Document, base: tuple = ()) -> Problem:
     variables = check.mapping(data.get("variables"), base + ("variables",), "variables")
 
     parts: list[Part] = []
+    broken: list[Part] = []
     if "parts" in data:
         for key in ("solver", "given", "ask"):
             if key in data:
@@ -252,9 +253,12 @@ def parse_problem(doc: Document, base: tuple = ()) -> Problem:
             check.fail(base + ("parts",), "must be a non-empty list of parts")
             raw_parts = []
         for i, raw in enumerate(raw_parts):
+            before = len(check.issues)
             part = _parse_part(check, raw, base + ("parts", i), tolerance, ecf, conventions, i)
             if part:
                 parts.append(part)
+                if len(check.issues) > before:
+                    broken.append(part)
         ids = [p.id for p in parts]
         for part in parts:
             if ids.count(part.id) > 1:
@@ -265,15 +269,22 @@ def parse_problem(doc: Document, base: tuple = ()) -> Problem:
             check.fail(base, "missing 'parts' (or 'solver' and 'given' for a one-part problem)")
         else:
             shorthand["id"] = "a"
+            before = len(check.issues)
             part = _parse_part(check, shorthand, base, tolerance, ecf, conventions, 0, shorthand=True)
             if part:
                 parts.append(part)
+                if len(check.issues) > before:
+                    broken.append(part)
 
+    problem = Problem(problem_id, title, check.string(data, "statement", base),
+                      check.string(data, "source", base), tolerance, ecf, conventions,
+                      variables, parts, doc)
     if check.issues:
-        raise NnsolveError(issues=check.issues)
-    return Problem(problem_id, title, check.string(data, "statement", base),
-                   check.string(data, "source", base), tolerance, ecf, conventions,
-                   variables, parts, doc)
+        error = NnsolveError(issues=check.issues)
+        # what is sound still gets checked by `nnsolve check`, so one run lists every error
+        error.sound_parts = (problem, [p for p in parts if p not in broken])
+        raise error
+    return problem
 
 
 def _parse_part(check: _Checker, raw, path: tuple, tolerance: dict, ecf: float,
@@ -303,11 +314,17 @@ def load(path: str | Path) -> Problem | ProblemSet:
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
         if not files:
             raise NnsolveError("directory holds no .yaml problem files", file=str(path))
-        problems = []
+        problems, seen = [], set()
         for f in files:
             loaded = load(f)
-            problems.extend(loaded.problems if isinstance(loaded, ProblemSet) else [loaded])
-        return _check_set(ProblemSet(path.name, path.name, problems, str(path)))
+            for problem in loaded.problems if isinstance(loaded, ProblemSet) else [loaded]:
+                # a set file beside the problem files it names brings the same problems again
+                where = (Path(problem.file).resolve(), problem.parts[0].path)
+                if where not in seen:
+                    seen.add(where)
+                    problems.append(problem)
+        name = path.resolve().name
+        return _check_set(ProblemSet(name, name, problems, str(path)))
     doc = load_file(path)
     if isinstance(doc.data, dict) and "problems" in doc.data:
         return _load_set(doc, path)

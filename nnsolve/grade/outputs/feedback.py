@@ -73,13 +73,19 @@ def _who(result: GradeResult) -> str:
 
 
 def _md(text) -> str:
-    """Text for a Markdown table cell: no pipes or line breaks that would break the row."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A student's text as Markdown shows it: no HTML, emphasis or links it could smuggle in,
+    and no pipes or line breaks that would break a table row."""
+    from nnsolve.render.markdown import escape
+
+    return escape(str(text)).replace("\n", " ")
 
 
 def _md_code(value) -> str:
-    text = _md(show(value))
-    return f"`{text}`" if "`" not in text else text
+    """A value as inline code (where HTML is not read); as escaped text if it holds a backtick."""
+    text = show(value)
+    if "`" in text:
+        return _md(text)
+    return "`" + text.replace("|", "\\|").replace("\n", " ") + "`"
 
 
 def markdown(result: GradeResult) -> str:

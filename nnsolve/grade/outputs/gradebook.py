@@ -123,6 +123,7 @@ class CanvasGradebook:
             self.warn(f"{result.student} has several submissions for {result.problem}; "
                       f"the Canvas gradebook keeps {result.file}")
         scores[result.problem] = (result.score if graded else None, result.file)
+        entry[0] = result.name or entry[0]     # the name written in the file that is kept
         if graded:
             self.possible[result.problem] = max(self.possible.get(result.problem, 0.0),
                                                 result.max_score)

@@ -43,7 +43,9 @@ class ResultView:
         head.append(f"  {points(r.score)}/{points(r.max_score)}", style="bold")
         head.append(f"  ({r.file})", style="dim")
         yield head
-        names = [f"{record.part}.{record.name}" for record in r.records]
+        several = len({record.problem for record in r.records}) > 1   # a problem set
+        names = [(f"{record.problem} " if several else "") + f"{record.part}.{record.name}"
+                 for record in r.records]
         scores = [f"{points(record.awarded)}/{points(record.points)}" for record in r.records]
         name_width = max(map(len, names), default=0)
         score_width = max(map(len, scores), default=0)
