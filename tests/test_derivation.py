@@ -114,4 +114,9 @@ def test_float_noise_and_negative_zero_do_not_show():
 
 
 def test_a_number_that_is_not_real_is_shown_not_refused():
-    assert V.to_json(sympy.Integer(-8) ** sympy.Rational(1, 3)) == "2*(-1)**(1/3)"
+    assert V.to_json(sympy.Integer(-8) ** sympy.Rational(1, 3)) == "2*(-1)^(1/3)"
+
+
+def test_expressions_in_json_are_written_as_students_type_them():
+    k, c, f = sympy.symbols("K C F")
+    assert V.to_json(k * (c * f ** 2 + 1)) == "K*(C*F^2 + 1)"

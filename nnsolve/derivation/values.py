@@ -141,7 +141,7 @@ def exact_text(value: Any) -> str | None:
                                for t, v in zip(inner, value)) + "]"
     if isinstance(value, sympy.Expr) and not value.free_symbols and not isinstance(
             value, sympy.Integer) and is_exact(value):
-        text = sympy.sstr(value)
+        text = expression_text(value)
         return text if len(text) <= MAX_EXACT_TEXT else None
     return None
 
@@ -154,6 +154,11 @@ def shown_exactly(value: Any, shown: str) -> bool:
         return sympy.Rational(shown) == value
     except (TypeError, ValueError):
         return False
+
+
+def expression_text(value: sympy.Expr) -> str:
+    """An expression on one line as students type it and the answer parser reads it: x^2."""
+    return sympy.sstr(value).replace("**", "^")
 
 
 def format_value(value: Any, digits: int = 4) -> str:
@@ -182,11 +187,11 @@ def to_json(value: Any) -> Any:
         return int(value)
     if isinstance(value, sympy.Expr):
         if value.free_symbols:
-            return sympy.sstr(value)
+            return expression_text(value)
         try:
             return float(value)
         except TypeError:  # not a real number (a student's (-8)^(1/3)): shown as written
-            return sympy.sstr(value)
+            return expression_text(value)
     if isinstance(value, int):
         return value
     return str(value)
