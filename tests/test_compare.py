@@ -268,7 +268,7 @@ def test_set_elements_use_the_tolerance():
 def test_set_differences_are_listed():
     result = compare(frozenset({"cat", "dog", "bird"}), frozenset({"cat", "fish"}), DEFAULT)
     assert not result.ok
-    assert result.fraction == pytest.approx(1 / 4)
+    assert result.fraction == 0                 # (1 right − 1 wrong) / 3 right
     assert result.message == "missing: 'bird', 'dog'; not expected: 'fish'"
 
 
@@ -279,7 +279,7 @@ def test_set_of_vectors():
 
 def test_long_set_differences_are_shortened():
     result = compare(frozenset(range(100)), frozenset(range(50, 150)), Tolerance(exact=True))
-    assert result.fraction == pytest.approx(50 / 150)
+    assert result.fraction == 0                 # (50 right − 50 wrong) / 100 right
     assert "and 45 more" in result.message and len(result.message) < 200
 
 
@@ -441,3 +441,70 @@ def test_wider_of_two_digit_rules_applies():
     both = Tolerance(sigfigs=2, decimals=3)
     assert compare(1.234, 1.24, both).ok          # 2 significant figures: ±0.051
     assert compare(0.001234, 0.0017, both).ok     # 3 decimals: ±0.00051
+
+
+# ---------------------------------------------------------------------------
+# fixes: bare zeros, decimal commas, selections, tight symbolic equivalence
+
+def test_a_bare_zero_is_wrong_not_imprecise():
+    y3 = 1 / (1 + 2.718281828459045 ** -1)                # σ(1) = 0.7311
+    result = compare(y3, 0, Tolerance(decimals=3), given_text="0")
+    assert not result.ok and not result.low_precision
+    assert "not enough precision" not in result.message
+    assert result.message.startswith("expected 0.73106, got 0")
+    # 0.00 for 0.004 is that value rounded to two decimals: imprecise, not wrong
+    assert compare(0.004, 0.0, Tolerance(decimals=4), given_text="0.00").low_precision
+
+
+def test_digits_of_a_number_with_a_decimal_comma():
+    assert digits_written("-0,845") == (3, 3)
+    result = compare(-0.84546, -0.85, Tolerance(decimals=3), given_text="-0,85")
+    assert result.low_precision
+
+
+def test_ticking_every_option_earns_nothing():
+    right = frozenset({"a", "c"})
+    everything = compare(right, frozenset({"a", "b", "c", "d"}), DEFAULT, kind="set")
+    assert everything.fraction == 0
+    assert everything.scoring == "(2 right picks − 2 wrong picks) / 2 right options, " \
+                                 "which is not above 0"
+    one_extra = compare(right, frozenset({"a", "b", "c"}), DEFAULT, kind="set")
+    assert one_extra.fraction == pytest.approx((2 - 1) / 2)
+    assert one_extra.scoring == "(2 right picks − 1 wrong pick) / 2 right options = 50%"
+    assert compare(right, frozenset({"a"}), DEFAULT, kind="set").fraction == pytest.approx(1 / 2)
+
+
+def test_symbolic_equivalence_is_tight_when_the_key_is_exact():
+    expected = student("eps*delta3*x1", "expression")
+    assert not compare(expected, student("1.005*eps*delta3*x1", "expression"), DEFAULT,
+                       kind="expression").ok
+    assert compare(expected, student("1.0*eps*delta3*x1", "expression"), DEFAULT,
+                   kind="expression").ok
+    # a key that holds decimals keeps the numeric tolerance
+    assert compare(0.5 * x, student("0.5001*x", "expression"), DEFAULT, kind="expression").ok
+
+
+def test_a_small_symbolic_difference_is_shown_with_enough_digits():
+    result = compare(x * y - 2, student("1.0001*x*y - 2", "expression"), DEFAULT,
+                     kind="expression")
+    expected_value, given_value = result.message.split("the expected value is ")[1] \
+        .rstrip(")").split(", yours ")
+    assert expected_value != given_value
+
+
+def test_symbolic_answers_are_compared_through_the_derivations_definitions():
+    g, g_prime = sympy.Function("g"), sympy.Function("g'")
+    t, y4, a4, y5, a5, delta5, w04, w14 = sympy.symbols("t y4 a4 y5 a5 delta5 w04 w14")
+    definitions = {y4: g(a4), a4: w04 + w14 * x1, y5: g(a5), delta5: 2 * (t - y5) * g_prime(a5)}
+    expected = 2 * eps * y4 * (t - y5) * g_prime(a5)
+    for written in ("eps*delta5*g(a4)", "eps*delta5*y4", "2*eps*(t - g(a5))*g'(a5)*y4",
+                    "eps*delta5*g(w04 + w14*x1)"):
+        given = student(written, "expression")
+        assert not compare(expected, given, DEFAULT, kind="expression").ok   # delta5 unknown
+        assert compare(expected, given, DEFAULT, kind="expression", definitions=definitions).ok
+    wrong = compare(expected, student("eps*delta5*y5", "expression"), DEFAULT, kind="expression",
+                    definitions=definitions)
+    assert not wrong.ok and "delta5, which" not in wrong.message
+    foreign = compare(expected, student("eps*delta5*y4*x1", "expression"), DEFAULT,
+                      kind="expression", definitions=definitions)
+    assert "your answer uses x1, which the expected answer does not use" in foreign.message

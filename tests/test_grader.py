@@ -836,3 +836,196 @@ def test_rules_are_not_run_on_numbers_no_course_uses():
     assert run_rule(lambda v: sigmoid(-v["a4"]), {"a4": sympy.exp(800)}) is None
     assert run_rule(lambda v: sympy.exp(v["a"]), {"a": 800}) is None          # e^800 as a result
     assert run_rule(lambda v: 2 * v["a"], {"a": 3}) == 6
+
+
+# -- the tester's findings ----------------------------------------------------------------------
+
+E1C = ROOT / "problems" / "e1-backprop-tanh.yaml"
+E1A = ROOT / "problems" / "e1-backprop-symbolic.yaml"
+
+
+def grade_shipped(tmp_path, problem: Path, answers: dict):
+    """A submission as a student writes it (YAML), graded against a shipped problem."""
+    import yaml
+
+    key = Key.from_path(problem)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump({"nnsolve": 1, "student": {"id": "s1"},
+                                    "problem": next(iter(key.problems)), "answers": answers},
+                                   allow_unicode=True))
+    result = grade_file(path, key)
+    return result, {r.name: r for r in result.records}
+
+
+@pytest.mark.parametrize("written", ["(-8)^(1/3)", "(-1)^(2/3)"])
+def test_an_answer_that_is_not_real_is_invalid_alone(tmp_path, written):
+    result, records = grade_shipped(tmp_path, E1, {"a3": 1, "y3": written, "a5": "-0.769"})
+    assert result.error is None
+    assert records["y3"].status == "invalid" and "not a real number" in records["y3"].message
+    assert records["a3"].status == "correct"
+    assert records["a5"].status == "correct"
+    json.dumps([r.given for r in result.records])              # every record still writes out
+    result, _ = grade_shipped(tmp_path, E2, {"a": {"units": 290400, "params": written}})
+    part_a = {r.name: r for r in result.records if r.part == "a"}
+    assert result.error is None and part_a["params"].status == "invalid"
+    assert part_a["units"].status == "correct"
+
+
+SELECT_ALL = """\
+nnsolve: 1
+id: pick
+title: "Select all"
+solver: choice
+given:
+  question: "Which of these are activation functions? (select all)"
+  options: {a: sigmoid, b: softmax cross-entropy, c: tanh, d: Adam, e: ReLU}
+  answer: ANSWER
+ask: {answer: {points: 2, partial: true}}
+"""
+
+
+def test_option_e_of_a_select_all_question_is_an_option(tmp_path):
+    key = Key.from_problems([problem_from(SELECT_ALL.replace("ANSWER", "[a, c, e]"))])
+    _, records = grade(key, "  answer: [a, c, e]\n", problem="pick")
+    assert records["answer"].status == "correct" and records["answer"].awarded == 2
+    _, records = grade(key, "  answer: [a, e]\n", problem="pick")
+    assert "2.718" not in records["answer"].message
+    assert records["answer"].message.startswith("Missing: 'c'.")
+
+
+def test_ticking_every_option_of_a_select_all_question_earns_nothing(tmp_path):
+    key = Key.from_problems([problem_from(SELECT_ALL.replace("ANSWER", "[a, c]")
+                                          .replace(", e: ReLU", ""))])
+    _, records = grade(key, "  answer: [a, b, c, d]\n", problem="pick")
+    everything = records["answer"]
+    assert everything.status == "incorrect" and everything.awarded == 0
+    assert "(2 right picks − 2 wrong picks) / 2 right options" in everything.message
+    _, records = grade(key, "  answer: [a, b, c]\n", problem="pick")
+    assert records["answer"].awarded == pytest.approx(2 * (2 - 1) / 2)
+    assert "(2 right picks − 1 wrong pick) / 2 right options = 50%" in records["answer"].message
+
+
+def test_symbolic_answers_may_use_the_derivations_own_definitions(tmp_path):
+    """y4 is g(a4), a3 is w03 + w13·x1 + w23·x2 and δ5 is 2(t − y5)g'(a5) by definition."""
+    _, records = grade_shipped(tmp_path, E1A, {
+        "dw45": "eps*delta5*g(a4)",
+        "dw35": "eps*delta5*y3",
+        "dw05": "2*eps*(t - g(a5))*g'(a5)",
+        "dw23": "eps*delta5*w35*g'(w03 + w13*x1 + w23*x2)*x2",
+        "dw13": "eps*delta3*x1",
+    })
+    for name in ("dw45", "dw35", "dw05", "dw23", "dw13"):
+        assert records[name].status == "correct", (name, records[name].message)
+    _, records = grade_shipped(tmp_path, E1A, {"dw45": "eps*delta5*y3", "dw14": "eps*delta4*x2"})
+    assert records["dw45"].status == "incorrect"
+    assert "delta5, which" not in records["dw45"].message
+    assert "your answer uses x2, which the expected answer does not use" in records["dw14"].message
+
+
+def test_a_float_factor_in_a_symbolic_answer_is_not_within_tolerance(tmp_path):
+    _, records = grade_shipped(tmp_path, E1A, {"dw13": "1.005*eps*delta5*w35*g'(a3)*x1"})
+    assert records["dw13"].status == "incorrect"
+
+
+def test_zeros_from_the_students_own_zeros_name_no_mistake(tmp_path):
+    """y5 = 1 = t makes E, δ5 and everything after 0 with or without the ½, a sign or the
+    updated weights: those misconceptions say nothing here."""
+    _, records = grade_shipped(tmp_path, E1, {"y5": 1, "E": 0, "delta5": 0, "delta3": 0,
+                                              "dw23": 0, "dw35": 0})
+    for name in ("E", "delta5", "delta3", "dw23", "dw35"):
+        assert records[name].status == "incorrect" and records[name].awarded == 0
+        assert records[name].misconception is None, (name, records[name].message)
+    assert "your y5 = 1 equals t" in records["delta5"].message
+    assert "your delta5 = 0 makes" in records["delta3"].message
+
+
+def r3(x: float) -> float:
+    return round(x, 3)
+
+
+def e1c_with_the_sigmoid_derivative() -> dict:
+    """E1(c) worked with σ'(a) = y(1 − y) instead of tanh'(a) = 1 − y², rounding to 3
+    decimals: y4 = tanh(0) = 0 makes δ4 = y4(1 − y4)·w45·δ5 = 0, and everything after follows."""
+    w = {"w13": 1, "w23": -1, "w03": -1, "w14": -1, "w24": 1, "w04": 2, "w35": 1, "w45": 1,
+         "w05": -2}
+    x1, x2 = 1, -1
+    a3, a4 = 1 * x1 - 1 * x2 - 1, -1 * x1 + 1 * x2 + 2
+    y3, y4 = r3(math.tanh(a3)), r3(math.tanh(a4))
+    a5 = r3(y3 + y4 - 2)
+    y5 = r3(math.tanh(a5))
+    d5 = r3(2 * (1 - y5) * y5 * (1 - y5))
+    d3, d4 = r3(d5 * 1 * y3 * (1 - y3)), r3(d5 * 1 * y4 * (1 - y4))
+    dw = {"dw35": r3(d5 * y3), "dw45": r3(d5 * y4), "dw05": d5,
+          "dw13": r3(d3 * x1), "dw23": r3(d3 * x2), "dw03": d3,
+          "dw14": r3(d4 * x1), "dw24": r3(d4 * x2), "dw04": d4}
+    new = {n: r3(v + dw["d" + n]) for n, v in w.items()}
+    p3 = r3(new["w13"] * x1 + new["w23"] * x2 + new["w03"])
+    p4 = r3(new["w14"] * x1 + new["w24"] * x2 + new["w04"])
+    q3, q4 = r3(math.tanh(p3)), r3(math.tanh(p4))
+    p5 = r3(new["w35"] * q3 + new["w45"] * q4 + new["w05"])
+    q5 = r3(math.tanh(p5))
+    return {"a3": a3, "y3": y3, "a4": a4, "y4": y4, "a5": a5, "y5": y5,
+            "E": r3((1 - y5) ** 2), "delta5": d5, "delta3": d3, "delta4": d4, **dw,
+            **{f"{n}.new": v for n, v in new.items()},
+            "pass2.a3": p3, "pass2.y3": q3, "pass2.a4": p4, "pass2.y4": q4, "pass2.a5": p5,
+            "pass2.y5": q5, "pass2.E": r3((1 - q5) ** 2)}
+
+
+@pytest.mark.skipif(not E1C.exists(), reason="problems/e1-backprop-tanh.yaml not written yet")
+def test_an_honest_zero_delta_carries_forward(tmp_path):
+    answers = e1c_with_the_sigmoid_derivative()
+    assert answers["delta4"] == 0 and answers["pass2.a4"] == 0
+    result, records = grade_shipped(tmp_path, E1C, answers)
+    for name in ("delta5", "delta3", "delta4"):       # the one mistake, three times
+        assert records[name].status == "incorrect"
+        assert records[name].misconception == "wrong-activation-derivative"
+        assert "repeats" not in records[name].message
+    for name in ("dw14", "dw24", "dw04", "w14.new", "w24.new", "w04.new", "pass2.a4",
+                 "pass2.y4"):
+        assert records[name].status == "ecf", (name, records[name].message)
+        assert records[name].misconception is None
+    assert result.score == 32 and result.max_score == 35
+
+
+def test_an_unexplained_zero_still_earns_nothing(key):
+    _, records = grade(key, "  delta5: 0\n  dw35: 0\n")
+    assert records["dw35"].status == "incorrect"
+    assert "your delta5 = 0 makes update of w35 trivially 0" in records["dw35"].message
+    assert records["dw35"].misconception is None
+
+
+def test_equal_to_an_input_is_only_blamed_where_it_makes_the_step_vanish(tmp_path):
+    """w14.new = −1 = x2 does not make w14·x1 + w24·x2 + w04 vanish: no such claim."""
+    answers = e1c_with_the_sigmoid_derivative()
+    _, records = grade_shipped(tmp_path, E1C, {k: answers[k] for k in (
+        "delta4", "w14.new", "w24.new", "w04.new", "pass2.a4")})
+    assert "equals x2" not in records["pass2.a4"].message
+
+
+@pytest.mark.skipif(not E1C.exists(), reason="problems/e1-backprop-tanh.yaml not written yet")
+def test_decimal_commas_are_read(tmp_path):
+    y5 = math.tanh(math.tanh(1) - 2)                          # −0.845
+    e = (1 - r3(y5)) ** 2                                     # 3.404 from the rounded y5
+    _, records = grade_shipped(tmp_path, E1C, {"y5": f"{r3(y5):.3f}".replace(".", ","),
+                                               "E": f"{r3(e):.3f}".replace(".", ",")})
+    assert records["y5"].status == "correct", records["y5"].message
+    assert records["E"].status == "correct", records["E"].message
+    _, records = grade_shipped(tmp_path, E1C, {"y5": "-0,8,45"})
+    assert records["y5"].status == "invalid" and "use a decimal point" in records["y5"].message
+    _, records = grade_shipped(tmp_path, E2, {"a": {"units": "290,400"}})
+    assert records["units"].status == "correct"
+
+
+def test_a_zero_is_wrong_not_imprecise(tmp_path):
+    _, records = grade_shipped(tmp_path, E1, {"y3": 0})
+    assert records["y3"].status == "incorrect"
+    assert "precision" not in records["y3"].message.lower()
+
+
+def test_a_named_mistake_comes_before_repeats_an_input(tmp_path):
+    """Δw23 = ε·δ3·x2 with x2 = −1 is −δ3: writing δ3 itself is the sign flipped."""
+    delta3 = 2 * (1 - Y5) * Y5 * (1 - Y5) * 1 * Y3 * (1 - Y3)   # 0.058
+    _, records = grade_shipped(tmp_path, E1, {"delta3": r3(delta3), "dw23": r3(delta3)})
+    dw23 = records["dw23"]
+    assert dw23.status == "incorrect" and dw23.misconception == "gradient-ascent"
+    assert "repeats" not in dw23.message

@@ -50,7 +50,8 @@ from sympy.core.function import FunctionClass
 __all__ = ["AnswerError", "parse_answer", "parse_text", "canonical_name", "EXPECTS"]
 
 #: What ``parse_answer`` may be asked to expect.
-EXPECTS = frozenset({"number", "vector", "matrix", "label", "set", "expression", "auto"})
+EXPECTS = frozenset({"number", "vector", "matrix", "label", "set", "labels", "expression",
+                     "auto"})
 
 MAX_TEXT = 2000            # characters in one string answer
 MAX_TOTAL_TEXT = 100_000   # characters in all strings of one answer
@@ -129,14 +130,50 @@ def _is_name_char(ch: str) -> bool:
     return _is_name_start(ch) or "0" <= ch <= "9"
 
 
-def _tokenize(text: str) -> list[_Token]:
+# a number written with commas: 0,845 (decimal comma), 290,400 or 1,000,000.5 (thousands)
+_COMMA_NUMBER = re.compile(r"([0-9]+)((?:,[0-9]+)+)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+#: how an answer is told to write decimals, wherever a comma is refused
+DECIMAL_POINT_HINT = "use a decimal point for decimals (0.845, not 0,845)"
+
+
+def _comma_number(match: re.Match, thousands: bool, pos: int) -> str:
+    """The number a comma-separated literal stands for, in plain decimal-point notation.
+
+    A single comma in a number without a point is a decimal comma when that is unambiguous:
+    not followed by exactly three digits (3,5) or after a leading 0 (0,845). Exactly three
+    digits after a comma (3,404) is read as a decimal comma unless ``thousands`` (a count),
+    and several groups of three (1,000,000), or groups before a point (1,000.5), are
+    thousands. Anything else is refused.
+    """
+    whole, groups, point, exponent = match.groups()
+    parts = groups[1:].split(",")
+    exponent = exponent or ""
+    grouped = 1 <= len(whole) <= 3 and whole[0] != "0" and all(len(p) == 3 for p in parts)
+    if len(parts) == 1 and not point:
+        if len(parts[0]) != 3 or whole[0] == "0" or not thousands:
+            return f"{whole}.{parts[0]}{exponent}"
+        return whole + parts[0] + exponent
+    if grouped:
+        return whole + "".join(parts) + (point or "") + exponent
+    comma = match.start(2)
+    raise AnswerError(f"unexpected ',' at position {pos + comma - match.start() + 1}: "
+                      f"{DECIMAL_POINT_HINT}")
+
+
+def _tokenize(text: str, thousands: bool = False) -> list[_Token]:
     tokens: list[_Token] = []
+    calls: list[bool] = []      # for each open '(': does it open a function's arguments?
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace():
             i += 1
         elif "0" <= ch <= "9" or (ch == "." and "0" <= text[i + 1:i + 2] <= "9"):
+            comma = None if any(calls) else _COMMA_NUMBER.match(text, i)
+            if comma is not None:
+                tokens.append(_Token("num", _comma_number(comma, thousands, i), i + 1))
+                i = comma.end()
+                continue
             match = _NUMBER.match(text, i)
             tokens.append(_Token("num", match.group(), i + 1))
             i = match.end()
@@ -146,7 +183,12 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("op", "^", i + 1))
             i += 2
         elif ch in _CHAR_OPS:
-            tokens.append(_Token("op", _CHAR_OPS[ch], i + 1))
+            op = _CHAR_OPS[ch]
+            if op == "(":
+                calls.append(bool(tokens) and tokens[-1].kind == "name")
+            elif op == ")" and calls:
+                calls.pop()
+            tokens.append(_Token("op", op, i + 1))
             i += 1
         elif ch in _SUPERSCRIPTS:
             tokens.append(_Token("op", "^", i + 1))
@@ -241,7 +283,17 @@ def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
             raise AnswerError("number too large")
     if base.is_zero and exponent.is_negative:
         raise AnswerError("division by zero")
+    if base.is_number and exponent.is_number and base.is_negative and not _integral(exponent):
+        # (-8)^(1/3) is 1 + √3·i to sympy (the principal root), as sqrt(-1) is i
+        raise AnswerError("the answer is not a real number")
     return _check_size(sympy.Pow(base, exponent))
+
+
+def _integral(exponent: sympy.Expr) -> bool:
+    """An exponent that is a whole number (2, or 2.0 written with a point)."""
+    if exponent.is_integer:
+        return True
+    return isinstance(exponent, sympy.Float) and float(exponent).is_integer()
 
 
 def _reciprocal(denominator: sympy.Expr) -> sympy.Expr:
@@ -540,6 +592,8 @@ def _finish(value: sympy.Expr) -> sympy.Expr | float:
         raise AnswerError("the answer is undefined (division by zero?)")
     if value.has(sympy.I):
         raise AnswerError("the answer is not a real number")
+    if not value.free_symbols and value.is_number and not _real(value):
+        raise AnswerError("the answer is not a real number")
     if value.free_symbols or not value.has(sympy.Float):
         return value
     approx = value.evalf(17)
@@ -551,8 +605,22 @@ def _finish(value: sympy.Expr) -> sympy.Expr | float:
     return result
 
 
+def _real(value: sympy.Expr) -> bool:
+    """Whether a number without symbols is real (an exact (-1)^(2/3) is not)."""
+    if value.is_real:
+        return True
+    if value.is_real is False:
+        return False
+    approx = value.evalf(17)
+    if isinstance(approx, sympy.Number):
+        return True
+    _, imaginary = approx.as_real_imag()
+    return bool(imaginary.is_zero) or (imaginary.is_number and abs(float(imaginary)) == 0)
+
+
 def parse_text(text: str, *, names: str = "any",
-               symbols: Mapping[str, object] | None = None) -> sympy.Expr | float:
+               symbols: Mapping[str, object] | None = None,
+               thousands: bool = False) -> sympy.Expr | float:
     """Parse one arithmetic or symbolic string.
 
     ``names`` is ``"none"`` (only the constants pi and e may appear) or
@@ -560,13 +628,27 @@ def parse_text(text: str, *, names: str = "any",
     names are allowed, and unknown ones are reported together).
     ``symbols`` maps names to sympy Symbols, or to undefined sympy functions
     for names used as functions (``g`` in ``g'(a3)``).
+
+    A decimal comma is read where it is unambiguous (``-0,845``, ``3,5``; not inside a
+    function's arguments, where a comma separates them); ``3,404`` is 3.404, or 3404 with
+    ``thousands`` (an answer that counts), and ``1,000,000`` is a million.
     """
+    try:
+        return _parse_text(text, names, symbols, thousands)
+    except AnswerError as exc:
+        if re.search(r"[0-9],[0-9]", text) and DECIMAL_POINT_HINT not in str(exc):
+            raise AnswerError(f"{exc}; {DECIMAL_POINT_HINT}") from None
+        raise
+
+
+def _parse_text(text: str, names: str, symbols: Mapping[str, object] | None,
+                thousands: bool) -> sympy.Expr | float:
     if names not in ("none", "any"):
         raise ValueError(f"names must be 'none' or 'any', got {names!r}")
     if len(text) > MAX_TEXT:
         raise AnswerError(f"answer too long (at most {MAX_TEXT} characters)")
     resolver = _Names(symbols, numbers_only=(names == "none"))
-    value = _Parser(_tokenize(text), resolver).parse()
+    value = _Parser(_tokenize(text, thousands), resolver).parse()
     if resolver.unknown:
         listed = ", ".join(resolver.unknown)
         if resolver.numbers_only:
@@ -582,11 +664,13 @@ def parse_text(text: str, *, names: str = "any",
 # YAML answers
 
 class _Budget:
-    """Limits shared by all parts of one answer (list items, characters)."""
+    """Limits shared by all parts of one answer (list items, characters), and how its
+    numbers are read (``thousands``: 3,404 is a count of 3404, not 3.404)."""
 
-    def __init__(self) -> None:
+    def __init__(self, thousands: bool = False) -> None:
         self.items = MAX_LIST_ITEMS
         self.chars = MAX_TOTAL_TEXT
+        self.thousands = thousands
 
     def take_items(self, count: int) -> None:
         if count > self.items:
@@ -643,31 +727,31 @@ def _scalar(raw: object, mode: str, symbols, budget: _Budget, depth: int = 0):
         if not text:
             raise AnswerError("empty answer")
         if mode == "number":
-            return parse_text(text, names="none")
+            return parse_text(text, names="none", thousands=budget.thousands)
         if mode == "expression":
-            return parse_text(text, names="any", symbols=symbols)
-        return _auto_text(text, symbols)
+            return parse_text(text, names="any", symbols=symbols, thousands=budget.thousands)
+        return _auto_text(text, symbols, budget.thousands)
     if isinstance(raw, (list, tuple)) and len(raw) == 1 and depth < MAX_LIST_DEPTH:
         return _scalar(raw[0], mode, symbols, budget, depth + 1)
     wanted = "an expression" if mode == "expression" else "a single number"
     raise AnswerError(f"expected {wanted}, got {_type_name(raw)}")
 
 
-def _auto_text(text: str, symbols):
+def _auto_text(text: str, symbols, thousands: bool = False):
     """Number if it is one, expression if it uses known names, else a label."""
     try:
-        return parse_text(text, names="none")
+        return parse_text(text, names="none", thousands=thousands)
     except AnswerError as number_error:
         failure = number_error
     if symbols is not None:
         try:
-            return parse_text(text, names="any", symbols=symbols)
+            return parse_text(text, names="any", symbols=symbols, thousands=thousands)
         except AnswerError as expression_error:
             failure = expression_error
     if _LABEL.match(text):
         return text
     if symbols is None:
-        return parse_text(text, names="any")
+        return parse_text(text, names="any", thousands=thousands)
     raise failure
 
 
@@ -700,7 +784,9 @@ def _label(raw: object, budget: _Budget) -> str:
     raise AnswerError(f"expected a single label, got {_type_name(raw)}")
 
 
-def _set(raw: object, symbols, budget: _Budget) -> frozenset:
+def _set(raw: object, symbols, budget: _Budget, labels: bool = False) -> frozenset:
+    """A set; with ``labels`` its elements are labels (option ids: `e` is option e, not
+    Euler's number), read as ``'label'`` reads one."""
     if isinstance(raw, dict):
         # YAML reads `{cat, dog}` as a mapping whose values are all null
         if any(value is not None for value in raw.values()):
@@ -708,6 +794,9 @@ def _set(raw: object, symbols, budget: _Budget) -> frozenset:
         raw = list(raw)
     if not isinstance(raw, (list, tuple)):
         raw = [raw]
+    if labels:
+        budget.take_items(len(raw))
+        return frozenset(_label(item, budget) for item in raw)
     return frozenset(_nested(raw, 0, symbols, budget))
 
 
@@ -723,7 +812,8 @@ def _array(raw: object, expect: str, symbols, budget: _Budget) -> tuple:
     return value
 
 
-def parse_answer(raw, *, expect: str = "auto", symbols: Mapping[str, object] | None = None):
+def parse_answer(raw, *, expect: str = "auto", symbols: Mapping[str, object] | None = None,
+                 thousands: bool = False):
     """Read what ``yaml.safe_load`` gave for one answer into a value.
 
     ``expect`` says what the question asks for:
@@ -736,19 +826,23 @@ def parse_answer(raw, *, expect: str = "auto", symbols: Mapping[str, object] | N
     * ``'vector'`` / ``'matrix'``: (nested) lists become (nested) tuples
       whose elements are read as in ``'auto'``; a single value is wrapped.
     * ``'set'``: a list (or YAML ``{a, b}``) becomes a frozenset.
+    * ``'labels'``: a set whose elements are labels, each read as ``'label'`` reads one
+      (``[a, c, e]`` are three option ids; ``e`` is not Euler's number).
     * ``'label'``: the stripped string, unparsed (``true`` -> ``"true"``).
     * ``'auto'``: numbers, lists and expressions by their form; a word that
       is neither a number nor made of known names is a label.
 
-    Names in ``symbols`` take precedence over the constant ``e``.
+    Names in ``symbols`` take precedence over the constant ``e``. A decimal comma is read
+    where it is unambiguous (see :func:`parse_text`); ``thousands`` reads ``3,404`` as 3404
+    (for counts) instead of 3.404.
     """
     if expect not in EXPECTS:
         raise ValueError(f"unknown expect={expect!r}; use one of {sorted(EXPECTS)}")
-    budget = _Budget()
+    budget = _Budget(thousands)
     if expect == "label":
         return _label(raw, budget)
-    if expect == "set":
-        return _set(raw, symbols, budget)
+    if expect in ("set", "labels"):
+        return _set(raw, symbols, budget, labels=expect == "labels")
     if expect in ("vector", "matrix"):
         return _array(raw, expect, symbols, budget)
     if expect in ("number", "expression"):

@@ -132,6 +132,9 @@ class Comparison:
     low_precision: bool = False
     #: neither evaluation nor simplification could settle it in time: a person must look
     undecided: bool = False
+    #: how ``fraction`` was computed, when that is not simply the share of elements right
+    #: (a selection: right picks minus wrong picks over the right options)
+    scoring: str = ""
 
 
 _RIGHT = Comparison(True, 1.0, "")
@@ -144,7 +147,7 @@ def _wrong(message: str, low_precision: bool = False) -> Comparison:
 # ---------------------------------------------------------------------------
 # digits the student wrote
 
-_PLAIN_NUMBER = re.compile(r"\s*[+\-−]?([0-9]*)(?:\.([0-9]*))?(?:[eE]([+\-]?[0-9]+))?\s*\Z")
+_PLAIN_NUMBER = re.compile(r"\s*[+\-−]?([0-9]*)(?:[.,]([0-9]*))?(?:[eE]([+\-]?[0-9]+))?\s*\Z")
 
 
 def digits_written(text: str) -> tuple[int, int]:
@@ -153,7 +156,8 @@ def digits_written(text: str) -> tuple[int, int]:
     ``"0.3167"`` -> (4, 4); ``"2.9e-3"`` -> (2, 4); ``"1200"`` -> (2, 0)
     (trailing zeros of an integer are not significant); ``"1.20e3"`` ->
     (3, -1).  Zero has as many significant figures as digits after its
-    point, at least one.  Raises ValueError for anything that is not a plain
+    point, at least one.  A decimal comma counts as a point (``"-0,845"`` ->
+    (3, 3)), as the answer parser reads it.  Raises ValueError for anything that is not a plain
     decimal number (``"1/3"``, ``"sqrt(2)"``).
     """
     match = _PLAIN_NUMBER.match(text)
@@ -354,9 +358,15 @@ def _too_coarse(e: Fraction, g: Fraction, written: tuple[int, int], needed: tupl
     count, what = needed
     if (sig if what == "significant figures" else dec) >= count:
         return False
+    if g == 0 and dec <= 0:
+        # a bare 0 holds no digit of the value: it is wrong, not imprecise (cutting 0.731
+        # to 0 is not rounding it), while 0.00 for 0.004 is a rounding to two decimals
+        return False
     unit = Fraction(10) ** (-dec if g == 0 else _order(abs(g)) - sig + 1)
     if abs(g - e) <= unit / 2:
         return True
+    if g == 0:
+        return False
     truncated = math.floor(abs(e) / unit) * unit
     return g == (truncated if e >= 0 else -truncated)
 
@@ -505,7 +515,8 @@ def _squeezed(shape: tuple[int, ...] | None) -> tuple[int, ...] | None:
 
 
 def _compare_arrays(expected: Any, given: Any, tol: Tolerance, kind: str,
-                    given_text: Any, deadline: float) -> Comparison:
+                    given_text: Any, deadline: float,
+                    definitions: Mapping | None = None) -> Comparison:
     want, got = _shape(expected), _shape(given)
     if want is None:
         raise ValueError("expected value has rows of different lengths")
@@ -519,7 +530,8 @@ def _compare_arrays(expected: Any, given: Any, tol: Tolerance, kind: str,
     wrong: list[str] = []
     low = False
     for index, (e, g, t) in enumerate(zip(wants, gots, texts)):
-        result = _compare_any(e, g, tol, element_kind, t if isinstance(t, str) else None, deadline)
+        result = _compare_any(e, g, tol, element_kind, t if isinstance(t, str) else None, deadline,
+                              definitions)
         if not result.ok:
             low = low or result.low_precision
             wrong.append(f"{_where(index, want)}: {result.message}" if want else result.message)
@@ -560,13 +572,28 @@ def _compare_sets(expected: Any, given: Any, tol: Tolerance, deadline: float) ->
     extra = [g for j, g in enumerate(extra) if j not in paired]
     if not missing and not extra:
         return _RIGHT
-    union = matched + len(missing) + len(extra)
     parts = []
     if missing:
         parts.append("missing: " + _listing(missing))
     if extra:
         parts.append("not expected: " + _listing(extra))
-    return Comparison(False, matched / union if union else 1.0, "; ".join(parts))
+    fraction, scoring = _selection_score(matched, len(extra), len(expected))
+    return Comparison(False, fraction, "; ".join(parts), scoring=scoring)
+
+
+def _selection_score(right: int, wrong: int, options: int) -> tuple[float, str]:
+    """(right picks − wrong picks) / right options, at least 0: picking everything earns
+    nothing, and each wrong pick cancels a right one. Also the sentence that says so."""
+    fraction = max(0.0, (right - wrong) / options) if options else 0.0
+    picks = f"{_count(right, 'right pick')} − {_count(wrong, 'wrong pick')}"
+    rule = f"({picks}) / {_count(options, 'right option')}"
+    if fraction > 0:
+        return fraction, f"{rule} = {fraction:.0%}"
+    return fraction, f"{rule}, which is not above 0"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 def _listing(items: list, limit: int = 5) -> str:
@@ -739,13 +766,18 @@ def _close(a: complex, b: complex, rel: float, tiny: float) -> bool:
     return abs(a - b) <= tiny + rel * max(abs(a), abs(b))
 
 
-def _numeric_verdict(e: sympy.Expr, g: sympy.Expr, tol: Tolerance,
-                     deadline: float) -> tuple[bool | None, str]:
-    """True/False when random points decide, None when too few points evaluate."""
+def _numeric_verdict(e: sympy.Expr, g: sympy.Expr, tol: Tolerance, deadline: float,
+                     inexact: bool, written: frozenset = frozenset()) -> tuple[bool | None, str]:
+    """True/False when random points decide, None when too few points evaluate.
+
+    Agreement is to nine digits unless ``inexact`` (the expected expression itself holds
+    decimals, such as 0.5*x): a student's 1.005*x is not x, whatever the numeric tolerance.
+    A disagreement names the point, the ``written`` symbols (those of the answers as written,
+    before definitions were put in) first.
+    """
     rng = random.Random(_SEED)   # the same answer always gets the same verdict
     e2, g2 = _replace_unknown_functions([e, g], rng)
     symbols = sorted(e2.free_symbols | g2.free_symbols, key=str)
-    inexact = e.has(sympy.Float) or g.has(sympy.Float)
     rel = max(tol.rel, _SYMBOLIC_REL) if inexact else _SYMBOLIC_REL
     tiny = tol.abs if inexact else 1e-15
     agreed = 0
@@ -757,16 +789,28 @@ def _numeric_verdict(e: sympy.Expr, g: sympy.Expr, tol: Tolerance,
         if a is None or b is None:
             continue
         if not _close(a, b, rel, tiny):
-            where = ", ".join(f"{s}={float(v):.3g}" for s, v in list(point.items())[:4])
-            return False, f" (at {where} the expected value is {_show_complex(a)}, yours {_show_complex(b)})"
+            shown = sorted(point, key=lambda s: (s not in written, str(s)))[:4]
+            where = ", ".join(f"{s}={float(point[s]):.3g}" for s in shown)
+            shown_a, shown_b = _show_pair(a, b)
+            return False, f" (at {where} the expected value is {shown_a}, yours {shown_b})"
         agreed += 1
     return (True, "") if agreed >= min(_POINTS, 3) else (None, "")
 
 
-def _show_complex(value: complex) -> str:
+def _show_complex(value: complex, digits: int = 4) -> str:
     if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)):
-        return f"{value.real:.4g}"
-    return f"{value.real:.4g}{value.imag:+.4g}i"
+        return f"{value.real:.{digits}g}"
+    return f"{value.real:.{digits}g}{value.imag:+.{digits}g}i"
+
+
+def _show_pair(a: complex, b: complex) -> tuple[str, str]:
+    """Two different values with enough digits that they read differently (-2.301 and
+    -2.30127 would both be -2.301 to four)."""
+    for digits in range(4, 18):
+        shown_a, shown_b = _show_complex(a, digits), _show_complex(b, digits)
+        if shown_a != shown_b:
+            break
+    return shown_a, shown_b
 
 
 #: one simplify at a time: an abandoned one holds it until it ends
@@ -800,7 +844,48 @@ def _simplifies_to_zero(difference: sympy.Expr, time_limit: float) -> bool | Non
     return outcome[0] if outcome else None
 
 
-def _compare_expressions(expected: Any, given: Any, tol: Tolerance, deadline: float) -> Comparison:
+#: an expression expanded by the derivation's definitions is given up beyond this many nodes
+_MAX_EXPANDED_NODES = 20_000
+
+
+def _size_within(expr: sympy.Basic, limit: int) -> bool:
+    count, stack = 0, [expr]
+    while stack:
+        count += 1
+        if count > limit:
+            return False
+        stack.extend(stack.pop().args)
+    return True
+
+
+def _canonical_definitions(definitions: Mapping | None) -> dict:
+    """Symbol -> what it stands for, in the canonical form of both sides."""
+    out = {}
+    for symbol, value in (definitions or {}).items():
+        if isinstance(symbol, sympy.Symbol) and isinstance(value, sympy.Expr):
+            key = sympy.Symbol(canonical_name(symbol.name))
+            value = _canonical(value)
+            if value != key:
+                out[key] = value
+    return out
+
+
+def _expand(expr: sympy.Expr, definitions: dict) -> sympy.Expr | None:
+    """``expr`` with every defined symbol replaced by its definition, repeatedly, until only
+    undefined ones are left (y5 -> g(a5) -> g(w05 + w35*g(a3) + ...)); None when that grows
+    beyond reason or does not end."""
+    for _ in range(len(definitions) + 1):
+        used = expr.free_symbols & definitions.keys()
+        if not used:
+            return expr
+        expr = expr.xreplace({s: definitions[s] for s in used})
+        if not _size_within(expr, _MAX_EXPANDED_NODES):
+            return None
+    return None
+
+
+def _compare_expressions(expected: Any, given: Any, tol: Tolerance, deadline: float,
+                         definitions: Mapping | None = None) -> Comparison:
     e, g = _as_expr(expected), _as_expr(given)
     if e is None:
         raise ValueError(f"expected value is not an expression: {expected!r}")
@@ -809,30 +894,80 @@ def _compare_expressions(expected: Any, given: Any, tol: Tolerance, deadline: fl
     e, g = _canonical(e), _canonical(g)
     if e == g:
         return _RIGHT
-    verdict, detail = _numeric_verdict(e, g, tol, deadline)
+    inexact = e.has(sympy.Float)
+    defined = _canonical_definitions(definitions)
+    # both sides with the derivation's definitions put in (y4 = g(a4), a3 = w03 + ...,
+    # delta5 = ...), so that eps*delta5*g(a4) and eps*delta5*y4 are one answer
+    e_full, g_full = (_expand(e, defined), _expand(g, defined)) if defined else (e, g)
+    if e_full is None or g_full is None:
+        e_full, g_full, defined = e, g, {}
+    if e_full == g_full:
+        return _RIGHT
+    verdict, detail = _numeric_verdict(e_full, g_full, tol, deadline, inexact,
+                                       frozenset(e.free_symbols | g.free_symbols))
     if verdict is None:
-        verdict = _simplifies_to_zero(e - g, deadline - time.monotonic())
+        verdict = _simplifies_to_zero(e_full - g_full, deadline - time.monotonic())
     if verdict:
         return _RIGHT
     message = f"expected {_show(e)}, got {_show(g)}"
     if verdict is None:
         return Comparison(False, 0.0, message + ": nnsolve could not decide whether these are "
                           "equal, so a person must check it", undecided=True)
+    return _wrong(message + _symbol_hint(e, g, defined) + detail)
+
+
+def _surface(expr: sympy.Basic) -> set:
+    """The symbols of ``expr`` outside the arguments of functions such as g and g'."""
+    found, stack = set(), [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Symbol):
+            found.add(node)
+        elif not isinstance(node, AppliedUndef):
+            stack.extend(node.args)
+    return found
+
+
+def _written_out(symbols: set, defined: dict) -> set:
+    """The surface symbols that ``symbols`` come to when defined ones are written out
+    (delta5 -> 2*(t - y5)*g'(a5) -> t, since y5 = g(a5) hides a5 inside g)."""
+    out, seen, stack = set(), set(), list(symbols)
+    while stack:
+        symbol = stack.pop()
+        if symbol in seen:
+            continue
+        seen.add(symbol)
+        if symbol in defined:
+            stack.extend(_surface(defined[symbol]))
+        else:
+            out.add(symbol)
+    return out
+
+
+def _symbol_hint(e: sympy.Expr, g: sympy.Expr, defined: dict) -> str:
+    """Names one side uses that the other has no counterpart for, even with the derivation's
+    definitions written out: delta5 in an answer is no stranger to an expected answer written
+    with 2*(t - y5)*g'(a5), while x2 where x1 belongs is."""
+    e_names, g_names = _surface(e), _surface(g)
+    e_all, g_all = _written_out(e_names, defined), _written_out(g_names, defined)
+    foreign = sorted(str(s) for s in g_names - e_names
+                     if not _written_out({s}, defined) <= e_all)
+    unused = sorted(str(s) for s in e_names - g_names
+                    if not _written_out({s}, defined) <= g_all)
     hint = ""
-    unused = sorted(map(str, e.free_symbols - g.free_symbols))
-    foreign = sorted(map(str, g.free_symbols - e.free_symbols))
     if foreign:
-        hint += f"; your answer uses {', '.join(foreign)}, which the expected answer does not"
+        hint += f"; your answer uses {', '.join(foreign)}, which the expected answer does not use"
     if unused:
         hint += f"; your answer does not use {', '.join(unused)}"
-    return _wrong(message + hint + detail)
+    return hint
 
 
 # ---------------------------------------------------------------------------
 # dispatch
 
 def _compare_any(expected: Any, given: Any, tol: Tolerance, kind: str,
-                 given_text: Any, deadline: float) -> Comparison:
+                 given_text: Any, deadline: float,
+                 definitions: Mapping | None = None) -> Comparison:
     if given is None:
         return _wrong("no answer given")
     if kind == "set" or isinstance(expected, frozenset):
@@ -842,16 +977,17 @@ def _compare_any(expected: Any, given: Any, tol: Tolerance, kind: str,
     if kind == "label" or isinstance(expected, str):
         return _compare_labels(expected, given)
     if isinstance(expected, tuple) or isinstance(given, tuple):
-        return _compare_arrays(expected, given, tol, kind, given_text, deadline)
+        return _compare_arrays(expected, given, tol, kind, given_text, deadline, definitions)
     if isinstance(given, frozenset):
         return _wrong(f"expected {_describe_shape(())}, got a set")
     if _is_symbolic(expected) or (kind == "expression" and not _is_number(given)):
-        return _compare_expressions(expected, given, tol, deadline)
+        return _compare_expressions(expected, given, tol, deadline, definitions)
     return _compare_numbers(expected, given, tol, given_text)
 
 
 def compare(expected: Any, given: Any, tol: Tolerance, *, kind: str = "number",
-            time_limit: float = 2.0, given_text: Any = None) -> Comparison:
+            time_limit: float = 2.0, given_text: Any = None,
+            definitions: Mapping | None = None) -> Comparison:
     """Compare a student's ``given`` value with ``expected``.
 
     ``kind`` is one of :data:`KINDS`; the shape of ``expected`` decides
@@ -862,7 +998,9 @@ def compare(expected: Any, given: Any, tol: Tolerance, *, kind: str = "number",
     count the digits they gave; for a float without it, ``repr`` is used.
     ``time_limit`` bounds the symbolic checks in seconds; a symbolic answer
     that can neither be evaluated nor simplified in time is not accepted,
-    and its message says it could not be checked.
+    and its message says it could not be checked.  ``definitions`` maps symbols
+    to what they stand for in the derivation (y4 -> g(a4), a3 -> w03 + w13*x1 + ...): a
+    symbolic answer is compared with both sides written out through them.
 
     Raises ValueError only for a malformed ``expected`` value or ``kind``;
     anything a student can give yields a Comparison.
@@ -870,4 +1008,5 @@ def compare(expected: Any, given: Any, tol: Tolerance, *, kind: str = "number",
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {sorted(KINDS)}")
     deadline = time.monotonic() + time_limit
-    return _compare_any(_plain(expected), _plain(given), tol, kind, _plain(given_text), deadline)
+    return _compare_any(_plain(expected), _plain(given), tol, kind, _plain(given_text), deadline,
+                        definitions)

@@ -21,10 +21,13 @@ from nnsolve.derivation.core import Derivation, Misconception, Quantity
 from nnsolve.grade.compare import Tolerance, compare
 
 
-def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: float = 2.0) -> bool:
-    """True when `given` matches `reference` as an answer would; never raises."""
+def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: float = 2.0,
+         definitions: dict | None = None) -> bool:
+    """True when `given` matches `reference` as an answer would; never raises (a complex
+    number, a label where a number belongs: simply no match)."""
     try:
-        return compare(reference, given, tol, kind=kind, time_limit=time_limit).ok
+        return compare(reference, given, tol, kind=kind, time_limit=time_limit,
+                       definitions=definitions).ok
     except Exception:  # values of another type than the rule's: not a match
         return False
 
@@ -73,11 +76,18 @@ class StudentChain:
     """
 
     def __init__(self, derivation: Derivation, answered: dict[str, Any],
-                 differs: Callable[[str], bool]):
+                 differs: Callable[[str], bool],
+                 tolerance: Callable[[str], Tolerance] | None = None,
+                 definitions: dict | None = None):
         self.derivation = derivation
         self.answered = {n: v for n, v in answered.items()
                          if n in derivation and not derivation[n].given}
         self.differs = differs
+        #: each quantity's tolerance (for judging an earlier answer in its own right)
+        self.tolerance = tolerance or (lambda name: Tolerance())
+        #: what a symbolic part's names stand for (see `symbols.definitions`)
+        self.definitions = definitions
+        self._explained: dict[str, bool] = {}
         self._memo: dict[str, tuple[Any, frozenset]] = {}
         self._order: dict[str, int] | None = None
         self._unpacked: dict[str, tuple[Any, frozenset]] = {}
@@ -151,6 +161,29 @@ class StudentChain:
             self._order = {n: i for i, n in enumerate(self.derivation.quantities)}
         return sorted(names, key=self._order.__getitem__)
 
+    def same(self, reference: Any, given: Any, tol: Tolerance, kind: str) -> bool:
+        return same(reference, given, tol, kind, definitions=self.definitions)
+
+    def explained(self, name: str) -> bool:
+        """Whether the student's wrong answer for `name` is itself accounted for: consistent
+        with their own earlier answers (error carried forward, not refused) or a known
+        mistake. A zero so explained was honestly derived, and what follows from it is work,
+        not a trivial step."""
+        if name in self._explained:
+            return self._explained[name]
+        self._explained[name] = False       # while its own inputs are looked at
+        given = self.answered.get(name)
+        result = False
+        if given is not None and not self.derivation[name].given:
+            q = self.derivation[name]
+            tol = self.tolerance(name)
+            carried = carry_forward(self, name, given, tol, q.kind)
+            result = carried is not None and carried.status == "ecf"
+            if not result:
+                result = find_misconception(self, name, given, tol, q.kind) is not None
+        self._explained[name] = result
+        return result
+
 
 @dataclass(frozen=True)
 class CarriedForward:
@@ -173,7 +206,7 @@ def carry_forward(chain: StudentChain, name: str, given: Any, tol: Tolerance,
     if not sources:
         return None
     recomputed = run_rule(q.rule, inputs)
-    if recomputed is None or not same(recomputed, given, tol, kind):
+    if recomputed is None or not chain.same(recomputed, given, tol, kind):
         return None
     wrong = tuple(chain.ordered(s for s in sources if chain.differs(s)))
     reason = trivial_step(chain, q, given, tol, kind, inputs, wrong)
@@ -190,29 +223,61 @@ def trivial_step(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance, k
 
     Consistency with one's own earlier answers is worth credit only when the step was done:
     an answer that repeats one of its inputs (where the right answer does not repeat that
-    input), or that is 0 because an earlier answer was 0, is consistent with anything.
+    input), or that is 0 because an earlier answer was 0 (or equal to another input, as
+    y5 = t makes t − y5 vanish), is consistent with anything. Unless that earlier answer is
+    itself explained (carried forward, or a known mistake such as σ' used for tanh'): then
+    the zero, or the step it made do nothing, was honestly arrived at.
     """
     d = chain.derivation
     what = q.label or q.name
     if is_zero(given) and not is_zero(q.value):
-        zeros = [s for s in wrong if is_zero(chain.answered.get(s))]
+        zeros = [s for s in wrong if is_zero(chain.answered.get(s)) and not chain.explained(s)]
         if zeros:
             listed = ", ".join(f"{s} = 0" for s in zeros)
             return f"your {listed} makes {what} trivially 0, so there is no step to credit"
-        for s in (s for s in wrong if s in q.inputs):
+        for s in (s for s in wrong if s in q.inputs and s in chain.answered):
             for i in q.inputs:
-                if i != s and i in inputs and same(inputs[i], chain.answered.get(s), tol, "number"):
+                if i != s and i in inputs and same(inputs[i], chain.answered[s], tol, "number") \
+                        and _zero_when_equal(q, inputs, s, i) and not chain.explained(s):
                     return f"your {s} = {V.format_value(chain.answered[s])} equals {i}, which " \
                            f"makes {what} trivially 0, so there is no step to credit"
     for i in q.inputs:
         value = inputs.get(i, d[i].value)
-        if same(value, given, tol, kind) and not same(d[i].value, q.value, tol, kind):
+        if chain.same(value, given, tol, kind) and not chain.same(d[i].value, q.value, tol, kind):
+            causes = [s for s in wrong if s != i]
+            if causes and all(chain.explained(s) for s in causes):
+                continue    # an honest zero upstream (Δw = 0) made w + Δw = w: that is the step
+            if is_zero(value) and i in wrong and chain.explained(i):
+                continue    # 0·x = 0 and tanh(0) = 0 repeat an honest zero: so judged above
             whose = f"your {i}" if i in chain.answered else i
             cause = f" (your {', '.join(wrong)} made the step do nothing)" \
                 if wrong and wrong != (i,) else ""
             return f"your answer just repeats {whose} = {V.format_value(value)}{cause}, " \
                    f"and {what} is not simply {i}"
     return ""
+
+
+#: values tried for two inputs made equal, to see whether that alone makes a step vanish
+_TRIALS = (0.4172, -1.3391, 2.0713)
+
+
+def _zero_when_equal(q: Quantity, inputs: dict[str, Any], s: str, i: str) -> bool:
+    """Whether the rule of `q` is 0 whenever inputs `s` and `i` are equal (t − y5 with
+    y5 = t), and not when they differ: only then does s = i make the step trivially 0.
+    w14·x1 + w24·x2 + w04 is not 0 because w14 happens to equal x2."""
+    def value(vs: float, vi: float) -> Any:
+        return run_rule(q.rule, {**inputs, s: vs, i: vi})
+
+    def near_zero(x: Any) -> bool:
+        try:
+            return x is not None and abs(complex(x)) <= 1e-12
+        except (TypeError, ValueError):
+            return False
+
+    if not all(near_zero(value(v, v)) for v in _TRIALS):
+        return False
+    apart = value(_TRIALS[0] + 0.61, _TRIALS[0])
+    return apart is not None and not near_zero(apart)
 
 
 def is_zero(value: Any) -> bool:
@@ -237,24 +302,28 @@ class MisconceptionMatch:
 def find_misconception(chain: StudentChain, name: str, given: Any, tol: Tolerance,
                        kind: str) -> MisconceptionMatch | None:
     """The first known mistake of the quantity that reproduces `given`, from the right inputs
-    or from the student's own ones."""
+    or from the student's own ones. A mistake is only named where it makes a difference: on
+    inputs where it gives what the right rule gives (½·0² = 0², −0 = 0), matching it says
+    nothing about how the student worked."""
     d = chain.derivation
     q = d[name]
     if not q.misconceptions:
         return None
-    attempts = [(d.inputs_of(name), False)]
+    attempts = [(d.inputs_of(name), q.value, False)]
     student_inputs, sources = chain.inputs(name)
     if sources:
-        attempts.append((student_inputs, True))
+        right = run_rule(q.rule, student_inputs) if q.rule is not None else None
+        attempts.append((student_inputs, q.value if right is None else right, True))
     for misconception in q.misconceptions:
-        for inputs, from_student in attempts:
+        for inputs, right, from_student in attempts:
             if any(out_of_range(v) for v in inputs.values()):
                 continue
             try:
                 value = misconception.apply(inputs)
             except Exception:  # the wrong computation does not apply to these inputs
                 continue
-            if same(value, given, tol, kind) and not same(q.value, value, tol, kind):
+            if chain.same(value, given, tol, kind) and not chain.same(q.value, value, tol, kind) \
+                    and not chain.same(right, value, tol, kind):
                 return MisconceptionMatch(misconception, from_student)
     return None
 
@@ -264,7 +333,7 @@ def repeated_input(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance,
     """An earlier answer of the student's that `given` merely copies, if any."""
     d = chain.derivation
     for i in q.inputs:
-        if i in chain.answered and same(chain.answered[i], given, tol, kind) \
-                and not same(d[i].value, q.value, tol, kind):
+        if i in chain.answered and chain.same(chain.answered[i], given, tol, kind) \
+                and not chain.same(d[i].value, q.value, tol, kind):
             return i
     return None

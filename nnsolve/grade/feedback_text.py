@@ -136,7 +136,8 @@ def rounded(sources: list[tuple[str, str]]) -> str:
 def incorrect(d: Derivation, q: Quantity, comparison_message: str, given_text: str, *,
               low_precision: bool,
               misconception: tuple[str, bool] | None = None, trivial: str = "",
-              repeats: str | None = None, accepted_fraction: float = 0.0) -> str:
+              repeats: str | None = None, accepted_fraction: float = 0.0,
+              scoring: str = "") -> str:
     pieces = [comparison_message or f"expected {expected_text(q)}, got {given_text}"]
     if trivial:
         pieces.append(f"it is consistent with your earlier answers, but {trivial}")
@@ -147,7 +148,11 @@ def incorrect(d: Derivation, q: Quantity, comparison_message: str, given_text: s
         description, from_student = misconception
         whose = " (applied to your earlier answers)" if from_student else ""
         pieces.append(f"this matches a common mistake{whose}: {description}")
-    if accepted_fraction > 0:
+    if scoring:
+        # a selection: say how its credit was counted, also when that is nothing
+        credit = "partial credit" if accepted_fraction > 0 else "no partial credit"
+        pieces.append(f"{credit}: {scoring}")
+    elif accepted_fraction > 0:
         pieces.append(f"partial credit: {accepted_fraction:.0%} right")
     if not low_precision:
         pieces.append(step_hint(d, q.name))

@@ -26,7 +26,7 @@ from nnsolve.grade.ecf import (StudentChain, carry_forward, find_misconception, 
                                same)
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
-from nnsolve.grade.symbols import answer_symbols, fixed_numbers, has_symbols
+from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
 from nnsolve.grade.submission import (Submission, identity_from_text,
                                       parse_submission)
 from nnsolve.solution import SolvedPart
@@ -94,6 +94,7 @@ class _PartGrader:
     submission: Submission
     _answers: dict[str, _Answer] = field(default_factory=dict)
     _symbols: dict | None = None
+    _definitions: dict | None = None
     _tolerances: dict = field(default_factory=dict)
     _differs: dict = field(default_factory=dict)
     _chain: StudentChain | None = None
@@ -120,9 +121,12 @@ class _PartGrader:
         symbolic = has_symbols(q.value)
         if symbolic and expect == "number":
             expect = "expression"
+        if expect == "set" and _labels(q.value):
+            expect = "labels"       # [a, c, e] are option ids: e is not Euler's number
         try:
             answer.value = parse_answer(raw, expect=expect,
-                                        symbols=self._part_symbols() if symbolic else None)
+                                        symbols=self._part_symbols() if symbolic else None,
+                                        thousands=q.kind == "count")
             if symbolic:
                 answer.value = fixed_numbers(self.derivation, answer.value, q.value)
         except AnswerError as exc:
@@ -137,6 +141,14 @@ class _PartGrader:
         if self._symbols is None:
             self._symbols = answer_symbols(self.derivation)
         return self._symbols
+
+    def definitions(self, name: str) -> dict | None:
+        """What the names of a symbolic answer stand for (None for a numeric quantity)."""
+        if not has_symbols(self.derivation[name].value):
+            return None
+        if self._definitions is None:
+            self._definitions = definitions(self.derivation)
+        return self._definitions
 
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
@@ -156,7 +168,8 @@ class _PartGrader:
             q = self.derivation[name]
             answer = self._answers.get(name)
             wrong = answer is not None and answer.error is None and not same(
-                q.value, answer.value, self.tolerance(name), q.kind, SYMBOLIC_TIME_LIMIT)
+                q.value, answer.value, self.tolerance(name), q.kind, SYMBOLIC_TIME_LIMIT,
+                definitions=self.definitions(name))
             if wrong:
                 self._differs[name] = True  # while its own inputs are being looked at
                 carried = carry_forward(self.chain, name, answer.value, self.tolerance(name),
@@ -169,7 +182,9 @@ class _PartGrader:
     def chain(self) -> StudentChain:
         if self._chain is None:
             answered = {n: a.value for n, a in self._answers.items() if a.error is None}
-            self._chain = StudentChain(self.derivation, answered, self.differs)
+            symbolic = any(has_symbols(q.value) for q in self.derivation)
+            self._chain = StudentChain(self.derivation, answered, self.differs, self.tolerance,
+                                       definitions(self.derivation) if symbolic else None)
         return self._chain
 
     # grading one asked quantity
@@ -190,11 +205,12 @@ class _PartGrader:
         if answer.error is not None:
             return self._record(ask, q, "invalid", 0.0, text.invalid(q, answer.error),
                                 given=_echo(answer.raw))
-        given = V.to_json(answer.value)
+        given = _given_json(answer)
         tol = self.tolerance(ask.name)
         try:
             comparison = compare(q.value, answer.value, tol, kind=q.kind,
-                                 time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed)
+                                 time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed,
+                                 definitions=self.definitions(ask.name))
         except ValueError as exc:
             return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given)
         if comparison.ok or any(same(alt, answer.value, tol, q.kind) for alt in q.accept):
@@ -214,8 +230,9 @@ class _PartGrader:
             return self._record(ask, q, "ecf", awarded, text.ecf(q, sources, fraction), given=given)
 
         found = find_misconception(self.chain, ask.name, answer.value, tol, q.kind)
-        repeats = repeated_input(self.chain, q, answer.value, tol, q.kind) if carried is None \
-            else None
+        # a named mistake explains the answer better than "it repeats an input" does
+        repeats = repeated_input(self.chain, q, answer.value, tol, q.kind) \
+            if carried is None and found is None else None
         low_precision = comparison.low_precision and not (found or carried or repeats)
         message = text.incorrect(
             self.derivation, q, comparison.message if low_precision or not comparison.low_precision
@@ -223,7 +240,7 @@ class _PartGrader:
             misconception=(found.misconception.description, found.from_student_inputs)
             if found else None,
             trivial=carried.reason if carried is not None else "", repeats=repeats,
-            accepted_fraction=partial)
+            accepted_fraction=partial, scoring=comparison.scoring if ask.partial else "")
         return self._record(ask, q, "incorrect", ask.points * partial, message, given=given,
                             misconception=found.misconception.id if found else None)
 
@@ -250,7 +267,7 @@ class _PartGrader:
 # -- how students write shapes and counts --------------------------------------------------------
 
 _SHAPE_TEXT = re.compile(r"\s*[\[(]?\s*\d+(?:\s*[×xX*,]\s*\d+)+\s*[\])]?\s*\Z")
-_GROUPED_COUNT = re.compile(r"\s*\d{1,3}(?:([,\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
+_GROUPED_COUNT = re.compile(r"\s*[1-9]\d{0,2}(?:([,\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
 
 
 def _as_written(raw: Any, kind: str) -> Any:
@@ -300,6 +317,19 @@ def _part_tolerance(problem: Problem, path: tuple) -> dict | None:
 
 
 # -- values -----------------------------------------------------------------------------------
+
+def _labels(value: Any) -> bool:
+    """A set of labels (the option ids of a select-all question)."""
+    return isinstance(value, frozenset) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+def _given_json(answer: _Answer) -> Any:
+    """The student's value for the record; never an exception for an exotic value."""
+    try:
+        return V.to_json(answer.value)
+    except Exception:  # a value JSON cannot hold still gets a row: as the student wrote it
+        return _echo(answer.raw)
+
 
 def _echo(raw: Any) -> Any:
     """The raw answer, JSON-ready, for a record whose answer could not be read."""

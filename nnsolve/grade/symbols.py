@@ -65,3 +65,21 @@ def fixed_numbers(d: Derivation, answer: Any, expected: Any) -> Any:
                 and isinstance(q.value, (int, float, sympy.Number)):
             numbers[s] = sympy.Float(q.value) if isinstance(q.value, float) else q.value
     return answer.xreplace(numbers) if numbers else answer
+
+
+def definitions(d: Derivation) -> dict[sympy.Symbol, sympy.Expr]:
+    """What each name a symbolic answer may use stands for in the derivation: y4 -> g(a4),
+    a3 -> w03 + w13*x1 + w23*x2, delta5 -> 2*(t - y5)*g'(a5), x0 -> 1. Comparing answers
+    with these put in on both sides makes eps*delta5*g(a4) the same answer as eps*delta5*y4.
+    Givens the problem leaves symbolic (w13, x1) stand for themselves and are left out."""
+    out: dict[sympy.Symbol, sympy.Expr] = {}
+    for q in d:
+        symbol, value = q.symbol, q.value
+        if not isinstance(symbol, sympy.Symbol) or not _TYPEABLE.match(symbol.name):
+            continue
+        if not isinstance(value, sympy.Expr) or value == symbol:
+            continue
+        if q.given and not value.is_number:
+            continue
+        out[symbol] = value
+    return out
