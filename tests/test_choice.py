@@ -100,13 +100,16 @@ def test_a_selection_in_any_order_is_right(key):
     assert record.status == "correct" and record.awarded == 2
 
 
-def test_partial_credit_is_the_share_of_the_selection_that_is_right(key):
-    extra = answer(key, "d", "[a, b, c]")       # right ∩ given = {a, c}, right ∪ given = {a, b, c}
-    assert extra.status == "incorrect" and extra.awarded == pytest.approx(2 * 2 / 3)
+def test_partial_credit_is_right_picks_less_wrong_picks(key):
+    """Right options a and c: (right picks − wrong picks) / 2, never below 0."""
+    extra = answer(key, "d", "[a, b, c]")       # (2 − 1) / 2
+    assert extra.status == "incorrect" and extra.awarded == pytest.approx(2 * 1 / 2)
     assert extra.misconception == "chose-b"
     assert "non-isomorphic regular graphs" in extra.message
-    half = answer(key, "d", "[a]")
+    half = answer(key, "d", "[a]")              # (1 − 0) / 2
     assert half.awarded == pytest.approx(2 * 1 / 2)
+    everything = answer(key, "d", "[a, b, c, d]")   # (2 − 2) / 2: ticking all earns nothing
+    assert everything.awarded == 0
 
 
 def test_no_partial_credit_unless_asked(problem_file):
@@ -122,7 +125,7 @@ def test_grading_the_example_submission(key):
     result = grade_file(ROOT / "examples" / "submissions" / "nn-concepts-s1003.yaml", key)
     assert result.error is None
     assert [r.status for r in result.records] == ["incorrect", "correct", "correct", "incorrect"]
-    assert result.score == pytest.approx(0 + 1 + 1 + 2 * 2 / 3)
+    assert result.score == pytest.approx(0 + 1 + 1 + 2 * (2 - 1) / 2)
     assert result.max_score == 5
 
 
@@ -179,3 +182,51 @@ def test_option_ids_may_be_numbers():
     text = "nnsolve: 1\nstudent: {id: s1}\nproblem: q\nanswers: {answer: 2}\n"
     result = grade_submission(parse_submission(load_text(text, "s.yaml")), key)
     assert result.records[0].status == "correct"
+
+
+# -- YAML's yes/no and numeric option ids ------------------------------------------------------
+
+YES_NO = ("nnsolve: 1\nid: q\nsolver: choice\ngiven: {{question: Does it converge?, "
+          "options: {{{yes}: 'Yes, always', {no}: 'No, it may oscillate'}}, answer: {answer}, "
+          "feedback: {{{yes}: it oscillates for a large rate}}}}\n")
+
+
+@pytest.mark.parametrize("yes, no", [("yes", "no"), ("'yes'", "'no'"), ("on", "off"),
+                                     ("true", "false")])
+def test_yes_no_options_take_an_unquoted_answer(yes, no):
+    problem = parse_problem(load_text(YES_NO.format(yes=yes, no=no, answer=no), "q.yaml"))
+    key = Key.from_problems([problem])
+    for given, status in [("no", "correct"), ("'no'", "correct"), ("'No'", "correct"),
+                          ("false", "correct"), ("'No, it may oscillate'", "correct"),
+                          ("yes", "incorrect"), ("'yes'", "incorrect")]:
+        text = f"nnsolve: 1\nstudent: {{id: s1}}\nproblem: q\nanswers: {{answer: {given}}}\n"
+        record = grade_submission(parse_submission(load_text(text, "s.yaml")), key).records[0]
+        assert record.status == status, (yes, given)
+        if status == "incorrect":
+            assert record.misconception and "oscillates" in record.message
+
+
+def test_a_yes_answer_among_other_options_says_yaml_read_it_as_true(nnsolve, problem_file):
+    path = problem_file("nnsolve: 1\nid: q\nsolver: choice\n"
+                        "given: {question: Q, options: {a: x, b: y}, answer: yes}\n")
+    result = nnsolve("check", path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {path}:4: given.answer: YAML reads an unquoted yes")
+    assert "quote it" in lines[0]
+
+
+def test_a_numeric_option_id_stays_an_option_id(nnsolve, problem_file):
+    """Option ids are labels (JSON object keys, the `given` of a graded answer): "10", not 10."""
+    path = problem_file("nnsolve: 1\nid: q\nsolver: choice\n"
+                        "given: {question: Q, options: {5: five, 10: ten}, answer: 10}\n")
+    run = nnsolve("run", path, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    answer_q = [q for q in run.json()["parts"][0]["quantities"] if q["name"] == "answer"][0]
+    assert answer_q["value"] == "10"
+    key = Key.from_path(path)
+    for given in ("10", "'10'", "ten"):
+        text = f"nnsolve: 1\nstudent: {{id: s1}}\nproblem: q\nanswers: {{answer: {given}}}\n"
+        record = grade_submission(parse_submission(load_text(text, "s.yaml")), key).records[0]
+        assert record.status == "correct" and record.expected == "10", given

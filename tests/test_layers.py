@@ -3,6 +3,7 @@ errors, and properties of the size formulas checked against direct counting."""
 
 from __future__ import annotations
 
+import pydantic
 import pytest
 import sympy
 from hypothesis import given, settings
@@ -326,3 +327,53 @@ def test_receptive_field_follows_an_output_back_to_the_input(layers):
         {"conv": {"filters": 1, "kernel": k, "stride": s, "dilation": dl}} for k, s, dl in layers]}
     d = solve(spec)
     assert value(d, f"layer{len(layers)}.receptive_field") == receptive_span(layers)
+
+
+def test_a_name_taken_from_an_earlier_unnamed_layer():
+    with pytest.raises(SolverError) as error:
+        solve({"input": [8, 8, 3], "layers": ["relu", "relu",
+                                              {"conv": {"name": "layer1", "filters": 4,
+                                                        "kernel": 3}}]})
+    assert str(error.value).startswith("'layer1' is the default name of layer 1")
+    assert error.value.path == ("layers", 2, "conv", "name")
+
+
+def test_a_layer_may_use_its_own_default_name_or_one_no_layer_uses():
+    d = solve({"input": [8, 8, 3], "layers": [{"conv": {"name": "layer1", "filters": 4,
+                                                         "kernel": 3}},
+                                              {"relu": {"name": "layer3"}}]})
+    assert value(d, "layer3.params") == 0
+
+
+@pytest.mark.parametrize("word", ["full", "SAME", "two", "Same", "kernel", "F1x", "_K", "K_"])
+def test_words_that_are_no_symbols_are_refused(word):
+    with pytest.raises(pydantic.ValidationError):
+        LayersSolver.Given.model_validate(
+            {"input": [8, 8, 3], "layers": [{"conv": {"filters": 4, "kernel": 3,
+                                                      "padding": word}}]})
+
+
+@pytest.mark.parametrize("symbol", ["K", "F_1", "p2", "d_k", "alpha", "Delta", "sigma_2"])
+def test_symbols_in_every_field_that_takes_one(symbol):
+    d = solve({"input": [symbol, 8, 3], "layers": [
+        {"conv": {"filters": symbol, "kernel": symbol, "stride": symbol, "padding": symbol,
+                  "dilation": symbol}},
+        {"maxpool": {"size": symbol, "stride": [symbol, 1], "padding": 0}},
+        {"conv_transpose": {"filters": 2, "kernel": symbol, "padding": symbol,
+                            "output_padding": symbol}},
+        "flatten", {"dense": {"units": symbol}}]})
+    assert sympy.Symbol(symbol, integer=True, positive=True) in d["params"].value.free_symbols
+
+
+def test_transposed_convolution_multiply_adds_count_input_positions():
+    """Each input value is multiplied by every weight (torch's scatter view): H_in·W_in·F²·C·K,
+    not the output positions, which overlap and would count the kernel's taps more often."""
+    d = solve({"input": [7, 7, 128], "layers": [
+        {"conv_transpose": {"filters": 64, "kernel": 4, "stride": 2, "padding": 1}}]})
+    assert value(d, "layer1.macs") == 7 * 7 * 4 * 4 * 128 * 64
+    assert "input position" in d["layer1.macs"].note
+    assert "output position" not in d["layer1.macs"].note
+    forgot = next(m for m in d["layer1.macs"].misconceptions if m.id == "positions-forgotten")
+    assert "input position" in forgot.description
+    conv = solve(ALEXNET)
+    assert "output position" in conv["conv1.macs"].note

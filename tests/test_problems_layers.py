@@ -188,3 +188,67 @@ def test_malformed_spec_names_file_line_and_field(nnsolve, problem_file, case):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {path}:7: {message}")
+
+
+# -- words that are no symbols, and messages that say what is wrong ----------------------------
+SPEC_ERRORS = {
+    "misspelled padding keyword": (
+        "[28, 28, 1]", "    - conv: {filters: 4, kernel: 3, padding: full}\n",
+        "given.layers[0].conv.padding: 'full' is not a padding"),
+    "upper-case padding keyword": (
+        "[28, 28, 1]", "    - conv: {filters: 4, kernel: 3, padding: SAME}\n",
+        "given.layers[0].conv.padding: 'SAME' is not a padding (did you mean same?)"),
+    "number word as a size": (
+        "[28, 28, 1]", "    - conv: {filters: two, kernel: 3}\n",
+        "given.layers[0].conv.filters: must be a whole number ≥ 1 or a symbol, not 'two' "
+        "(did you mean 2?)"),
+    "word in a pair": (
+        "[28, 28, 1]", "    - maxpool: {size: [2, big]}\n",
+        "given.layers[0].maxpool.size: must be a whole number ≥ 1 or a symbol, not 'big'"),
+    "word as a transposed padding": (
+        "[28, 28, 1]", "    - conv_transpose: {filters: 4, kernel: 2, padding: Same}\n",
+        "given.layers[0].conv_transpose.padding: a transposed convolution takes a number"),
+    "word in the input": (
+        "[28, width, 1]", "    - flatten\n",
+        "given.input: must be a whole number ≥ 1 or a symbol, not 'width'"),
+    "two-element input": (
+        "[28, 28]", "    - flatten\n",
+        "given.input: has 2 elements; it takes 3, [height, width, channels]"),
+    "four-element input": (
+        "[1, 28, 28, 3]", "    - flatten\n",
+        "given.input: has 4 elements; it takes 3"),
+    "name with a space": (
+        "[28, 28, 1]", "    - conv: {name: 'my conv', filters: 4, kernel: 3}\n",
+        "given.layers[0].conv.name: a layer name is letters, digits, _ and -, starting with a "
+        "letter or _ (like conv1 or block_2a), not 'my conv' (did you mean my_conv?)"),
+    "first layer named after the second one's default": (
+        "[28, 28, 1]", "    - conv: {name: layer2, filters: 4, kernel: 3}\n    - relu\n",
+        "given.layers[0].conv.name: 'layer2' is the default name of layer 2"),
+    "misspelled depthwise": (
+        "[28, 28, 1]", "    - conv: {kernel: 3, groups: Depthwise}\n",
+        "given.layers[0].conv.groups: must be a whole number ≥ 1 or depthwise, not 'Depthwise' "
+        "(did you mean depthwise?)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPEC_ERRORS))
+def test_spec_errors_are_one_line_naming_the_field(nnsolve, problem_file, case):
+    shape, layers, message = SPEC_ERRORS[case]
+    path = problem_file("nnsolve: 1\nid: bad\nsolver: layers\ngiven:\n"
+                        f"  input: {shape}\n  layers:\n" + layers)
+    result = nnsolve("check", path)
+    assert result.exit_code == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    line = 5 if "input" in message.split(":")[0] else 7
+    assert lines[0].startswith(f"error: {path}:{line}: {message}"), lines[0]
+
+
+def test_symbols_are_letters_greek_names_and_subscripts(nnsolve, problem_file):
+    path = problem_file("nnsolve: 1\nid: sym\nsolver: layers\ngiven:\n  input: [H_0, W_in, C]\n"
+                        "  layers:\n    - conv: {filters: K, kernel: F_1, stride: s2, "
+                        "padding: alpha}\n    - flatten\n    - dense: {units: d_k}\n")
+    result = nnsolve("run", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    q = quantities(result)
+    assert q["layer1.out_h"]["substituted"] == "floor((H_0 - F_1 + 2*alpha)/s2) + 1"

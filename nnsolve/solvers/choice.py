@@ -13,9 +13,17 @@ a misconception of that quantity, so a student who picks it reads why it is wron
 
 `answer: true` is a true/false item; `answer: negative` without options is a short label
 (case-insensitive, other spellings in `accept`); `answer: [a, c]` selects several options (a
-set; `partial: true` on the ask gives the share |right ∩ chosen| / |right ∪ chosen| of the
-points). For a multiple select, feedback on an option is shown when the selection differs from
+set; `partial: true` on the ask gives max(0, (right picks − wrong picks) / right options) of
+the points, so ticking every option earns nothing). For a multiple select, feedback on an option is shown when the selection differs from
 the answer by that option alone (picked though wrong, or left out though right).
+
+YAML reads an unquoted yes/no, on/off, true/false as true/false, in the answer and in the option
+ids alike. So `options: {yes: …, no: …}, answer: yes` means the option yes: a true or false
+answer (or feedback key) is the option whose id is one of those words with the same truth. A
+pair of such options is graded as true/false, so a student's yes, 'Yes', true or y all count;
+any other option whose id is such a word also accepts the other spellings of it. Option ids are
+labels even when they are numbers (`{5: …, 10: …}`): the answer is the string "10", as the
+option keys and a student's answer to it are.
 """
 
 from __future__ import annotations
@@ -32,6 +40,17 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value).strip()
+
+
+#: what YAML 1.1 reads as true or false when it is not quoted
+_YAML_TRUE = ("true", "yes", "on")
+_YAML_FALSE = ("false", "no", "off")
+
+
+def _truth_word(option_id: str) -> bool | None:
+    """True or False for an option id YAML would have read as that boolean, else None."""
+    folded = option_id.casefold()
+    return True if folded in _YAML_TRUE else False if folded in _YAML_FALSE else None
 
 
 class ChoiceGiven(Given):
@@ -103,33 +122,43 @@ class ChoiceSolver(Solver):
     @staticmethod
     def _option_answer(given: ChoiceGiven) -> tuple[Any, str, tuple]:
         options = given.options
-        if isinstance(given.answer, bool):
-            raise SolverError("with options, the answer is an option id (or a list of them), "
-                              "not true/false", ("answer",))
         if given.accept:
             raise SolverError("accept applies to short-label answers; with options, the "
                               "option's text is accepted already", ("accept",))
-        chosen = given.answer if isinstance(given.answer, list) else [given.answer]
-        ids = [_text(c) for c in chosen]
-        for i, option in enumerate(ids):
+        many = isinstance(given.answer, list)
+        chosen = given.answer if many else [given.answer]
+        ids = []
+        for i, choice in enumerate(chosen):
+            path = ("answer", i) if many else ("answer",)
+            option = _option_id(choice, options, path)
             if option not in options:
-                path = ("answer", i) if isinstance(given.answer, list) else ("answer",)
                 raise SolverError(f"{option!r} is not an option (options: {', '.join(options)})",
                                   path)
+            ids.append(option)
         if len(set(ids)) != len(ids):
             raise SolverError("an option is listed twice", ("answer",))
         if not ids:
             raise SolverError("select at least one option", ("answer",))
         for key in given.feedback:
-            if key not in options:
-                raise SolverError(f"{key!r} is not an option (options: {', '.join(options)})",
-                                  ("feedback", key))
-        if isinstance(given.answer, list):
+            if _feedback_option(key, options) is None:
+                why = " (YAML reads an unquoted yes/no/on/off as true/false: quote the key)" \
+                    if key in ("true", "false") else ""
+                raise SolverError(f"{key!r} is not an option (options: {', '.join(options)})"
+                                  f"{why}", ("feedback", key))
+        if many:
             return frozenset(ids), "set", ()
-        if ids[0] in given.feedback:
+        answer = ids[0]
+        if any(_feedback_option(key, options) == answer for key in given.feedback):
             raise SolverError("feedback is for wrong options; this one is the answer",
-                              ("feedback", ids[0]))
-        return ids[0], "label", (options[ids[0]],)
+                              ("feedback", next(k for k in given.feedback
+                                                if _feedback_option(k, options) == answer)))
+        truth = _truth_word(answer)
+        if truth is not None and len(options) == 2 and \
+                {_truth_word(k) for k in options} == {True, False}:
+            return answer, "boolean", (options[answer],)      # yes/no: any spelling counts
+        spellings = () if truth is None else tuple(
+            w for w in (_YAML_TRUE if truth else _YAML_FALSE) if w != answer.casefold())
+        return answer, "label", (options[answer], *spellings)
 
     @staticmethod
     def _free_answer(given: ChoiceGiven) -> tuple[Any, str, tuple]:
@@ -169,6 +198,8 @@ class ChoiceSolver(Solver):
     def _misconceptions(given: ChoiceGiven, value: Any, kind: str) -> list[Misconception]:
         out = []
         for key, explanation in given.feedback.items():
+            if given.options is not None:
+                key = _feedback_option(key, given.options)
             if kind == "set":
                 wrong = value ^ frozenset({key})    # that option added, or left out
             else:
@@ -176,3 +207,33 @@ class ChoiceSolver(Solver):
             out.append(Misconception(f"chose-{key}", explanation.strip(),
                                      lambda _, wrong=wrong: wrong))
         return out
+
+
+def _option_id(choice: Any, options: Mapping[str, str], path: tuple) -> str:
+    """The option a written answer names. YAML turned an unquoted yes/no/on/off/true/false
+    into a boolean: that is the option whose id is one of those words with the same truth."""
+    if not isinstance(choice, bool):
+        return _text(choice)
+    matches = [k for k in options if _truth_word(k) is choice]
+    if len(matches) == 1:
+        return matches[0]
+    words = "yes/true/on" if choice else "no/false/off"
+    if matches:
+        raise SolverError(f"YAML reads an unquoted {words} as {_text(choice)}, and the options "
+                          f"{', '.join(matches)} all mean that: quote the answer as the option "
+                          f"id is written ('{matches[0]}')", path)
+    raise SolverError(f"YAML reads an unquoted {words} as {_text(choice)}, which names no option "
+                      f"(options: {', '.join(options)}); with options the answer is an option "
+                      f"id: quote it if it is one (answer: '{'yes' if choice else 'no'}')", path)
+
+
+def _feedback_option(key: str, options: Mapping[str, str]) -> str | None:
+    """The option a feedback key names: itself, or the yes/no option of the same truth when
+    YAML read the key as a boolean (it arrives here as 'true' or 'false')."""
+    if key in options:
+        return key
+    if key in ("true", "false"):
+        matches = [k for k in options if _truth_word(k) is (key == "true")]
+        if len(matches) == 1:
+            return matches[0]
+    return None

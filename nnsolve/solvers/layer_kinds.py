@@ -91,9 +91,12 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
     stack.output(layer, out, sized=(out_h.name, out_w.name))
 
     per_filter = _filter_params(stack, layer, kernel, c_in, k, groups, depthwise, o.bias)
+    # a transposed convolution scatters: every input value is multiplied by every weight that
+    # reaches it (F·F·C_in/G·K of them) and added into the output, so the products are
+    # counted per input position; outputs where windows overlap take several of them
     _weighted_macs(stack, layer, times(h_in.symbol, w_in.symbol, per_filter, k.symbol),
                    times(out_h.symbol, out_w.symbol, k.symbol), o.bias,
-                   weights=times(per_filter, k.symbol))
+                   weights=times(per_filter, k.symbol), positions="input")
     stack.receptive = None
     return out
 
@@ -161,7 +164,8 @@ def dense(stack: Stack, layer: Layer, o: DenseOptions, x: Tensor) -> Tensor:
                      note="one weight per input and unit" + (", plus one bias per unit"
                                                              if o.bias else ""))
     _weighted_macs(stack, layer, times(positions, n_in.symbol, units.symbol),
-                   times(positions, units.symbol), o.bias, weights=times(n_in.symbol, units.symbol))
+                   times(positions, units.symbol), o.bias, weights=times(n_in.symbol, units.symbol),
+                   positions="output" if x.rank > 1 else None)
     stack.receptive = None
     return out
 
@@ -465,14 +469,18 @@ def _weighted_params(stack: Stack, layer: Layer, per_unit, units, bias: bool, *,
 
 
 def _weighted_macs(stack: Stack, layer: Layer, products, outputs, bias: bool, *,
-                   weights) -> None:
+                   weights, positions: str | None = "output") -> None:
     """One multiply-add per weight use (`products`); one more per output for the bias when
-    the convention counts it. `weights` is what a student who forgot the positions writes."""
+    the convention counts it. `weights` is what a student who forgot the positions writes;
+    `positions` says which positions each weight is used at (output for a convolution, input
+    for a transposed one, none for a dense layer on a vector)."""
     with_bias = stack.conventions["macs"] == "with_bias" and bias
     formula = plus(products, outputs) if with_bias else products
-    alternatives = [Alternative("positions-forgotten", "the weights were counted once: each "
-                                                       "is used at every output position",
-                                weights)]
+    alternatives = []
+    if positions is not None:
+        alternatives.append(Alternative(
+            "positions-forgotten", f"the weights were counted once: each is used at every "
+                                   f"{positions} position", weights))
     if bias and with_bias:
         alternatives.append(Alternative("bias-forgotten", "the bias additions were left out "
                                                           "(macs: with_bias counts them)",
@@ -482,8 +490,17 @@ def _weighted_macs(stack: Stack, layer: Layer, products, outputs, bias: bool, *,
                                                         "multiply-adds here count weight "
                                                         "products only (macs: without_bias)",
                                         plus(products, outputs)))
-    note = "one multiply-add per weight and output position" + (
+    if positions == "input":
+        per = ("one multiply-add per weight and input position: a transposed convolution "
+               "scatters, so at every input position each weight multiplies the input value of "
+               "its channel into one output")
+    elif positions == "output":
+        per = "one multiply-add per weight and output position"
+    else:
+        per = "one multiply-add per weight"
+    note = per + (
         ", plus one per output for the bias (macs: with_bias)" if with_bias else
+        "; no bias (bias: false)" if not bias else
         "; bias additions not counted (macs: without_bias)")
     stack.macs(layer, formula, alternatives=alternatives, note=note)
 

@@ -3,8 +3,11 @@ writes them.
 
 A layer is a bare kind name (`flatten`, `relu`) or a one-key mapping `{kind: {options}}`, the
 way Keras and PyTorch code reads. Sizes are whole numbers or symbol names (`kernel: F`), so the
-same schema serves numeric exercises and the general formulas. Every wrong value is reported on
-the field that holds it, with what was expected.
+same schema serves numeric exercises and the general formulas. A symbol is what a formula
+would write: one letter or a Greek letter name, optionally followed by digits or an underscore
+subscript (K, F_1, p2, d_k, alpha); any other word (full, SAME, two) is a mistake, never a
+symbol. Every wrong value is reported on the field that holds it, with what was expected and,
+where a keyword or number is close, a did-you-mean.
 """
 
 from __future__ import annotations
@@ -19,10 +22,19 @@ from pydantic import Field, PlainValidator, WithJsonSchema
 
 from nnsolve.solvers.base import Given
 
-SYMBOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+         "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+         "chi", "psi", "omega")
+_GREEK = "|".join(g for name in GREEK for g in (name, name.capitalize()))
+#: a letter or a Greek letter name, then digits or an underscore subscript: K, F_1, p2, d_k, alpha
+SYMBOL_NAME = re.compile(rf"^(?:[A-Za-z]|{_GREEK})(?:[0-9]+|_[A-Za-z0-9]+)?$")
+SYMBOL_RULE = ("a symbol is one letter or a Greek letter name, optionally followed by digits "
+               "or a _subscript (K, F_1, p2, d_k, alpha)")
 LAYER_NAME = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 #: words with a meaning of their own, never taken for symbol names
 KEYWORDS = frozenset({"same", "valid", "depthwise"})
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh", "softmax",
                "softplus")
@@ -34,19 +46,40 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return f"a list of {len(value)} value{'' if len(value) == 1 else 's'}"
     if isinstance(value, dict):
         return "a mapping"
     return repr(value)
 
 
+def is_symbol(value: Any) -> bool:
+    return isinstance(value, str) and bool(SYMBOL_NAME.match(value)) and value not in KEYWORDS
+
+
+def _did_you_mean(word: str, keywords: tuple[str, ...] = ()) -> str:
+    """' (did you mean same?)' for a keyword in the wrong case or misspelt, ' (did you mean
+    2?)' for a number in words or in quotes; '' when nothing is close."""
+    folded = word.strip().casefold()
+    close = difflib.get_close_matches(folded, keywords, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]}?)"
+    if folded in _NUMBER_WORDS:
+        return f" (did you mean {_NUMBER_WORDS[folded]}?)"
+    if folded.isdigit():
+        return f" (did you mean {int(folded)}, without quotes?)"
+    return ""
+
+
 def _size(value: Any, minimum: int = 1) -> int | str:
-    """A whole number ≥ minimum or a symbol name; the one check behind every size field."""
+    """A whole number ≥ minimum or a symbol; the one check behind every size field."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value >= minimum:
             return value
-    elif isinstance(value, str) and SYMBOL_NAME.match(value) and value not in KEYWORDS:
+    elif is_symbol(value):
         return value
+    elif isinstance(value, str):
+        raise ValueError(f"must be a whole number ≥ {minimum} or a symbol, not {value!r}"
+                         f"{_did_you_mean(value)}; {SYMBOL_RULE}")
     raise ValueError(f"must be a whole number ≥ {minimum} or a symbol name (like F), "
                      f"not {_describe(value)}")
 
@@ -85,24 +118,29 @@ class Padding:
 ZERO = Pair(0, 0, True)
 
 
+_PADDING_WORDS = {"full": " (for full padding write its size: the kernel size − 1)"}
+
+
 def _padding(value: Any) -> Padding:
     if isinstance(value, Padding):
         return value
     if value in ("same", "valid"):
         return Padding(value, ZERO)
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value, ["same", "valid"], n=1, cutoff=0.6)
-        if close:
-            raise ValueError(f"{value!r} is not a padding; did you mean {close[0]}?")
+    if isinstance(value, str) and not is_symbol(value):
+        hint = _PADDING_WORDS.get(value.casefold()) or _did_you_mean(value, ("same", "valid"))
+        raise ValueError(f"{value!r} is not a padding{hint}: it takes a whole number ≥ 0, "
+                         f"[height, width], same, valid or a symbol; {SYMBOL_RULE}")
+    if isinstance(value, (list, tuple)):
+        return Padding("explicit", _pair(value, minimum=0))   # its own message names the element
     try:
         return Padding("explicit", _pair(value, minimum=0))
     except ValueError:
-        raise ValueError("must be a whole number ≥ 0, a symbol name, [height, width], "
+        raise ValueError("must be a whole number ≥ 0, a symbol, [height, width], "
                          f"same or valid, not {_describe(value)}") from None
 
 
 def _explicit_padding(value: Any) -> Pair:
-    if value in ("same", "valid"):
+    if isinstance(value, str) and value.casefold() in ("same", "valid"):
         raise ValueError(f"a transposed convolution takes a number for padding, not {value}")
     return _pair(value, minimum=0)
 
@@ -118,18 +156,47 @@ def _groups(value: Any) -> int | str:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    raise ValueError(f"must be a whole number ≥ 1 or depthwise, not {_describe(value)}")
+    hint = _did_you_mean(value, ("depthwise",)) if isinstance(value, str) else ""
+    raise ValueError(f"must be a whole number ≥ 1 or depthwise, not {_describe(value)}{hint}")
+
+
+_INPUT_FORMS = ("it takes 3, [height, width, channels] (an image; [C, H, W] with layout: chw), "
+                "or 1, [size] (a vector)")
 
 
 def _input(value: Any) -> tuple[int | str, ...]:
-    if not isinstance(value, (list, tuple)) or len(value) not in (1, 3):
-        raise ValueError("must be [height, width, channels] (an image; [C, H, W] with layout: "
-                         f"chw) or [size] (a vector), not {_describe(value)}")
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"must be a list: [height, width, channels] (an image; [C, H, W] with "
+                         f"layout: chw) or [size] (a vector), not {_describe(value)}")
+    if len(value) not in (1, 3):
+        hint = ""
+        if len(value) == 2:
+            hint = f"; an image with one channel is [{value[0]}, {value[1]}, 1]"
+        elif len(value) == 4:
+            hint = "; leave out the batch size"
+        count = "no elements" if not value else \
+            f"{len(value)} element{'' if len(value) == 1 else 's'}"
+        raise ValueError(f"has {count}; {_INPUT_FORMS}{hint}")
     return tuple(_size(v) for v in value)
 
 
+def _layer_name(value: Any) -> str | None:
+    if value is None or isinstance(value, str) and re.match(LAYER_NAME, value):
+        return value
+    hint = ""
+    if isinstance(value, str):
+        fixed = re.sub(r"[^A-Za-z0-9_-]+", "_", value.strip())
+        if fixed and not re.match(LAYER_NAME, fixed):
+            fixed = "_" + fixed
+        if fixed and fixed != value:
+            hint = f" (did you mean {fixed}?)"
+    raise ValueError("a layer name is letters, digits, _ and -, starting with a letter or _ "
+                     f"(like conv1 or block_2a), not {_describe(value)}{hint}")
+
+
 _SIZE_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 1},
-                          {"type": "string", "description": "symbol"}]}
+                          {"type": "string", "pattern": SYMBOL_NAME.pattern,
+                           "description": "symbol: " + SYMBOL_RULE.split(" is ", 1)[1]}]}
 _PAIR_SCHEMA = {"anyOf": [_SIZE_SCHEMA, {"type": "array", "items": _SIZE_SCHEMA}]}
 
 Size = Annotated[Any, PlainValidator(_size), WithJsonSchema(_SIZE_SCHEMA)]
@@ -150,8 +217,10 @@ class Options(Given):
 
     model_config = pydantic.ConfigDict(validate_default=True)
 
-    name: Annotated[str, Field(pattern=LAYER_NAME)] | None = Field(
-        None, description="prefix of this layer's quantities (default: layer1, layer2, ...)")
+    name: Annotated[Any, PlainValidator(_layer_name), WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": LAYER_NAME}, {"type": "null"}]})] = Field(
+        None, description="prefix of this layer's quantities: letters, digits, _ and - "
+                          "(default: layer1, layer2, ...)")
 
 
 class ConvOptions(Options):
@@ -291,7 +360,9 @@ def _known_kind(kind: Any) -> None:
 
 
 class LayersGiven(Given):
-    input: InputShape = Field(description="[H, W, C] (or [C, H, W] with layout: chw), or [N]")
+    input: InputShape = Field(description="[H, W, C] (or [C, H, W] with layout: chw), or [N]; "
+                                          "a size is a whole number or a symbol (W, H_0, d_k, "
+                                          "alpha)")
     layout: Literal["hwc", "chw"] | None = Field(
         None, description="order of the image axes (default: the `layout` convention)")
     layers: list[LayerEntry] = Field(description="a kind name (flatten, relu, ...) or "

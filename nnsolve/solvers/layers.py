@@ -130,20 +130,27 @@ def _input(stack: Stack, sizes: tuple, layout: str) -> Tensor:
 
 
 def _prefixes(layers: list[LayerEntry]) -> list[str]:
-    """Each layer's `name:`, or layer<i>; two layers may not share one."""
+    """Each layer's `name:`, or layer<i>; two layers may not share one. A clash always involves
+    a written name, and is reported there."""
     prefixes = [e.options.name or f"layer{i + 1}" for i, e in enumerate(layers)]
-    seen: dict[str, int] = {}
+    unnamed = {p: i for i, (e, p) in enumerate(zip(layers, prefixes)) if e.options.name is None}
+    named: dict[str, int] = {}
     for i, (entry, prefix) in enumerate(zip(layers, prefixes)):
+        if entry.options.name is None:
+            continue
         path = ("layers", i, entry.kind, "name")
         if prefix == "input":
             raise SolverError("the name input is taken by the input's sizes; choose another",
                               path)
-        if prefix in seen:
-            j = seen[prefix]
-            whose = "the default name of" if layers[j].options.name is None else "the name of"
-            raise SolverError(f"{prefix!r} is already {whose} layer {j + 1}", path
-                              if entry.options.name else ("layers", j, layers[j].kind, "name"))
-        seen[prefix] = i
+        if prefix in unnamed:
+            j = unnamed[prefix]
+            raise SolverError(f"{prefix!r} is the default name of layer {j + 1} (a layer without "
+                              "a name is layer<position>); choose another name, or name layer "
+                              f"{j + 1} too", path)
+        if prefix in named:
+            raise SolverError(f"{prefix!r} is already the name of layer {named[prefix] + 1}",
+                              path)
+        named[prefix] = i
     return prefixes
 
 
