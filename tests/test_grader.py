@@ -1029,3 +1029,24 @@ def test_a_named_mistake_comes_before_repeats_an_input(tmp_path):
     dw23 = records["dw23"]
     assert dw23.status == "incorrect" and dw23.misconception == "gradient-ascent"
     assert "repeats" not in dw23.message
+
+
+def test_a_symbolic_output_shape_is_answered_with_floor(tmp_path):
+    """W₂ = ⌊(W₁ − F + 2P)/S⌋ + 1 in general: students write floor(...), in any order."""
+    problem = tmp_path / "p.yaml"
+    problem.write_text("nnsolve: 1\nid: symbolic-shape\nsolver: layers\ngiven:\n"
+                       "  input: [H, H, C]\n"
+                       "  layers: [{conv: {filters: K, kernel: F, stride: S, padding: P}}]\n"
+                       "ask: [output_shape]\n")
+    key = Key.from_path(problem)
+
+    def graded(shape: list):
+        sub = tmp_path / "s.yaml"
+        sub.write_text(json.dumps({"nnsolve": 1, "student": {"id": "s1"},
+                                   "problem": "symbolic-shape", "answers": {"output_shape": shape}}))
+        return grade_file(sub, key).records[0]
+
+    right = graded(["floor((H - F + 2*P)/S) + 1", "1 + floor((2*P + H - F)/S)", "K"])
+    assert right.status == "correct"
+    unrounded = graded(["(H - F + 2*P)/S + 1", "(H - F + 2*P)/S + 1", "K"])
+    assert unrounded.status == "incorrect" and unrounded.misconception == "no-floor"

@@ -339,6 +339,9 @@ _FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
     "max": (sympy.Max, 1, MAX_ARGS),
     "min": (sympy.Min, 1, MAX_ARGS),
     "relu": (lambda x: sympy.Max(0, x), 1, 1),
+    "floor": (sympy.floor, 1, 1),           # output sizes: floor((W - F + 2P)/S) + 1
+    "ceil": (sympy.ceiling, 1, 1),
+    "ceiling": (sympy.ceiling, 1, 1),
 }
 _FORBIDDEN = {"inf", "infinity", "oo", "nan", "zoo"}
 
