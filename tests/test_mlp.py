@@ -375,6 +375,179 @@ def test_exact_inputs_give_exact_values(nnsolve, problem_file):
     assert quantities["w13.new"]["exact"] == "-1/2"
 
 
+RELU_SOFTMAX_GIVEN = """\
+  input: [1, 2]
+  target: [0, 1]
+  loss: cross_entropy
+  layers:
+    - {weights: [[1, 0], [0, -1], [1, 1]], bias: [0, 0, -1], activation: ACT, slope: 0.5}
+    - {weights: [[1, -1, 1], [0, 1, -1]], bias: [0, 0], activation: softmax}
+"""
+
+
+def relu_softmax_by_hand(slope: float | None) -> dict[str, float]:
+    """The 2-3-2 network worked on paper, for ReLU (slope None) or LeakyReLU hidden neurons.
+
+    a = (1, −2, 2), so y = (1, 0 or −2·slope, 2); with LeakyReLU the second output feeds on.
+    a6 = 3, a7 = −2 (ReLU) and softmax gives y6 = σ(5) =: s, y7 = 1 − s.
+    """
+    g = (lambda a: max(a, 0.0)) if slope is None else (lambda a: a if a > 0 else slope * a)
+    g_prime = (lambda a: 1.0 if a > 0 else 0.0) if slope is None else \
+        (lambda a: 1.0 if a > 0 else slope)
+    x = [1, 2]
+    W1, b1 = [[1, 0], [0, -1], [1, 1]], [0, 0, -1]
+    W2, b2 = [[1, -1, 1], [0, 1, -1]], [0, 0]
+    t = [0, 1]
+
+    def forward(W1, b1, W2, b2):
+        a1 = [sum(w * v for w, v in zip(row, x)) + b for row, b in zip(W1, b1)]
+        y1 = [g(a) for a in a1]
+        a2 = [sum(w * v for w, v in zip(row, y1)) + b for row, b in zip(W2, b2)]
+        exps = [math.exp(a) for a in a2]
+        y2 = [e / sum(exps) for e in exps]
+        return a1, y1, a2, y2, -sum(tk * math.log(yk) for tk, yk in zip(t, y2))
+
+    a1, y1, a2, y2, E = forward(W1, b1, W2, b2)
+    d2 = [tk - yk for tk, yk in zip(t, y2)]
+    d1 = [g_prime(a1[i]) * sum(W2[k][i] * d2[k] for k in range(2)) for i in range(3)]
+    W2n = [[W2[k][i] + d2[k] * y1[i] for i in range(3)] for k in range(2)]
+    b2n = [b2[k] + d2[k] for k in range(2)]
+    W1n = [[W1[i][c] + d1[i] * x[c] for c in range(2)] for i in range(3)]
+    b1n = [b1[i] + d1[i] for i in range(3)]
+    p1, q1, p2, q2, E2 = forward(W1n, b1n, W2n, b2n)
+    out = {"E": E, "pass2.E": E2}
+    for r, j in enumerate("345"):
+        out.update({f"a{j}": a1[r], f"y{j}": y1[r], f"delta{j}": d1[r],
+                    f"pass2.a{j}": p1[r], f"pass2.y{j}": q1[r]})
+    for r, j in enumerate("67"):
+        out.update({f"a{j}": a2[r], f"y{j}": y2[r], f"delta{j}": d2[r],
+                    f"pass2.a{j}": p2[r], f"pass2.y{j}": q2[r]})
+    return out
+
+
+@pytest.mark.parametrize("activation, slope", [("relu", None), ("leaky_relu", 0.5)])
+def test_relu_hidden_layer_under_softmax_with_integer_weights(nnsolve, problem_file,
+                                                               activation, slope):
+    """After one step the hidden net inputs are exact numbers such as 1 − 6e³/(e⁻² + e³) =
+    1 − 6σ(5) ≈ −4.96: ReLU decides their sign and gives an exact 0."""
+    given = RELU_SOFTMAX_GIVEN.replace("ACT", activation)
+    hand = relu_softmax_by_hand(slope)
+    assert hand["pass2.a3"] < 0 and hand["pass2.a5"] < 0
+    values = derived(nnsolve, _problem(problem_file, given))
+    for name, expected in hand.items():
+        assert values[name] == pytest.approx(expected, rel=1e-12, abs=1e-12), name
+    if activation == "relu":
+        part = nnsolve("run", _problem(problem_file, given), "--format", "json").json()
+        exact = {q["name"]: q.get("exact") for q in part["parts"][0]["quantities"]}
+        assert values["pass2.y3"] == values["pass2.y5"] == 0 and exact["pass2.y3"] is None
+        assert type(values["pass2.y3"]) is int          # an exact 0, not 0.0
+    layers = derived(nnsolve, _problem(problem_file, given + "  detail: layers\n"))
+    assert layers["pass2.layer1.y"] == pytest.approx(
+        [hand["pass2.y3"], hand["pass2.y4"], hand["pass2.y5"]], rel=1e-12, abs=1e-12)
+    assert layers["pass2.E"] == pytest.approx(hand["pass2.E"], rel=1e-12)
+
+
+def test_relu_of_an_exact_number_decides_its_sign():
+    from nnsolve.derivation.functions import leaky_relu, relu, relu_prime
+    from nnsolve.derivation.proven import real_value, sign
+
+    e = sympy.exp
+    a = 1 - 6 * e(3) / (e(-2) + e(3))                   # 1 − 6σ(5) ≈ −4.96
+    assert sign(a) == -1 and sign(-a) == 1
+    assert relu(a) == 0 and relu(-a) == -a and relu_prime(a) == 0 and relu_prime(-a) == 1
+    assert leaky_relu(a, sympy.Rational(1, 10)) == a / 10
+    assert real_value(a) == pytest.approx(1 - 6 / (1 + math.exp(-5)), rel=1e-15)
+    # a difference sympy's evalf cannot tell from 0: the sign is still proven
+    tiny = 1 - 1 / (1 + e(-200))
+    assert sign(tiny) == 1 and relu(tiny) == tiny and relu_prime(-tiny) == 0
+
+
+SATURATED = """\
+  input: [X]
+  target: [T]
+  loss: bce
+  layers:
+    - {weights: [[W]], activation: sigmoid}
+"""
+
+
+def saturated(problem_file, x, w=1, t=1, extra=""):
+    given = SATURATED.replace("X", str(x)).replace("W", str(w)).replace("T", str(t))
+    return _problem(problem_file, given + extra)
+
+
+def test_a_saturated_sigmoid_gives_the_tiny_loss_and_delta(nnsolve, problem_file):
+    """σ(60) = 1 − 8.76e-27: E = −ln σ(60) = ln(1 + e⁻⁶⁰) and δ = 1 − σ(60) = σ(−60) are tiny
+    and positive, not 0, and not refused as complex."""
+    values = derived(nnsolve, saturated(problem_file, 60))
+    tiny = math.log1p(math.exp(-60))                     # = e⁻⁶⁰ to 27 digits
+    assert values["E"] == pytest.approx(tiny, rel=1e-12) and values["E"] > 0
+    delta = 1 / (1 + math.exp(60))
+    assert values["delta2"] == pytest.approx(delta, rel=1e-12)
+    assert values["w12.new"] == pytest.approx(1 + 60 * delta, rel=1e-15)
+    a2 = 60 * (1 + 60 * delta)
+    assert values["pass2.E"] == pytest.approx(math.log1p(math.exp(-a2)), rel=1e-12)
+
+
+def test_a_sigmoid_saturated_past_floats_gives_zeros_not_noise(nnsolve, problem_file):
+    """a = 1000·1000: δ = σ(−10⁶) ≈ e^−1000000 is 0 in floats (and exactly 1/(1 + e^1000000)),
+    never a stray 2.36e-125 from cancellation."""
+    result = nnsolve("run", saturated(problem_file, 1000, w=1000), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    quantities = {q["name"]: q for q in result.json()["parts"][0]["quantities"]}
+    assert quantities["delta2"]["value"] == 0.0 and quantities["dw12"]["value"] == 0.0
+    assert quantities["E"]["value"] == 0.0 and quantities["pass2.E"]["value"] == 0.0
+    assert quantities["delta2"]["exact"] == "1/(1 + exp(1000000))"
+    text = nnsolve("run", saturated(problem_file, 1000, w=1000)).stdout
+    assert "e-1" not in text and "e-2" not in text and "e-3" not in text     # no noise
+
+
+@pytest.mark.parametrize("x, t, loss", [("60.0", 1, math.log1p(math.exp(-60))),
+                                        ("60.0", 0, 60.0), (1000, 0, 1000.0)])
+@pytest.mark.parametrize("detail", ["neurons", "layers"])
+def test_a_saturated_sigmoid_with_floats_keeps_a_finite_loss(nnsolve, problem_file, x, t, loss,
+                                                             detail):
+    """In floats σ(60) is 1.0; E = −ln(1 − y) still comes out as ln(1 + e⁶⁰) = 60, from the
+    net input, and a target of 1 makes (1 − t)·ln(1 − y) = 0, not 0·∞."""
+    values = derived(nnsolve, saturated(problem_file, x, t=t, extra=f"  detail: {detail}\n"))
+    assert values["E"] == pytest.approx(loss, rel=1e-12)
+
+
+def test_a_saturated_sigmoid_is_solved_the_same_for_every_hash_seed(problem_file):
+    """The answer once depended on PYTHONHASHSEED (sympy deciding −log(1/(1 + e⁻⁶⁰)) real or
+    not): it must not."""
+    import os
+    import subprocess
+    import sys
+
+    path = saturated(problem_file, 60)
+    outputs = set()
+    for seed in ("0", "4", "9"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-m", "nnsolve", "run", str(path), "--format",
+                              "json"], capture_output=True, text=True, env=env, timeout=120)
+        assert run.returncode == 0, run.stderr
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("detail", ["neurons", "layers"])
+def test_diverging_descent_is_a_clear_error(nnsolve, problem_file, detail):
+    """ε = 10¹⁰⁰ sends the weights past floating point by the third pass."""
+    path = _problem(problem_file, f"""\
+  input: [10]
+  target: [0]
+  learning_rate: 1.0e+100
+  steps: 3
+  detail: {detail}
+  layers: [{{weights: [[1]], activation: linear}}]
+""")
+    result = nnsolve("run", path)
+    assert result.exit_code == 1
+    assert "given.learning_rate" in result.stderr and "overflows floating point" in \
+        result.stderr and "internal error" not in result.stderr, result.stderr
+
+
 def test_a_big_network_is_worked_layer_by_layer(nnsolve, problem_file):
     width = 12
     rows = [[(i + j) % 3 - 1 for i in range(width)] for j in range(width)]
@@ -406,6 +579,20 @@ def test_a_big_network_is_worked_layer_by_layer(nnsolve, problem_file):
     (E1_GIVEN.replace("ACT, neurons: [5]", "sigmod, neurons: [5]"),
      "given.layers[1].activation", "did you mean sigmoid?"),
     (E1_GIVEN + "  colour: blue\n", "given.colour", "unknown field"),
+    # names: each input and neuron has its own, and so does each weight
+    (E1_GIVEN.replace("inputs: [1, 2]", "inputs: [1, 1]"), "given.inputs[1]",
+     "the input name 1 is used twice"),
+    (E1_GIVEN.replace("neurons: [3, 4]", "neurons: [3, 2]"), "given.layers[0].neurons[1]",
+     "the name 2 is used twice: it is already the name of input 2"),
+    (E1_GIVEN.replace("neurons: [3, 4]", "neurons: [3, 3]"), "given.layers[0].neurons[1]",
+     "the name 3 is used twice: it is already the name of another neuron of this layer"),
+    (E1_GIVEN.replace("inputs: [1, 2]", "inputs: [3, 4]").replace(", neurons: [3, 4]", ""),
+     "given.layers[0]", "the neurons of layer 1 are numbered on after the inputs, and 3 is "
+                        "already the name of input 1"),
+    (E1_GIVEN.replace("inputs: [1, 2]", "inputs: [1, 12]").replace("neurons: [3, 4]",
+                                                                    "neurons: [3, 23]")
+     .replace("neurons: [5]", "neurons: [9]"), "given.layers[0].neurons",
+     "the weights w12_3 and w1_23 would both be written w123"),
 ])
 def test_bad_givens_name_the_line_and_field(nnsolve, problem_file, given_text, field, message):
     path = _problem(problem_file, given_text.replace("ACT", "sigmoid"))

@@ -61,13 +61,16 @@ def torch_activation(name: str, a):
             "linear": lambda v: v, "softmax": lambda v: torch.softmax(v, dim=1)}[name](a)
 
 
-def torch_loss(name: str, t, y):
+def torch_loss(name: str, t, y, a):
+    """The loss of outputs y (net inputs a); bce and cross-entropy from the net inputs, as
+    torch works them without ever taking ln of a y rounded to 0 or 1."""
+    F = torch.nn.functional
     per_sample = {
         "squared_error": lambda: ((t - y) ** 2).sum(1),
         "half_squared_error": lambda: 0.5 * ((t - y) ** 2).sum(1),
         "mse": lambda: ((t - y) ** 2).mean(1),
-        "bce": lambda: -(t * torch.log(y) + (1 - t) * torch.log(1 - y)).sum(1),
-        "cross_entropy": lambda: -(t * torch.log(y)).sum(1),
+        "bce": lambda: F.binary_cross_entropy_with_logits(a, t, reduction="none").sum(1),
+        "cross_entropy": lambda: -(t * torch.log_softmax(a, dim=1)).sum(1),
     }[name]()
     return per_sample.mean()
 
@@ -86,12 +89,12 @@ def torch_run(network: dict):
     for k in range(network["steps"] + 1):
         leaves = [(W.clone().requires_grad_(), None if b is None else b.clone().requires_grad_())
                   for W, b in params]
-        y, forward = x, []
+        y, a, forward = x, None, []
         for (W, b), layer in zip(leaves, network["layers"]):
             a = y @ W.T + (b if b is not None else 0)
             y = torch_activation(layer["activation"], a)
             forward.append((a.detach().numpy(), y.detach().numpy()))
-        E = torch_loss(network["loss"], t, y)
+        E = torch_loss(network["loss"], t, y, a)
         passes.append((forward, E.item()))
         if k == network["steps"]:
             break
@@ -173,6 +176,85 @@ def test_agrees_with_torch_autograd(seed, view, batch, steps):
     d = MlpSolver().solve(MlpGiven.model_validate(network), {"delta": "-dE/da"})
     passes, updates = torch_run(network)
     (check_neurons if view == "neurons" else check_layers)(network, d, passes, updates)
+
+
+ACTIVATIONS = HIDDEN + ("softmax",)
+LOSSES = ("squared_error", "half_squared_error", "mse", "bce", "cross_entropy")
+PAIRED = {"bce": "sigmoid", "cross_entropy": "softmax"}
+
+
+def integer_network(seed: int, view: str) -> dict:
+    """A small network with integer weights, inputs and targets, as exercises are set: exact
+    values, worked in sympy; one in four with weights up to ±40, which saturates σ and tanh
+    (σ(60) = 1 − 8.8e-27), and some with a learning rate of 1/2 or 1/10."""
+    rng = np.random.default_rng(seed)
+    loss = LOSSES[seed % len(LOSSES)]
+    output = PAIRED.get(loss) or ACTIVATIONS[(seed // len(LOSSES)) % len(HIDDEN)]
+    depth, inputs = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    widths = [int(rng.integers(1, 4)) for _ in range(depth - 1)]
+    widths.append(int(rng.integers(2, 4)) if output == "softmax" else int(rng.integers(1, 3)))
+    bound = 40 if rng.random() < 0.25 else 3
+    layers, previous = [], inputs
+    for index, width in enumerate(widths):
+        layer = {"weights": rng.integers(-bound, bound + 1, (width, previous)).tolist(),
+                 "activation": output if index == depth - 1 else HIDDEN[(seed + index) % 5],
+                 "slope": SLOPE}
+        if rng.random() < 0.7:
+            layer["bias"] = rng.integers(-bound, bound + 1, width).tolist()
+        layers.append(layer)
+        previous = width
+    if loss == "cross_entropy":
+        target = np.eye(widths[-1], dtype=int)[rng.integers(0, widths[-1])].tolist()
+    elif loss == "bce":
+        target = rng.integers(0, 2, widths[-1]).tolist()
+    else:
+        target = rng.integers(-2, 3, widths[-1]).tolist()
+    return {"input": rng.integers(-3, 4, inputs).tolist(), "target": target, "layers": layers,
+            "loss": loss, "learning_rate": [1, 2, 0.5, 0.1][int(rng.integers(0, 4))],
+            "steps": int(rng.integers(1, 3)), "detail": view}
+
+
+#: the tester's networks: ReLU under softmax (an exact net input 1 − 6σ(5) in the second
+#: pass), and σ saturated to 1 − 8.8e-27 and to 1 − e^−1000000 under bce
+EXERCISES = [
+    {"input": [1, 2], "target": [0, 1], "loss": "cross_entropy", "learning_rate": 1, "steps": 2,
+     "layers": [{"weights": [[1, 0], [0, -1], [1, 1]], "bias": [0, 0, -1], "activation": act,
+                 "slope": SLOPE},
+                {"weights": [[1, -1, 1], [0, 1, -1]], "bias": [0, 0], "activation": "softmax"}]}
+    for act in ("relu", "leaky_relu")
+] + [
+    {"input": [x], "target": [t], "loss": "bce", "learning_rate": 1, "steps": 1,
+     "layers": [{"weights": [[w]], "activation": "sigmoid"}]}
+    for x, w, t in ((60, 1, 1), (60, 1, 0), (100, 1, 1), (1000, 1000, 1), (1000, 1000, 0))
+]
+
+
+def solve_and_compare(network: dict) -> None:
+    d = MlpSolver().solve(MlpGiven.model_validate(network), {"delta": "-dE/da"})
+    passes, updates = torch_run(network)
+    (check_neurons if network["detail"] == "neurons" else check_layers)(
+        network, d, passes, updates)
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("view", ["neurons", "layers"])
+def test_integer_networks_agree_with_torch(seed, view):
+    solve_and_compare(integer_network(seed, view))
+
+
+@pytest.mark.parametrize("index", range(len(EXERCISES)))
+@pytest.mark.parametrize("view", ["neurons", "layers"])
+def test_the_testers_exercises_agree_with_torch(index, view):
+    solve_and_compare({**EXERCISES[index], "detail": view})
+
+
+def test_integer_networks_cover_every_activation_and_loss():
+    seen = set()
+    for seed in range(40):
+        network = integer_network(seed, "neurons")
+        seen.add(network["loss"])
+        seen.update(layer["activation"] for layer in network["layers"])
+    assert seen >= set(ACTIVATIONS) | set(LOSSES)
 
 
 def test_every_activation_and_loss_is_covered():

@@ -114,6 +114,13 @@ class Network:
         return sum(layer.weight_count for layer in self.layers)
 
     @property
+    def weight_separator(self) -> str:
+        """What goes between i and j in the weight name w<i><j>: nothing while every input and
+        neuron name is one character (w35), else _ (w3_12)."""
+        names = self.inputs + tuple(n for layer in self.layers for n in layer.neurons)
+        return "" if all(len(n) == 1 for n in names) else "_"
+
+    @property
     def has_bias(self) -> bool:
         return any(layer.bias is not None for layer in self.layers)
 
@@ -124,6 +131,17 @@ class Network:
 
     def update_table_title(self, k: int) -> str:
         return "Weight update" + ("" if self.steps == 1 else f", step {k}")
+
+
+def overflow_error(name: str) -> SolverError:
+    """The error for quantity `name` once its value has outgrown floating point (±1.8e308):
+    gradient descent diverging, or givens too large to work with."""
+    if name.startswith(("pass", "step")):
+        return SolverError(f"{name} overflows floating point: gradient descent diverges; a "
+                           "smaller learning rate or fewer steps keeps the numbers finite",
+                           ("learning_rate",))
+    return SolverError(f"{name} overflows floating point: the numbers are too large to work "
+                       "with", ())
 
 
 #: the derivative students confuse an activation's derivative with
@@ -196,7 +214,30 @@ def read_network(given: MlpGiven) -> tuple[Network, str]:
                       given.steps, symbolic=False)
     _check_loss(network)
     network = replace(network, symbolic=_is_symbolic(network))
-    return network, _view(given, network)
+    view = _view(given, network)
+    if view == "neurons":
+        _check_weight_names(given, network)
+    return network, view
+
+
+def _check_weight_names(given: MlpGiven, network: Network) -> None:
+    """Two weights whose names read the same once written as symbols (w1_23 and w12_3 are
+    both w123, as a student's answer spells them) would be taken for one another."""
+    sep, seen = network.weight_separator, {}
+    for index, layer in enumerate(network.layers):
+        for j in layer.neurons:
+            for i in layer.sources + (("0",) if layer.bias is not None else ()):
+                name = f"w{i}{sep}{j}"
+                written = symbol_name(name)
+                if written in seen:
+                    if given.layers[index].neurons is not None:
+                        path = ("layers", index, "neurons")
+                    else:
+                        path = ("inputs",) if given.inputs is not None else ("layers", index)
+                    raise SolverError(f"the weights {seen[written]} and {name} would both be "
+                                      f"written {written}: choose input and neuron names that "
+                                      "keep weight names apart", path)
+                seen[written] = name
 
 
 def _view(given: MlpGiven, network: Network) -> str:
@@ -245,7 +286,12 @@ def _input_names(given: MlpGiven, width: int) -> tuple[str, ...]:
         return tuple(str(i + 1) for i in range(width))
     if len(given.inputs) != width:
         raise SolverError(f"{len(given.inputs)} input names for {width} inputs", ("inputs",))
-    return tuple(_name(v, ("inputs", i)) for i, v in enumerate(given.inputs))
+    names = tuple(_name(v, ("inputs", i)) for i, v in enumerate(given.inputs))
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise SolverError(f"the input name {name} is used twice (inputs {names.index(name) + 1} "
+                              f"and {i + 1}): every input needs a name of its own", ("inputs", i))
+    return names
 
 
 def _name(value, path: tuple) -> str:
@@ -277,7 +323,7 @@ def _layers(given: MlpGiven, input_names: tuple[str, ...]) -> tuple[Layer, ...]:
         numbered += count
         for r, name in enumerate(neurons):
             if name in seen:
-                raise SolverError(f"the name {name} is used twice", where + ("neurons", r))
+                raise _name_clash(name, seen[name], index, spec.neurons is not None, r)
             seen[name] = where
         weights = []
         for r, row in enumerate(spec.weights):
@@ -297,6 +343,25 @@ def _layers(given: MlpGiven, input_names: tuple[str, ...]) -> tuple[Layer, ...]:
                             neurons, sources))
         sources = neurons
     return tuple(layers)
+
+
+def _name_clash(name: str, first: tuple, index: int, named: bool, row: int) -> SolverError:
+    """Neuron `name` of layer `index` has the name of an input or of an earlier neuron
+    (`first`: where that one is named)."""
+    if first[0] == "inputs":
+        other = f"input {first[1] + 1}"
+    elif first[1] == index:
+        other = "another neuron of this layer"
+    else:
+        other = f"a neuron of layer {first[1] + 1}"
+    where = ("layers", index)
+    if named:
+        return SolverError(f"the name {name} is used twice: it is already the name of {other}; "
+                           "inputs and neurons each need a name of their own",
+                           where + ("neurons", row))
+    return SolverError(f"the name {name} is used twice: the neurons of layer {index + 1} are "
+                       f"numbered on after the inputs, and {name} is already the name of {other}; "
+                       "give the layer's neurons names (neurons: [...])", where)
 
 
 def _activation(spec: LayerGiven, is_last: bool, where: tuple) -> Activation:

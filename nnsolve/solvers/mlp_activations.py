@@ -15,7 +15,8 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from nnsolve.derivation.functions import leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid
+from nnsolve.derivation.functions import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid,
+                                          xlogy)
 
 
 def _minus(expr: sympy.Expr) -> sympy.Expr:
@@ -62,6 +63,12 @@ class Activation:
     @property
     def numeric(self) -> bool:
         return self.forward_np is not None
+
+
+def _xlogy_np(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x·ln y, 0 where x = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
 
 
 def _sigmoid_np(a):
@@ -131,9 +138,18 @@ class Loss:
     name: str
     text: str
 
-    def error(self, targets: list[sympy.Expr], outputs: list[sympy.Expr]) -> sympy.Expr:
-        """E written out for one sample (outputs y_k, targets t_k)."""
+    def error(self, targets: list[sympy.Expr], outputs: list[sympy.Expr], *,
+              zero_safe: bool = False) -> sympy.Expr:
+        """E written out for one sample (outputs y_k, targets t_k); `zero_safe`: for working
+        it out, a term t·ln y with t = 0 is 0 even where y is (a float) 0."""
         pairs = list(zip(targets, outputs))
+        if zero_safe and not self.squared:
+            if self.name == "bce":
+                terms = [sympy.Add(xlogy(t, y), xlogy(_one_minus(t), _one_minus(y)),
+                                   evaluate=False) for t, y in pairs]
+            else:
+                terms = [xlogy(t, y) for t, y in pairs]
+            return _minus(total(terms))
         if self.name in ("squared_error", "half_squared_error", "mse"):
             squares = total([sympy.Pow(difference(t, y), 2, evaluate=False) for t, y in pairs])
             scale = self.error_scale(len(pairs))
@@ -161,12 +177,29 @@ class Loss:
 
     # numpy: rows are samples
     def error_np(self, targets: np.ndarray, outputs: np.ndarray) -> np.ndarray:
-        """E of each sample."""
+        """E of each sample (a term t·ln y with t = 0 is 0, even where y is 0)."""
         if self.squared:
             return float(self.error_scale(targets.shape[-1])) * ((targets - outputs) ** 2).sum(-1)
         if self.name == "bce":
-            return -(targets * np.log(outputs) + (1 - targets) * np.log(1 - outputs)).sum(-1)
-        return -(targets * np.log(outputs)).sum(-1)
+            return -(_xlogy_np(targets, outputs) + _xlogy_np(1 - targets, 1 - outputs)).sum(-1)
+        return -_xlogy_np(targets, outputs).sum(-1)
+
+    @property
+    def from_net_inputs(self) -> bool:
+        """Whether E can be worked out from the output layer's net inputs (bce, cross-entropy)."""
+        return self.name in PAIRED_ACTIVATION
+
+    def error_from_net_np(self, targets: np.ndarray, net: np.ndarray) -> np.ndarray:
+        """E of each sample from the output layer's net inputs a, for bce (sigmoid outputs) and
+        cross-entropy (softmax outputs): the same E, but without forming ln y or ln(1 − y)
+        from a y that floats have rounded to 1 (σ(60) is 1.0 in floats, 1 − y is 0 and
+        −ln(1 − y) infinite; E = ln(1 + e^a) = 60)."""
+        if self.name == "bce":       # −ln σ(a) = ln(1 + e^−a), −ln(1 − σ(a)) = ln(1 + e^a)
+            return (targets * np.logaddexp(0.0, -net) +
+                    (1 - targets) * np.logaddexp(0.0, net)).sum(-1)
+        top = net.max(axis=-1, keepdims=True)      # ln y_k = a_k − ln Σ e^a
+        log_y = net - top - np.log(np.exp(net - top).sum(axis=-1, keepdims=True))
+        return -(targets * log_y).sum(-1)
 
     def minus_gradient_np(self, targets: np.ndarray, outputs: np.ndarray) -> np.ndarray:
         """−∂E/∂y of each sample, for the squared losses (the others pair with their activation)."""

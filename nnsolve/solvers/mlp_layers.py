@@ -16,7 +16,7 @@ import numpy as np
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
-from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step
+from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, overflow_error
 from nnsolve.solvers.mlp_activations import PAIRED_ACTIVATION, Activation, activation
 
 
@@ -49,9 +49,17 @@ class _Layers:
              compute: Callable[..., np.ndarray], group: str, note: str,
              wrong: list[tuple[str, str, Callable[..., np.ndarray]]] = ()) -> None:
         def as_rule(function):
-            return lambda values: function(*[values[n] for n in inputs])
+            def rule(values):
+                with np.errstate(all="ignore"):     # overflow: inf, refused below when building
+                    return function(*[values[n] for n in inputs])
 
-        self.d.add(name, label, rule=as_rule(compute), inputs=inputs, group=group, note=note,
+            return rule
+
+        rule = as_rule(compute)
+        value = rule({n: self.d[n].value for n in inputs})
+        if not np.all(np.isfinite(_array(value))):
+            raise overflow_error(name)
+        self.d.add(name, label, rule=rule, inputs=inputs, group=group, note=note, value=value,
                    misconceptions=[Misconception(key, text, as_rule(f)) for key, text, f in wrong])
 
     # -- the board ------------------------------------------------------------------------
@@ -110,8 +118,16 @@ class _Layers:
             previous = f"{prefix}layer{l}.y"
         loss = self.net.loss
         mean = " (the mean over the samples)" if self.net.batch else ""
-        self._add(f"{prefix}E", f"loss E{suffix}", ("t", previous),
-                  lambda t, y: float(loss.error_np(self._rows(t), self._rows(y)).mean()),
+        output = self.net.layers[-1].activation
+        stable = loss.from_net_inputs and PAIRED_ACTIVATION[loss.name] == output.name
+
+        def error(t, y, a):
+            T, Y, A = self._rows(t), self._rows(y), self._rows(a)
+            if stable and np.array_equal(Y, output.forward_np(A)):
+                return float(loss.error_from_net_np(T, A).mean())    # y is this a's output
+            return float(loss.error_np(T, Y).mean())
+
+        self._add(f"{prefix}E", f"loss E{suffix}", ("t", previous, previous[:-1] + "a"), error,
                   "error" if k == 1 else group, loss.text + mean)
 
     def _backward(self, k: int, weights: dict) -> None:

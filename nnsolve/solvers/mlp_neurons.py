@@ -13,14 +13,18 @@ one unreadable expression, while a Δw shows its delta written out (Δw13 = ε·
 
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
+import numpy as np
 import sympy
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
-from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, symbol_name
-from nnsolve.solvers.mlp_activations import Activation, activation, difference, loss, product, total
+from nnsolve.derivation.proven import real_value
+from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, overflow_error, symbol_name
+from nnsolve.solvers.mlp_activations import (PAIRED_ACTIVATION, Activation, activation, difference,
+                                             loss, product, total)
 
 
 def build(network: Network, *, descent: bool) -> Derivation:
@@ -36,6 +40,81 @@ def _evaluated(expr: sympy.Basic) -> sympy.Basic:
     return expr.func(*[_evaluated(arg) for arg in expr.args])
 
 
+def _settled(value):
+    """A number as the board keeps it: exact while it is short and safe to hand on (sympy
+    evaluates it right, so it prints, converts and grades as itself), else the float nearest
+    it, proven by interval arithmetic. A saturated σ makes sympy lose exact values to
+    cancellation: 1 − 1/(1 + e^−1000000) would print as 2.4e-125 (kept as
+    1/(1 + e^1000000)), and −log(1/(1 + e^−60)) as 0 (it becomes 8.7565e-27)."""
+    if not isinstance(value, sympy.Expr) or value.free_symbols or value.is_Rational or \
+            isinstance(value, sympy.Float) or not value.is_number:
+        return value
+    number = real_value(value)
+    if number is None or not math.isfinite(number):
+        return value
+    if value.has(sympy.Float) or sympy.count_ops(value) > V.MAX_EXACT_OPS:
+        return number
+    for form in (value, sympy.together(value)):
+        if sympy.count_ops(form) <= V.MAX_EXACT_OPS and not _log_near_one(form) and \
+                _evaluates_to(form, number):
+            return form
+    return number
+
+
+#: a logarithm of a number this close to 1 is not kept exact (see `_log_near_one`)
+LOG_MARGIN = 1e-4
+
+
+def _log_near_one(form: sympy.Expr) -> bool:
+    """Whether `form` takes the logarithm of a number within LOG_MARGIN of 1, such as
+    log(1/(1 + e^−40)). sympy decides such a logarithm's sign by evaluating u − 1 to a few
+    digits, which cancellation spoils: whether it then calls −log(1/(1 + e^−40)) real depends
+    on the hash seed (from u − 1 ≈ 10^−8 on), and a value it does not call real is refused."""
+    for node in sympy.preorder_traversal(form):
+        if isinstance(node, sympy.log):
+            gap = real_value(node.args[0] - 1)
+            if gap is None or abs(gap) < LOG_MARGIN:
+                return True
+    return False
+
+
+def _float(value) -> float:
+    """A number as a float, exact ones by `real_value` (not sympy's evalf, which
+    cancellation can fool)."""
+    if isinstance(value, float) or isinstance(value, sympy.Rational) or \
+            isinstance(value, sympy.Float):
+        return float(value)
+    number = real_value(value)
+    if number is None:
+        raise ValueError(f"not a real number: {value}")
+    return number
+
+
+def _evaluates_to(form: sympy.Expr, number: float) -> bool:
+    """Whether sympy's own evaluation of an exact form gives the proven value."""
+    try:
+        shown = float(form)
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    return shown == number or abs(shown - number) <= 1e-12 * abs(number)
+
+
+def _finite(value) -> bool:
+    """False for a value that has become infinite or undefined (a float overflow: inf, oo,
+    nan)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, sympy.Basic):
+        if value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+            return False
+        if value.is_number and value.has(sympy.Float):     # kept as a float: 1e400 is inf
+            try:
+                return math.isfinite(float(value))
+            except (TypeError, ValueError, OverflowError):
+                return False
+    return True
+
+
 def _is_number(value) -> bool:
     return isinstance(value, float) or isinstance(value, sympy.Basic) and value.is_number
 
@@ -45,8 +124,7 @@ class _Board:
         self.net = network
         self.descent = descent
         self.d = Derivation()
-        names = network.inputs + tuple(n for layer in network.layers for n in layer.neurons)
-        self.sep = "" if all(len(n) == 1 for n in names) else "_"
+        self.sep = network.weight_separator
         self.names_of: dict[sympy.Symbol, str] = {}
         self.symbol_of: dict[str, sympy.Symbol] = {}
         self.forward: set[str] = set()
@@ -81,12 +159,17 @@ class _Board:
     # -- adding quantities ----------------------------------------------------------------
     def _add(self, name: str, written: str, label: str, formula: sympy.Expr, group: str, *,
              note: str = "", misconceptions: Iterable[tuple[str, str, sympy.Expr]] = (),
-             keeps_deltas: bool = False, accept: Iterable[sympy.Expr] = ()) -> sympy.Symbol:
+             keeps_deltas: bool = False, accept: Iterable[sympy.Expr] = (),
+             rule=None) -> sympy.Symbol:
         keep = self._kept(keeps_deltas)
         wrong = [Misconception(key, text, self._rule(alt, keep))
                  for key, text, alt in misconceptions]
         symbol = self._symbol(name, written)
-        self.d.add(name, label, formula, rule=self._rule(formula, keep),
+        rule = rule or self._rule(formula, keep)
+        value = rule({})
+        if not _finite(value):
+            raise overflow_error(name)
+        self.d.add(name, label, formula, rule=rule, value=value,
                    inputs=tuple(n for n in self._inputs(formula) if n not in keep),
                    symbol=symbol, misconceptions=wrong,
                    group=group, note=note, accept=tuple(accept))
@@ -110,9 +193,10 @@ class _Board:
                     seen.append(name)
         return tuple(seen)
 
-    def _rule(self, formula: sympy.Expr, keep: frozenset[str]):
+    def _rule(self, formula: sympy.Expr, keep: frozenset[str], *, settle: bool = True):
         """Substitution into `formula`: the values given, else the derivation's own; names in
-        `keep` stay symbols (symbolic exercises)."""
+        `keep` stay symbols (symbolic exercises). A number comes out `_settled`, unless not
+        `settle`."""
         symbols = {s: self.names_of[s] for s in formula.free_symbols}
         d = self.d
 
@@ -120,7 +204,9 @@ class _Board:
             mapping = {s: V.to_sympy(values[n] if n in values else d[n].value)
                        for s, n in symbols.items() if n not in keep}
             result = formula.xreplace(mapping)
-            return _evaluated(result) if result.free_symbols else result.doit()
+            if result.free_symbols:
+                return _evaluated(result)
+            return _settled(result.doit()) if settle else result.doit()
 
         return rule
 
@@ -218,7 +304,45 @@ class _Board:
         self._add(f"{prefix}E", f"E{mark}", f"loss E{suffix}",
                   self.net.loss.error(targets, outputs), "error" if k == 1 else group,
                   note=self.net.loss.text,
-                  misconceptions=self._loss_slips(targets, outputs))
+                  misconceptions=self._loss_slips(targets, outputs),
+                  rule=self._loss_rule(targets, outputs, prefix))
+
+    def _loss_rule(self, targets, outputs, prefix: str):
+        """E worked out as written, with two guards for outputs that floats have rounded to 0
+        or 1 (a saturated σ or softmax): a term t·ln y with t = 0 is 0, and when the outputs
+        are floats that their net inputs give, bce and cross-entropy are worked out from the
+        net inputs (−ln(1 − σ(60)) = ln(1 + e^60) = 60, not −ln 0)."""
+        loss_, net = self.net.loss, self.net
+        if net.symbolic:
+            return None
+        formula = loss_.error(targets, outputs, zero_safe=True)
+        output = net.layers[-1].activation
+        if not (loss_.from_net_inputs and PAIRED_ACTIVATION[loss_.name] == output.name):
+            return self._rule(formula, frozenset())
+        written = self._rule(formula, frozenset(), settle=False)
+        y_names = [self.names_of[y] for y in outputs]
+        a_names = [f"{prefix}a{j}" for j in net.outputs]
+        t_names = [self.names_of[t] for t in targets]
+
+        def rule(values):
+            def get(name):
+                return values[name] if name in values else self.d[name].value
+
+            result = written(values)
+            exact = not any(isinstance(v, float) or v.has(sympy.Float)
+                            for v in (get(n) for n in y_names))
+            if exact and real_value(result) is not None:
+                return _settled(result)          # exact outputs: exact E
+            try:
+                t, y, a = (np.array([[_float(get(n)) for n in names]])
+                           for names in (t_names, y_names, a_names))
+            except (TypeError, ValueError, OverflowError):
+                return _settled(result)
+            if not np.allclose(output.forward_np(a), y, rtol=1e-12, atol=0):
+                return _settled(result)          # outputs of other net inputs (a student's)
+            return float(loss_.error_from_net_np(t, a)[0])
+
+        return rule
 
     def _loss_slips(self, targets, outputs):
         name, count = self.net.loss.name, len(outputs)
