@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import sympy
 from hypothesis import given, strategies as st
 
@@ -120,3 +121,13 @@ def test_a_number_that_is_not_real_is_shown_not_refused():
 def test_expressions_in_json_are_written_as_students_type_them():
     k, c, f = sympy.symbols("K C F")
     assert V.to_json(k * (c * f ** 2 + 1)) == "K*(C*F^2 + 1)"
+
+
+def test_normalize_settles_exact_numbers_that_sympy_would_lose_to_cancellation():
+    """Any solver's value goes through normalize: a saturated σ stays right, not noise."""
+    far = 1 - sigmoid(sympy.Integer(10) ** 6)          # e^−1000000/(1 + e^−1000000), below floats
+    assert float(V.normalize(far)) == 0.0                 # sympy's own evalf gives ~1e-125
+    loss = -sympy.log(sigmoid(sympy.Integer(60)))      # ln(1 + e^−60) ≈ e^−60
+    assert float(V.normalize(loss)) == pytest.approx(math.exp(-60), rel=1e-12)
+    assert V.normalize(sigmoid(sympy.Integer(0))) == sympy.Rational(1, 2)
+    assert V.normalize(sigmoid(sympy.Integer(1))) == 1 / (1 + sympy.exp(-1))   # short: exact

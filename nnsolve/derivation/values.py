@@ -57,12 +57,63 @@ def _normalize_sympy(expr: sympy.Basic) -> Any:
     if expr.is_Rational:
         return expr
     if expr.is_number:
+        settled = _settled(expr)
+        if settled is not None:
+            return settled
         if expr.has(sympy.Float) or sympy.count_ops(expr) > MAX_EXACT_OPS:
             return float(expr.evalf(17))
         if expr.is_real is False:
             raise ValueError(f"complex value {expr}")
         return expr
     return expr
+
+
+def _settled(expr: sympy.Expr) -> Any:
+    """An exact number as the board keeps it: exact while it is short and safe to hand on
+    (sympy evaluates it right, so it prints, converts and grades as itself), else the float
+    nearest it, proven by interval arithmetic; None when that cannot evaluate it. A saturated
+    σ makes sympy lose exact values to cancellation: 1 − 1/(1 + e^−1000000) would print as
+    2.4e-125 (kept as 1/(1 + e^1000000)), and −log(1/(1 + e^−60)) as 0 (it is 8.7565e-27)."""
+    from nnsolve.derivation.proven import real_value
+
+    number = real_value(expr)
+    if number is None or not math.isfinite(number):
+        return None
+    if expr.has(sympy.Float) or sympy.count_ops(expr) > MAX_EXACT_OPS:
+        return number
+    for form in (expr, sympy.together(expr)):
+        if sympy.count_ops(form) <= MAX_EXACT_OPS and not _log_near_one(form) and \
+                _evaluates_to(form, number):
+            return form
+    return number
+
+
+#: a logarithm of a number this close to 1 is not kept exact (see `_log_near_one`)
+LOG_MARGIN = 1e-4
+
+
+def _log_near_one(form: sympy.Expr) -> bool:
+    """Whether `form` takes the logarithm of a number within LOG_MARGIN of 1, such as
+    log(1/(1 + e^−40)). sympy decides such a logarithm's sign by evaluating u − 1 to a few
+    digits, which cancellation spoils: whether it then calls −log(1/(1 + e^−40)) real depends
+    on the hash seed (from u − 1 ≈ 10^−8 on), and a value it does not call real is refused."""
+    from nnsolve.derivation.proven import real_value
+
+    for node in sympy.preorder_traversal(form):
+        if isinstance(node, sympy.log):
+            gap = real_value(node.args[0] - 1)
+            if gap is None or abs(gap) < LOG_MARGIN:
+                return True
+    return False
+
+
+def _evaluates_to(form: sympy.Expr, number: float) -> bool:
+    """Whether sympy's own evaluation of an exact form gives the proven value."""
+    try:
+        shown = float(form)
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    return shown == number or abs(shown - number) <= 1e-12 * abs(number)
 
 
 def is_exact(value: Any) -> bool:

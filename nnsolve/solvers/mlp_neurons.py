@@ -40,44 +40,6 @@ def _evaluated(expr: sympy.Basic) -> sympy.Basic:
     return expr.func(*[_evaluated(arg) for arg in expr.args])
 
 
-def _settled(value):
-    """A number as the board keeps it: exact while it is short and safe to hand on (sympy
-    evaluates it right, so it prints, converts and grades as itself), else the float nearest
-    it, proven by interval arithmetic. A saturated σ makes sympy lose exact values to
-    cancellation: 1 − 1/(1 + e^−1000000) would print as 2.4e-125 (kept as
-    1/(1 + e^1000000)), and −log(1/(1 + e^−60)) as 0 (it becomes 8.7565e-27)."""
-    if not isinstance(value, sympy.Expr) or value.free_symbols or value.is_Rational or \
-            isinstance(value, sympy.Float) or not value.is_number:
-        return value
-    number = real_value(value)
-    if number is None or not math.isfinite(number):
-        return value
-    if value.has(sympy.Float) or sympy.count_ops(value) > V.MAX_EXACT_OPS:
-        return number
-    for form in (value, sympy.together(value)):
-        if sympy.count_ops(form) <= V.MAX_EXACT_OPS and not _log_near_one(form) and \
-                _evaluates_to(form, number):
-            return form
-    return number
-
-
-#: a logarithm of a number this close to 1 is not kept exact (see `_log_near_one`)
-LOG_MARGIN = 1e-4
-
-
-def _log_near_one(form: sympy.Expr) -> bool:
-    """Whether `form` takes the logarithm of a number within LOG_MARGIN of 1, such as
-    log(1/(1 + e^−40)). sympy decides such a logarithm's sign by evaluating u − 1 to a few
-    digits, which cancellation spoils: whether it then calls −log(1/(1 + e^−40)) real depends
-    on the hash seed (from u − 1 ≈ 10^−8 on), and a value it does not call real is refused."""
-    for node in sympy.preorder_traversal(form):
-        if isinstance(node, sympy.log):
-            gap = real_value(node.args[0] - 1)
-            if gap is None or abs(gap) < LOG_MARGIN:
-                return True
-    return False
-
-
 def _float(value) -> float:
     """A number as a float, exact ones by `real_value` (not sympy's evalf, which
     cancellation can fool)."""
@@ -88,15 +50,6 @@ def _float(value) -> float:
     if number is None:
         raise ValueError(f"not a real number: {value}")
     return number
-
-
-def _evaluates_to(form: sympy.Expr, number: float) -> bool:
-    """Whether sympy's own evaluation of an exact form gives the proven value."""
-    try:
-        shown = float(form)
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-    return shown == number or abs(shown - number) <= 1e-12 * abs(number)
 
 
 def _finite(value) -> bool:
@@ -195,7 +148,8 @@ class _Board:
 
     def _rule(self, formula: sympy.Expr, keep: frozenset[str], *, settle: bool = True):
         """Substitution into `formula`: the values given, else the derivation's own; names in
-        `keep` stay symbols (symbolic exercises). A number comes out `_settled`, unless not
+        `keep` stay symbols (symbolic exercises). A number comes out settled by
+        `values.normalize` (exact while short and safe, else its proven float), unless not
         `settle`."""
         symbols = {s: self.names_of[s] for s in formula.free_symbols}
         d = self.d
@@ -206,7 +160,7 @@ class _Board:
             result = formula.xreplace(mapping)
             if result.free_symbols:
                 return _evaluated(result)
-            return _settled(result.doit()) if settle else result.doit()
+            return V.normalize(result.doit()) if settle else result.doit()
 
         return rule
 
@@ -332,14 +286,14 @@ class _Board:
             exact = not any(isinstance(v, float) or v.has(sympy.Float)
                             for v in (get(n) for n in y_names))
             if exact and real_value(result) is not None:
-                return _settled(result)          # exact outputs: exact E
+                return V.normalize(result)          # exact outputs: exact E
             try:
                 t, y, a = (np.array([[_float(get(n)) for n in names]])
                            for names in (t_names, y_names, a_names))
             except (TypeError, ValueError, OverflowError):
-                return _settled(result)
+                return V.normalize(result)
             if not np.allclose(output.forward_np(a), y, rtol=1e-12, atol=0):
-                return _settled(result)          # outputs of other net inputs (a student's)
+                return V.normalize(result)          # outputs of other net inputs (a student's)
             return float(loss_.error_from_net_np(t, a)[0])
 
         return rule
