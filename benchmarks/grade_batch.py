@@ -75,6 +75,8 @@ def as_yaml(data: dict) -> str:
 
 
 def alias_bomb() -> str:
+    """Nine levels of YAML aliases, each nine of the one below: a few hundred bytes that a
+    loader expanding aliases turns into 9^9 strings (tests/test_batch.py uses it too)."""
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for i in range(8):
         before, name = chr(97 + i), chr(98 + i)

@@ -16,8 +16,6 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-ROOT = Path(__file__).resolve().parent.parent
-PROBLEMS = ROOT / "problems"
 
 
 class Result:
@@ -53,12 +51,3 @@ def problem_file(tmp_path):
         return path
 
     return write
-
-
-def finish_abandoned_simplify() -> None:
-    """Wait for simplify threads a test left running, so the next test starts with none."""
-    import threading
-
-    for thread in threading.enumerate():
-        if thread.name == "nnsolve-simplify":
-            thread.join(5)

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnsolve.grade.answers import AnswerError, canonical_name, parse_answer
+from nnsolve.derivation.names import canonical_name
+from nnsolve.grade.answers import AnswerError, parse_answer
 
 x1, w13, delta3, epsilon, a3 = sympy.symbols("x1 w13 delta3 epsilon a3")
 g_prime = sympy.Function("g'")
@@ -459,3 +460,235 @@ def test_option_letters_of_a_set_of_labels_are_labels():
     assert parse_answer([1, "B"], expect="labels") == frozenset({"1", "B"})
     # a set of numbers still reads e as Euler's number
     assert parse_answer(["e", 1], expect="set") == frozenset({sympy.E, 1})
+
+
+# ---------------------------------------------------------------------------
+# the functions students write: one registry
+
+from nnsolve.derivation import functions  # noqa: E402
+from nnsolve.derivation import kinds  # noqa: E402
+from nnsolve.derivation.functions import (ArgumentError, register_function,  # noqa: E402
+                                          student_function, student_functions)
+from nnsolve.grade.answers import AnswerReader  # noqa: E402
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """A copy of the registry that a test may add to without leaving anything behind."""
+    monkeypatch.setattr(functions, "_FUNCTIONS", dict(functions._FUNCTIONS))
+
+
+def test_a_plugin_registered_function_is_usable_in_answers(registry):
+    register_function("softplus", lambda x: sympy.log(1 + functions.check_size(sympy.exp(x))),
+                      aliases=("SoftPlus",), description="ln(1 + e^x)")
+    assert parse_answer("softplus(0)", expect="number") == sympy.log(2)
+    assert parse_answer("SoftPlus(0) + 1", expect="number") == sympy.log(2) + 1
+    assert parse_answer("softplus(x1)", expect="expression") == sympy.log(1 + sympy.exp(x1))
+    assert "softplus" in [f.name for f in student_functions()]
+    with pytest.raises(AnswerError, match="takes 1 argument"):
+        parse_answer("softplus(1, 2)", expect="number")
+
+
+def test_a_builder_refusing_its_arguments_is_the_students_error(registry):
+    def inverse(x):
+        if x.is_zero:
+            raise ArgumentError("inverse of zero")
+        return functions.guarded_reciprocal(x)
+
+    register_function("inv", inverse)
+    assert parse_answer("inv(4)", expect="number") == sympy.Rational(1, 4)
+    with pytest.raises(AnswerError, match="inverse of zero"):
+        parse_answer("inv(0)", expect="number")
+
+
+def test_registering_again_replaces_the_function(registry):
+    register_function("twice", lambda x: 2 * x, aliases=("double",))
+    register_function("twice", lambda x: 3 * x)
+    assert parse_answer("twice(2)", expect="number") == 6
+    assert student_function("double") is None
+
+
+@pytest.mark.parametrize("name, arity", [("pi", (1, 1)), ("e", (1, 1)), ("nan", (1, 1)),
+                                         ("f(x)", (1, 1)), ("g'", (1, 1)), ("2f", (1, 1)),
+                                         ("ok", (0, 1)), ("ok", (2, 1)), ("ok", (1, 11))])
+def test_a_function_name_or_arity_that_cannot_work_is_refused(registry, name, arity):
+    with pytest.raises(ValueError):
+        register_function(name, lambda *args: args[0], arity=arity)
+
+
+def test_unknown_functions_are_still_rejected():
+    with pytest.raises(AnswerError, match="unknown function 'softmax'"):
+        parse_answer("softmax(1)", expect="number")
+    with pytest.raises(AnswerError, match=r"unknown name\(s\): foo"):
+        parse_answer("foo(x1)", expect="expression", symbols={"x1": x1})
+
+
+def test_functions_are_found_by_any_spelling():
+    assert student_function("σ") is student_function("sigmoid") is student_function("Sigmoid")
+    assert student_function("LeakyReLU") is student_function("leaky_relu")
+    assert student_function("ceiling") is student_function("ceil")
+    assert student_function("softmax") is None
+    listed = [f.name for f in student_functions()]
+    assert len(listed) == len(set(listed)) and "sigma" not in listed
+
+
+@pytest.mark.parametrize("text, value", [
+    ("sign(-3)", -1), ("sign(0)", 0), ("sign(2.5)", 1), ("sgn(-0.1)", -1),
+    ("sign(pi - 22/7)", -1),                     # decided exactly: 22/7 > π
+    ("step(0)", 1), ("step(2)", 1), ("step(-0.5)", 0), ("heaviside(0)", 1),
+    ("step(0, 1/2)", sympy.Rational(1, 2)), ("step(-1, 1/2)", 0),
+    ("step(sqrt(2) - 3/2)", 0),
+    ("leaky_relu(-2, 0.1)", -0.2), ("LeakyReLU(3, 1/10)", 3),
+    ("leaky_relu(-2, 1/10)", sympy.Rational(-1, 5)),
+])
+def test_sign_step_and_leaky_relu(text, value):
+    assert parse_answer(text, expect="number") == value
+
+
+def test_sign_and_step_of_a_symbol_stay_symbolic():
+    assert parse_answer("sign(a3)", expect="expression") == sympy.sign(a3)
+    assert parse_answer("step(a3)", expect="expression") == sympy.Heaviside(a3, 1)
+    assert parse_answer("leaky_relu(a3, 1/10)", expect="expression") == \
+        functions.leaky_relu(a3, sympy.Rational(1, 10))
+    with pytest.raises(AnswerError, match="takes 2 argument"):
+        parse_answer("leaky_relu(a3)", expect="expression")
+
+
+def test_course_functions_give_the_keys_exact_values():
+    assert parse_answer("sigmoid(1)", expect="number") == functions.sigmoid(sympy.Integer(1))
+    assert parse_answer("σ(0)", expect="number") == functions.sigmoid(sympy.Integer(0))
+    assert parse_answer("relu(-2)", expect="number") == functions.relu(sympy.Integer(-2))
+    assert parse_answer("relu(3/2)", expect="number") == functions.relu(sympy.Rational(3, 2))
+
+
+def test_a_function_name_alone_needs_its_argument_but_greek_letters_are_symbols():
+    with pytest.raises(AnswerError, match="needs an argument"):
+        parse_answer("step", expect="number")
+    with pytest.raises(AnswerError, match="needs an argument"):
+        parse_answer("sigmoid + 1", expect="expression")
+    assert parse_answer("sigma", expect="expression") == sympy.Symbol("sigma")
+    assert parse_answer("σ * 2", expect="expression") == 2 * sympy.Symbol("sigma")
+    assert parse_answer("step", expect="auto") == "step"      # a word: a label
+
+
+# ---------------------------------------------------------------------------
+# the reader kinds read answers with
+
+@pytest.mark.parametrize("raw, mode, value", [
+    ("3,404", "number", 3.404),
+    ("3,404", "count", 3404),
+    ("1/4", "count", sympy.Rational(1, 4)),
+    ("2*x1", "expression", 2 * x1),
+    ("  Cat ", "label", "Cat"),
+    (["a", "e"], "labels", frozenset({"a", "e"})),
+    (["e", 1], "set", frozenset({sympy.E, 1})),
+    ([1, "1/2"], "vector", (1, sympy.Rational(1, 2))),
+    ([[1, 2], [3, 4]], "matrix", ((1, 2), (3, 4))),
+    ([[[1], [2]]], "tensor", (((1,), (2,)),)),
+    ("negative", "auto", "negative"),
+    ([1, [2, "x1 - 1"]], "auto", (1, (2, x1 - 1))),
+])
+def test_reader_modes(raw, mode, value):
+    assert AnswerReader().read(raw, mode) == value
+
+
+def test_count_mode_reads_thousands_for_that_read_only():
+    reader = AnswerReader()
+    assert reader.read("290,400", "count") == 290_400
+    assert reader.read("3,404", "number") == 3.404
+
+
+def test_reader_pieces():
+    reader = AnswerReader({"x1": x1})
+    assert reader.label(True) == "true"
+    assert reader.label(3) == "3"
+    assert reader.number("sqrt(4)") == 2
+    assert reader.value(["1/2", ["x1", "cat"]]) == (sympy.Rational(1, 2), (x1, "cat"))
+    with pytest.raises(AnswerError, match="x1"):
+        reader.number("x1")
+    error = reader.error("give a colour for every node")
+    assert isinstance(error, AnswerError) and str(error) == "give a colour for every node"
+
+
+def test_reader_symbols_limit_the_names():
+    with pytest.raises(AnswerError, match=r"unknown name\(s\): y"):
+        AnswerReader({"x1": x1}).read("x1 + y", "expression")
+    assert AnswerReader().read("x1 + y", "expression") == x1 + sympy.Symbol("y")
+
+
+def test_one_budget_for_all_reads_of_one_answer():
+    reader = AnswerReader()
+    reader.count(9_000)
+    reader.read([0] * 900, "vector")
+    with pytest.raises(AnswerError, match="list too long"):
+        reader.read([0] * 200, "vector")
+    with pytest.raises(AnswerError, match="list too long"):
+        reader.count(200)
+    fresh = AnswerReader()
+    element = "+".join(["1"] * 900)
+    for _ in range(55):
+        fresh.read(element, "number")
+    with pytest.raises(AnswerError, match="characters in all"):
+        fresh.read(element, "number")
+
+
+def test_an_unknown_mode_is_a_programming_error():
+    with pytest.raises(ValueError):
+        AnswerReader().read("1", "numbr")
+
+
+@pytest.mark.parametrize("kind, raw, expected, value", [
+    ("shape", "55×55×96", None, (55, 55, 96)),
+    ("shape", "(227, 227, 3)", None, (227, 227, 3)),
+    ("shape", [13, 13, 256], None, (13, 13, 256)),
+    ("count", "34,944", None, 34944),
+    ("count", "34 944", None, 34944),
+    ("count", "3,404", None, 3404),
+    ("number", "3,404", None, 3.404),
+    ("number", "2*a3", a3, 2 * a3),
+    ("set", ["a", "e"], frozenset({"a", "b"}), frozenset({"a", "e"})),
+    ("set", ["e", 1], frozenset({sympy.E, 1}), frozenset({sympy.E, 1})),
+    ("label", "  Cat ", "cat", "Cat"),
+    ("boolean", True, None, "true"),
+    ("expression", "eps * x1", None, epsilon * x1),
+])
+def test_kinds_read_through_the_reader_as_the_grader_did(kind, raw, expected, value):
+    symbolic = isinstance(expected, sympy.Basic) and bool(expected.free_symbols)
+    reader = AnswerReader({"a3": a3} if symbolic else None)
+    assert kinds.get(kind).read(raw, reader, expected) == value
+
+
+# ---------------------------------------------------------------------------
+# anything a student can type or a YAML file can hold: a value or an AnswerError
+
+_MODES = sorted(["number", "count", "expression", "label", "labels", "set", "vector", "matrix",
+                 "tensor", "auto"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),
+       st.sampled_from(_MODES), st.booleans())
+def test_any_printable_text_parses_or_raises_answer_error(text, mode, symbolic):
+    reader = AnswerReader({"x1": x1, "a3": a3, "g": sympy.Function("g")} if symbolic else None)
+    start = time.monotonic()
+    try:
+        reader.read(text, mode)
+    except AnswerError:
+        pass
+    assert time.monotonic() - start < 1.0
+
+
+_yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                          st.text(alphabet=_ALPHABET, max_size=12))
+_yaml_values = st.recursive(_yaml_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_yaml_values, st.sampled_from(_MODES))
+def test_any_yaml_value_reads_or_raises_answer_error(raw, mode):
+    try:
+        AnswerReader().read(raw, mode)
+    except AnswerError:
+        pass

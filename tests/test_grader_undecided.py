@@ -5,8 +5,8 @@ import threading
 import pytest
 import sympy
 
-from nnsolve.grade import compare as compare_module
-from conftest import finish_abandoned_simplify
+from nnsolve.derivation.kinds import compare_symbolic as compare_module
+from shared_paths import finish_abandoned_simplify
 
 SUBMISSION = """\
 nnsolve: 1

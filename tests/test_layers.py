@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from nnsolve.solvers.base import SolverError
 from nnsolve.solvers.layers import LayersSolver
+from nnsolve.derivation import board
 
 
 def solve(given_spec: dict, **conventions):
@@ -43,9 +44,9 @@ def test_alexnet_first_layer():
     assert value(d, "output_shape") == (55, 55, 96)
     assert value(d, "units") == 55 * 55 * 96 == 290_400
     assert value(d, "params") == (11 * 11 * 3 + 1) * 96 == 34_944
-    assert d.formula_text("conv1.out_h") == "floor((H_0 - F_1 + 2*P_1)/S_1) + 1"
-    assert d.substituted_text("conv1.out_h") == "floor((227 - 11 + 2*0)/4) + 1"
-    assert d.substituted_text("conv1.params") == "(11^2*3 + 1)*96"
+    assert board.formula(d, "conv1.out_h") == "floor((H_0 - F_1 + 2*P_1)/S_1) + 1"
+    assert board.substituted(d, "conv1.out_h") == "floor((227 - 11 + 2*0)/4) + 1"
+    assert board.substituted(d, "conv1.params") == "(11^2*3 + 1)*96"
     assert d["params"].kind == "count" and d["output_shape"].kind == "shape"
 
 
@@ -123,7 +124,7 @@ def test_transposed_and_dilated_convolutions():
         {"conv": {"filters": 32, "kernel": 3, "dilation": 2}}]})
     assert value(dilated, "output_shape") == (32 - 2 * (3 - 1) - 1 + 1,) * 2 + (32,)
     assert value(dilated, "layer1.receptive_field") == 2 * (3 - 1) + 1
-    assert dilated.formula_text("layer1.out_h") == \
+    assert board.formula(dilated, "layer1.out_h") == \
         "floor((H_0 + 2*P_1 - D_1*(F_1 - 1) - 1)/S_1) + 1"
     assert misconception(dilated, "layer1.out_h", "dilation-forgotten") == 32 - 3 + 1
 
@@ -167,7 +168,7 @@ def test_padding_as_a_total():
     assert value(solve(spec), "layer1.out_h") == 32 - 5 + 2 * 4 + 1
     total = solve(spec, padding="total")
     assert value(total, "layer1.out_h") == 32 - 5 + 4 + 1
-    assert total.formula_text("layer1.out_h") == "floor((H_0 - F_1 + P_1)/S_1) + 1"
+    assert board.formula(total, "layer1.out_h") == "floor((H_0 - F_1 + P_1)/S_1) + 1"
 
 
 def test_pooling_rounds_up_in_ceil_mode():
@@ -222,7 +223,7 @@ def test_symbolic_sizes_are_the_general_formula(w, f, s, p):
 
 def test_symbolic_substitution_keeps_the_symbols():
     d = solve({"input": ["W", "W", 3], "layers": [{"conv": {"filters": 16, "kernel": "F"}}]})
-    assert d.substituted_text("layer1.out_h") == "floor((W - F + 2*0)/1) + 1"
+    assert board.substituted(d, "layer1.out_h") == "floor((W - F + 2*0)/1) + 1"
     assert d["layer1.out_h"].kind == "expression"
 
 

@@ -662,7 +662,8 @@ def weight_name(network: dict, source: int, neuron: int) -> str:
 @settings(max_examples=12, deadline=None)
 @given(networks())
 def test_gradients_agree_with_finite_differences(network):
-    from nnsolve.solvers.mlp import MlpGiven, MlpSolver
+    from nnsolve.solvers.mlp import MlpSolver
+    from nnsolve.solvers.mlp.network import MlpGiven
 
     # the loss is smooth away from the kink of leaky ReLU at 0
     assume(all(abs(a) > 1e-3 for a in forward(network)[1]))
@@ -684,7 +685,8 @@ def test_gradients_agree_with_finite_differences(network):
 @settings(max_examples=8, deadline=None)
 @given(networks())
 def test_neuron_and_layer_views_agree(network):
-    from nnsolve.solvers.mlp import MlpGiven, MlpSolver
+    from nnsolve.solvers.mlp import MlpSolver
+    from nnsolve.solvers.mlp.network import MlpGiven
 
     solver = MlpSolver()
     neurons = solver.solve(MlpGiven.model_validate(network), {"delta": "-dE/da"})

@@ -14,7 +14,8 @@ torch = pytest.importorskip("torch")
 
 pytestmark = pytest.mark.oracle
 
-from nnsolve.solvers.mlp import MlpGiven, MlpSolver  # noqa: E402
+from nnsolve.solvers.mlp import MlpSolver  # noqa: E402
+from nnsolve.solvers.mlp.network import MlpGiven  # noqa: E402
 
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 #: output activation and the loss it goes with

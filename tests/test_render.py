@@ -336,16 +336,31 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(ROOT.glob("problems/*.yaml")) + sorted(ROOT.glob("examples/problems/*.yaml"))
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                    reason="pdflatex is not installed")
+
+
+def assert_compiles(tex: Path) -> None:
+    """The oracle for LaTeX output is LaTeX itself: pdflatex must set it without an error."""
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                          cwd=tex.parent, capture_output=True, text=True, timeout=120)
+    errors = [line for line in done.stdout.splitlines() if line.startswith("!")]
+    assert done.returncode == 0 and tex.with_suffix(".pdf").exists(), errors
+
+
+@needs_pdflatex
 @pytest.mark.parametrize("problem", SHIPPED, ids=lambda p: p.stem)
 def test_latex_of_every_shipped_problem_compiles(problem, tmp_path, nnsolve):
-    """The oracle for LaTeX output is LaTeX itself: pdflatex must set it without an error."""
     tex = tmp_path / "solution.tex"
     assert nnsolve("run", problem, "--format", "tex", "-o", tex).exit_code == 0
-    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    errors = [line for line in done.stdout.splitlines() if line.startswith("!")]
-    assert done.returncode == 0 and (tmp_path / "solution.pdf").exists(), errors
+    assert_compiles(tex)
+
+
+@needs_pdflatex
+def test_latex_of_the_demo_derivation_compiles(outputs, tmp_path):
+    tex = tmp_path / "demo.tex"
+    tex.write_text(outputs["tex"], encoding="utf-8")
+    assert_compiles(tex)
 
 
 def test_latex_sets_superscript_letters_it_has_no_glyph_for():

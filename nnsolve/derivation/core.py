@@ -19,24 +19,21 @@ from typing import Any, Callable, Iterator, Mapping
 
 import sympy
 
-from nnsolve.derivation import printing
+from nnsolve.derivation import formulas, kinds, names, vectors
 from nnsolve.derivation import values as V
 
 Value = Any
 Rule = Callable[[Mapping[str, Value]], Value]
 
-#: kinds of quantity; counts, shapes and labels are graded exactly by default
-KINDS = ("number", "count", "shape", "vector", "matrix", "label", "set", "expression", "boolean")
-EXACT_KINDS = frozenset({"count", "shape", "label", "boolean"})
-
 
 @dataclass(frozen=True)
 class Misconception:
-    """A common wrong computation of a quantity, from the same inputs as the right one."""
+    """A common wrong computation of a quantity, from the same inputs as the right one: a rule
+    over input values, or a formula (`Derivation.add` turns it into its rule)."""
 
     id: str
     description: str
-    rule: Rule
+    rule: Rule | sympy.Basic
 
     def apply(self, inputs: Mapping[str, Value]) -> Value:
         return V.normalize(self.rule(inputs))
@@ -61,16 +58,25 @@ class Quantity:
     #: for a value that packs other quantities (a shape H×W×C), the quantity each element is
     #: (None for a constant): a student's shape then stands for their H, W and C too
     components: tuple[str | None, ...] = ()
+    #: False for a step the board does not write out (an element of a large feature map, an
+    #: element taken from a matrix): still computed, recomputed and graded
+    shown: bool = True
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown quantity kind {self.kind!r}")
+        kind = kinds.get(self.kind)      # an unknown kind is the solver's error, named here
+        if not kind.accepts(self.value):
+            raise TypeError(f"{self.name}: {self.value!r} is not a value of kind {self.kind!r} "
+                            f"({kind.description})")
         if self.symbol is None:
             self.symbol = sympy.Symbol(self.name)
 
     @property
+    def value_kind(self) -> kinds.ValueKind:
+        return kinds.get(self.kind)
+
+    @property
     def exact_by_default(self) -> bool:
-        return self.kind in EXACT_KINDS
+        return self.value_kind.exact
 
 
 @dataclass(frozen=True)
@@ -101,76 +107,150 @@ class Derivation:
     #: empty: the solver's class-level `principal`
     principal: list[str] = field(default_factory=list)
     _names_by_symbol: dict[sympy.Basic, str] = field(default_factory=dict, repr=False)
+    _symbols_by_name: dict[str, sympy.Basic] = field(default_factory=dict, repr=False)
+
+    # -- names and symbols ----------------------------------------------------------------
+    def symbol(self, name: str, written: str | sympy.Basic | None = None) -> sympy.Basic:
+        """The symbol that stands for quantity `name` in formulas, fixed before the quantity
+        is added (a formula may name a quantity the board writes later, such as w13^new).
+        `written` is how the board spells it (default: the name)."""
+        if name not in self._symbols_by_name:
+            symbol = written if isinstance(written, sympy.Basic) else \
+                sympy.Symbol(written or name)
+            self._symbols_by_name[name] = symbol
+            self._names_by_symbol[symbol] = name
+        return self._symbols_by_name[name]
+
+    def name_of(self, symbol: sympy.Basic) -> str:
+        return self._names_by_symbol[symbol]
+
+    def _default_symbol(self, name: str, value: Value, kind: str) -> sympy.Basic:
+        """A vector or matrix is a matrix symbol, so it can be multiplied in formulas."""
+        if name in self._symbols_by_name:
+            return self._symbols_by_name[name]
+        if kind in ("vector", "matrix") and V.rank(value) in (1, 2) and value:
+            rows, cols = (len(value), 1) if kind == "vector" else (len(value), len(value[0]))
+            return self.symbol(name, sympy.MatrixSymbol(names.written(name), rows, cols))
+        return self.symbol(name, names.written(name))
+
+    # -- formulas -------------------------------------------------------------------------
+    def inputs_in(self, formula: sympy.Basic, keep=()) -> tuple[str, ...]:
+        """The quantities a formula uses, in written order (names in `keep` stay symbols)."""
+        return formulas.inputs(formula, self._names_by_symbol, keep)
+
+    def rule_for(self, formula: sympy.Basic, *, keep=(), settle: bool = True) -> Rule:
+        """The recompute rule of a formula: for the right answer, a student's values and a
+        misconception alike (see `formulas.substitution_rule`)."""
+        return formulas.substitution_rule(vectors.elementwise(formula), self._names_by_symbol,
+                                          lambda n: self.quantities[n].value, keep=keep,
+                                          settle=settle)
+
+    def evaluate(self, formula: sympy.Basic, *, keep=()) -> Value:
+        """The value of a formula from the quantities recorded so far."""
+        return self.rule_for(formula, keep=keep)({})
 
     # -- building -----------------------------------------------------------------------
     def given(self, name: str, value: Value, label: str = "", *, symbol: sympy.Basic | None = None,
-              kind: str | None = None, group: str | None = None) -> sympy.Basic:
+              kind: str | None = None, group: str | None = None,
+              shown: bool = True) -> sympy.Basic:
         """Record a given value; returns the symbol that stands for it in formulas."""
-        value = V.normalize(value)
+        kind = kind or kinds.guess(V.normalize(value))
+        value = kinds.get(kind).normalize(value)
+        symbol = self.symbol(name, symbol) if symbol is not None else \
+            self._default_symbol(name, value, kind)
         quantity = Quantity(name, label or f"given {name}", value, symbol=symbol, given=True,
-                            kind=kind or _kind_of(value), group=group)
+                            kind=kind, group=group, shown=shown)
         return self._store(quantity)
 
     def add(self, name: str, label: str, formula: sympy.Basic | None = None, *,
             rule: Rule | None = None, inputs: tuple[str, ...] | None = None,
             value: Value | None = None, kind: str | None = None,
             symbol: sympy.Basic | None = None, misconceptions=(), group: str | None = None,
-            note: str = "", accept=(), components=()) -> sympy.Basic:
+            note: str = "", accept=(), components=(), keep=(), shown: bool = True) -> sympy.Basic:
         """Add a quantity computed from earlier ones; returns its symbol.
 
-        With a sympy `formula`, the inputs are the formula's symbols and the rule is
-        substitution, so nothing else is needed. Quantities that are not scalar formulas
-        (shapes, matrices, labels) pass a `rule` over named inputs, and may still pass a
-        formula to show.
+        With a sympy `formula` (scalar, vector or matrix: tanh(W*x + b) is applied element by
+        element), the inputs are the formula's symbols and the rule is substitution, so
+        nothing else is needed; a misconception may be written as a formula too
+        (`Misconception(id, text, formula)`, or just the triple). Quantities that are not formulas (shapes,
+        labels, colourings) pass a `rule` over named `inputs`, and may still pass a formula
+        to show. Names in `keep` stay symbols (symbolic exercises).
         """
+        if formula is not None:
+            formula = vectors.elementwise(formula)
+        misconceptions = [Misconception(*m) if isinstance(m, tuple) else m
+                          for m in misconceptions]
+        wrong = tuple(self._misconception(m, keep) for m in misconceptions)
         if inputs is None:
-            inputs = self._inputs_of(formula) if formula is not None else ()
+            inputs = self.inputs_in(formula, keep) if formula is not None else ()
+            for m in misconceptions:
+                if isinstance(m.rule, sympy.Basic):
+                    inputs += tuple(n for n in self.inputs_in(m.rule, keep) if n not in inputs)
         missing = [n for n in inputs if n not in self.quantities]
         if missing:
             raise KeyError(f"{name}: unknown inputs {missing}")
         if rule is None:
             if formula is None:
                 raise ValueError(f"{name}: needs a formula or a rule")
-            rule = self._substitution_rule(formula, inputs)
+            rule = self.rule_for(formula, keep=keep)
         if value is None:
             value = rule({n: self.quantities[n].value for n in inputs})
-        value = V.normalize(value)
+        kind = kind or kinds.guess(V.normalize(value))
+        value_kind = kinds.get(kind)
+        value = value_kind.normalize(value)
+        if symbol is None:
+            symbol = self._default_symbol(name, value, kind)
+        else:
+            symbol = self.symbol(name, symbol)
         quantity = Quantity(name, label, value, tuple(inputs), formula, symbol, rule,
-                            kind or _kind_of(value), tuple(misconceptions), group=group, note=note,
-                            accept=tuple(V.normalize(a) for a in accept),
-                            components=tuple(components))
+                            kind, wrong, group=group, note=note,
+                            accept=tuple(value_kind.normalize(a) for a in accept),
+                            components=tuple(components), shown=shown)
         return self._store(quantity)
+
+    def _misconception(self, m, keep) -> Misconception:
+        if isinstance(m, tuple):
+            m = Misconception(*m)
+        if isinstance(m.rule, sympy.Basic):
+            return Misconception(m.id, m.description, self.rule_for(m.rule, keep=keep))
+        return m
 
     def table(self, title: str, header, rows) -> None:
         self.tables.append(Table(title, tuple(header), tuple(tuple(r) for r in rows)))
+
+    def family(self, name: str, label: str, formula: sympy.Basic, index, shape, **options):
+        """An indexed family such as a feature map y[i, j]: see `families.add_family`."""
+        from nnsolve.derivation.families import add_family
+
+        return add_family(self, name, label, formula, index, shape, **options)
+
+    def indexed(self, name: str) -> sympy.IndexedBase:
+        """Quantity `name` (a vector, matrix or family) as X[i, j] for family formulas, with
+        indices from 1 as courses write them."""
+        from nnsolve.derivation.families import indexed
+
+        return indexed(self, name)
+
+    def element(self, name: str, index) -> sympy.Basic:
+        """The symbol of element `index` (from 1) of vector or matrix `name`."""
+        from nnsolve.derivation.families import element
+
+        return element(self, name, tuple(index))
+
+    def iterate(self, **options):
+        """Steps of an iteration named step1., step2., … with a stopping rule: see
+        `iteration.Iteration`."""
+        from nnsolve.derivation.iteration import Iteration
+
+        return Iteration(self, **options)
 
     def _store(self, quantity: Quantity) -> sympy.Basic:
         if quantity.name in self.quantities:
             raise ValueError(f"quantity {quantity.name!r} defined twice")
         self.quantities[quantity.name] = quantity
         self._names_by_symbol[quantity.symbol] = quantity.name
+        self._symbols_by_name[quantity.name] = quantity.symbol
         return quantity.symbol
-
-    def _inputs_of(self, formula: sympy.Basic) -> tuple[str, ...]:
-        names = []
-        for atom in sorted(formula.atoms(sympy.Symbol, sympy.MatrixSymbol), key=sympy.default_sort_key):
-            name = self._names_by_symbol.get(atom)
-            if name is None:
-                raise KeyError(f"symbol {atom} in a formula is neither given nor derived")
-            names.append(name)
-        return tuple(names)
-
-    def _substitution_rule(self, formula: sympy.Basic, inputs: tuple[str, ...]) -> Rule:
-        symbols = {n: self.quantities[n].symbol for n in inputs}
-
-        def rule(values: Mapping[str, Value]) -> Value:
-            mapping = {symbols[n]: V.to_sympy(values[n]) for n in inputs}
-            result = formula.xreplace(mapping)
-            if hasattr(result, "doit"):
-                result = result.doit()
-            return result
-
-        return rule
 
     # -- reading ------------------------------------------------------------------------
     def __getitem__(self, name: str) -> Quantity:
@@ -201,55 +281,3 @@ class Derivation:
         if q.rule is None:
             return q.value
         return V.normalize(q.rule(self.inputs_of(name, overrides)))
-
-    # -- showing ------------------------------------------------------------------------
-    def formula_text(self, name: str) -> str | None:
-        q = self.quantities[name]
-        return printing.to_text(q.formula) if q.formula is not None else None
-
-    def formula_latex(self, name: str) -> str | None:
-        q = self.quantities[name]
-        return printing.to_latex(q.formula) if q.formula is not None else None
-
-    def _substitutions(self, q: Quantity) -> dict:
-        return {self.quantities[n].symbol: self.quantities[n].value for n in q.inputs}
-
-    def formula_mathml(self, name: str) -> str | None:
-        q = self.quantities[name]
-        return printing.to_mathml(q.formula) if q.formula is not None else None
-
-    def substituted_text(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
-        q = self.quantities[name]
-        if q.formula is None or not q.inputs:
-            return None
-        return printing.to_text(q.formula, self._substitutions(q), digits, elide=elide)
-
-    def substituted_latex(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
-        q = self.quantities[name]
-        if q.formula is None or not q.inputs:
-            return None
-        return printing.to_latex(q.formula, self._substitutions(q), digits, elide=elide)
-
-    def substituted_mathml(self, name: str, digits: int = 4, *, elide: bool = False) -> str | None:
-        q = self.quantities[name]
-        if q.formula is None or not q.inputs:
-            return None
-        return printing.to_mathml(q.formula, self._substitutions(q), digits, elide=elide)
-
-    def symbol_latex(self, name: str) -> str:
-        return printing.symbol_latex(self.quantities[name].symbol)
-
-    def symbol_mathml(self, name: str) -> str:
-        return printing.symbol_mathml(self.quantities[name].symbol)
-
-
-def _kind_of(value: Value) -> str:
-    if isinstance(value, str):
-        return "label"
-    if isinstance(value, frozenset):
-        return "set"
-    if isinstance(value, tuple):
-        return "matrix" if value and isinstance(value[0], tuple) else "vector"
-    if isinstance(value, sympy.Expr) and value.free_symbols:
-        return "expression"
-    return "number"

@@ -3,9 +3,13 @@
 A value is:
 - a scalar: a sympy Integer or Rational (exact), a small exact sympy number such as
   sqrt(2)/2 or 1/(1 + e^-1), or a Python float (inexact);
-- a vector: a tuple of scalars; a matrix: a tuple of row tuples;
+- a vector: a tuple of scalars; a matrix: a tuple of row tuples; a tensor: deeper tuples;
 - a label: a str; a set: a frozenset of values;
-- a symbolic expression: a sympy Expr with free symbols.
+- a symbolic expression: a sympy Expr with free symbols;
+- a mapping, multiset, partition or table (see `structures`).
+
+Values are written as plain text here (`format_value`, on which every kind's text form and
+every message rests) and as JSON (`to_json`); LaTeX and MathML are `printing`'s and `mathml`'s.
 
 Exact stays exact while it stays readable: an exact result that grows beyond a few operations
 becomes a float, so a second forward pass does not turn into a page of nested exponentials.
@@ -14,10 +18,15 @@ becomes a float, so a second forward pass does not turn into a page of nested ex
 from __future__ import annotations
 
 import math
+from collections import Counter
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import sympy
+from sympy.printing.str import StrPrinter
+
+from nnsolve.derivation import layout as L
+from nnsolve.derivation import structures as S
 
 #: an exact number with more operations than this is shown and carried as a float
 MAX_EXACT_OPS = 8
@@ -29,6 +38,12 @@ def normalize(value: Any) -> Any:
     """Bring anything a solver computed (numpy arrays, lists, sympy matrices, ints) to a value."""
     if isinstance(value, (str, float)):
         return value
+    if isinstance(value, (S.FrozenMap, S.TableValue)):
+        return value
+    if isinstance(value, Counter):
+        return S.Multiset((k, normalize(v)) for k, v in value.items())
+    if isinstance(value, dict):
+        return S.FrozenMap((k, normalize(v)) for k, v in value.items())
     if isinstance(value, bool):
         return sympy.Integer(int(value))
     if isinstance(value, int):
@@ -37,6 +52,8 @@ def normalize(value: Any) -> Any:
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, (frozenset, set)):
         return frozenset(normalize(v) for v in value)
+    if isinstance(value, sympy.NDimArray):
+        return normalize(value.tolist())
     if isinstance(value, sympy.MatrixBase):
         rows = value.tolist()
         return tuple(tuple(normalize(v) for v in row) for row in rows)
@@ -130,6 +147,10 @@ def to_sympy(value: Any) -> Any:
     if isinstance(value, int):
         return sympy.Integer(value)
     if isinstance(value, tuple):
+        dims = shape_or_none(value)
+        if dims is not None and len(dims) >= 3:
+            return sympy.ImmutableDenseNDimArray([to_sympy(v) for _, v in
+                                                  indexed_elements(value)], dims)
         if value and isinstance(value[0], tuple):
             return sympy.ImmutableMatrix([[to_sympy(v) for v in row] for row in value])
         return sympy.ImmutableMatrix([to_sympy(v) for v in value])
@@ -151,13 +172,51 @@ def to_array(value: Any):
     return to_float(value)
 
 
-def shape(value: Any) -> tuple[int, ...]:
-    """(n,) for a vector, (r, c) for a matrix, () for a scalar."""
-    if isinstance(value, tuple):
-        if value and isinstance(value[0], tuple):
-            return (len(value), len(value[0]))
-        return (len(value),)
-    return ()
+#: an array's shape read along its first entries (see `layout.dims`; `rank` checks it)
+shape = L.dims
+
+
+def rank(value: Any) -> int | None:
+    """How many axes a nested tuple has; None when its rows differ in length or depth (a
+    ragged array is no vector, matrix or tensor)."""
+    dims = shape_or_none(value)
+    return None if dims is None else len(dims)
+
+
+def shape_or_none(value: Any) -> tuple[int, ...] | None:
+    """The shape of a regular nested tuple, None for a ragged one."""
+    if not isinstance(value, tuple):
+        return ()
+    if not value:
+        return (0,)
+    inner = {shape_or_none(v) for v in value}
+    if len(inner) != 1 or None in inner:
+        return None
+    return (len(value), *inner.pop())
+
+
+def indexed_elements(value: Any, dims: tuple[int, ...] | None = None):
+    """(index tuple, scalar) for every element of a regular array, in row-major order."""
+    if not isinstance(value, tuple):
+        yield (), value
+        return
+    for i, item in enumerate(value):
+        for index, element in indexed_elements(item):
+            yield (i, *index), element
+
+
+#: `exact=FRACTIONS` writes a number the way it is put into a formula: a fraction stays exact
+#: (1/3), any other exact number shows its decimal (1/(1 + e^-1) as 0.7311), so that the
+#: substituted formula reads as arithmetic a student can check
+FRACTIONS = "fractions"
+
+
+def shows_exactly(value: Any, exact: bool | str) -> bool:
+    """Whether an exact number is written in its exact form: with exact=True always, with
+    FRACTIONS when it is a fraction, with exact=False never (the decimal form)."""
+    if exact is False or not is_exact(value):
+        return False
+    return exact is True or (exact == FRACTIONS and value.is_Rational)
 
 
 def format_number(value: Any, digits: int = 4) -> str:
@@ -165,7 +224,7 @@ def format_number(value: Any, digits: int = 4) -> str:
     if isinstance(value, sympy.Integer) or isinstance(value, int):
         return str(int(value))
     if isinstance(value, sympy.Expr) and value.free_symbols:
-        return str(value)
+        return expression_text(value)
     x = to_float(value) + 0.0   # + 0.0: no "-0.0" for a zero that came out negative
     if math.isnan(x) or math.isinf(x):
         return str(x)
@@ -208,25 +267,92 @@ def shown_exactly(value: Any, shown: str) -> bool:
 
 
 def expression_text(value: sympy.Expr) -> str:
-    """An expression on one line as students type it and the answer parser reads it: x^2."""
+    """An expression in sympy's canonical order, as students type it and the answer parser
+    reads it (x^2): the form JSON and the exact forms of numbers keep, whatever order the
+    solver built the expression in."""
     return sympy.sstr(value).replace("**", "^")
 
 
-def format_value(value: Any, digits: int = 4) -> str:
-    """A value on one line: 55×55×96 shapes are the caller's business; this is the plain form."""
+class AsWritten(StrPrinter):
+    """Expressions in the order the solver built them, which is the order of the formula on
+    the board (1 + floor((H - F + 2*P)/S), not sympy's floor((-F + H + 2*P)/S) + 1), with
+    powers written x^2."""
+
+    def __init__(self, settings: dict | None = None):
+        super().__init__({"order": "none", **(settings or {})})
+
+    def _print_Pow(self, expr, rational=False):
+        return super()._print_Pow(expr, rational=rational).replace("**", "^")
+
+
+def as_written(expr: sympy.Basic) -> str:
+    """A symbolic value or exact number as the derivation shows it (see AsWritten)."""
+    return AsWritten().doprint(expr)
+
+
+def format_value(value: Any, digits: int = 4, *, exact: bool | str = False,
+                 elide: bool = False) -> str:
+    """A value on one line of plain text: the one writer of values as text, for the terminal,
+    feedback, messages and every kind's `text`. Numbers are decimals unless `exact` (True:
+    1/3 and 1/(1 + exp(-1)); FRACTIONS: 1/3 only); `elide` shortens long axes with `…`.
+    Shapes (55×55×96) and counts (34,944) are their kinds' forms, not the value's."""
+    def inner(item: Any) -> str:
+        return format_value(item, digits, exact=exact, elide=elide)
+
     if isinstance(value, str):
         return value
+    if isinstance(value, S.Partition):
+        classes = L.partition_classes(value)
+        colours = L.labels_worth_showing(classes)
+        return "{" + ", ".join("{" + ", ".join(members) + "}" + (f"_{label}" if colours else "")
+                               for members, label in classes) + "}"
+    if isinstance(value, S.Multiset):
+        return "{" + mapping_text((k, inner(n)) for k, n in L.multiset_items(value)) + "}"
+    if isinstance(value, S.FrozenMap):
+        return mapping_text((k, inner(v)) for k, v in value.items())
+    if isinstance(value, S.TableValue):
+        return table_text(value.header, [[inner(c) for c in row] for row in value.rows])
     if isinstance(value, frozenset):
-        return "{" + ", ".join(sorted(format_value(v, digits) for v in value)) + "}"
+        return "{" + ", ".join(sorted(inner(v) for v in value)) + "}"
     if isinstance(value, tuple):
-        return "[" + ", ".join(format_value(v, digits) for v in value) + "]"
+        if L.is_tensor(value):
+            slices = ("…" if s is None else f"{s[0]}: {inner(s[1])}"
+                      for s in L.tensor_slices(value, elide))
+            return f"shape {L.shape_text(value)}; " + ", ".join(slices)
+        return "[" + ", ".join("…" if v is ... else inner(v) for v in L.shown(value, elide)) + "]"
+    if isinstance(value, sympy.Expr) and (value.free_symbols or (
+            shows_exactly(value, exact) and not isinstance(value, sympy.Integer))):
+        return as_written(value)
     return format_number(value, digits)
 
 
+def mapping_text(pairs: Iterable[tuple[str, str]]) -> str:
+    """Written keys and values as `{1: A, 2: B}`."""
+    return "{" + ", ".join(f"{key}: {text}" for key, text in pairs) + "}"
+
+
+def table_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A header and written rows on one line: `[node | colour] 1 | A; 2 | B`."""
+    head = "[" + " | ".join(header) + "]"
+    return " ".join([head, "; ".join(" | ".join(row) for row in rows)]).rstrip()
+
+
 def to_json(value: Any) -> Any:
-    """JSON numbers, nested lists or strings (sets as sorted lists, symbolic as text)."""
+    """JSON numbers, nested lists or strings: sets as sorted lists, symbolic values as text,
+    mappings as objects in the order written, multisets as objects in natural key order,
+    partitions as their classes (lists of elements in natural order, classes by their first
+    element: a colouring's labels are not part of it), tables as header and rows."""
     if isinstance(value, str):
         return value
+    if isinstance(value, S.Partition):
+        return [members for members, _ in L.partition_classes(value)]
+    if isinstance(value, S.Multiset):
+        return {key: to_json(n) for key, n in L.multiset_items(value)}
+    if isinstance(value, S.FrozenMap):
+        return {key: to_json(v) for key, v in value.items()}
+    if isinstance(value, S.TableValue):
+        return {"header": list(value.header), "rows": [[to_json(c) for c in row]
+                                                       for row in value.rows]}
     if isinstance(value, frozenset):
         items = [to_json(v) for v in value]
         return sorted(items, key=lambda v: (str(type(v)), str(v)))

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import sympy
 
+from nnsolve.derivation import kinds
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Quantity
 from nnsolve.grade.compare import Tolerance, compare
@@ -72,7 +73,8 @@ class StudentChain:
     quantity recomputed from the effective values of its inputs (so an unanswered step between
     a wrong answer and a later one carries the error forward too), else the derivation's value.
     Each effective value remembers which answers it was computed from: its sources. An answer
-    that packs other quantities (a shape 54×54×96) also gives their effective values (H = 54).
+    that packs other quantities (a shape 54×54×96, a feature map whose elements are quantities
+    of their own) also gives their effective values (H = 54, y[1,1] = 7).
     """
 
     def __init__(self, derivation: Derivation, answered: dict[str, Any],
@@ -93,8 +95,9 @@ class StudentChain:
         self._unpacked: dict[str, tuple[Any, frozenset]] = {}
         for packed, answer in self.answered.items():
             names = derivation[packed].components
-            if names and isinstance(answer, tuple) and len(answer) == len(names):
-                for component, value in zip(names, answer):
+            flat = _flat(answer) if names and isinstance(answer, tuple) else None
+            if flat is not None and len(flat) == len(names):
+                for component, value in zip(names, flat):
                     if component is not None and component not in self.answered:
                         self._unpacked.setdefault(component, (value, frozenset({packed})))
 
@@ -185,6 +188,14 @@ class StudentChain:
         return result
 
 
+def _flat(answer: tuple) -> list:
+    """An array's elements in row-major order: a matrix answer stands for the elements of a
+    family (y[1,1], y[1,2], …) as a shape's stands for its H, W and C."""
+    if all(not isinstance(v, tuple) for v in answer):
+        return list(answer)
+    return [element for _, element in V.indexed_elements(answer)]
+
+
 @dataclass(frozen=True)
 class CarriedForward:
     """What the student's own earlier answers make of a wrong-looking answer."""
@@ -215,6 +226,98 @@ def carry_forward(chain: StudentChain, name: str, given: Any, tol: Tolerance,
     if not wrong:
         return CarriedForward("rounded", recomputed, tuple(chain.ordered(sources)))
     return CarriedForward("ecf", recomputed, wrong)
+
+
+@dataclass(frozen=True)
+class ElementCredit:
+    """An answer graded one element at a time, against the key and against what the student's
+    own earlier answers give: one wrong element early costs one element, and each later
+    element computed from it is credited as error carried forward."""
+
+    total: int
+    right: int                       # elements that match the key
+    carried: tuple[str, ...]         # positions right only from the student's wrong answers
+    rounded: tuple[str, ...]         # positions right from the student's rounded right answers
+    wrong: tuple[str, ...]           # "position: what is wrong" for the rest
+    sources: tuple[str, ...]         # the earlier answers the carried (or rounded) ones use
+    low_precision: bool = False
+
+    def fraction(self, ecf: float) -> float:
+        """Right and rounded elements in full, carried ones at the part's ECF share."""
+        earned = self.right + len(self.rounded) + ecf * len(self.carried)
+        return earned / self.total if self.total else 0.0
+
+
+def carry_forward_elements(chain: StudentChain, name: str, given: Any, tol: Tolerance,
+                           kind: str, given_text: Any = None) -> ElementCredit | None:
+    """`given` element by element; None for a kind graded as a whole, or an answer whose
+    positions are not the key's (a shape mismatch is graded whole, and may still be carried
+    forward whole from an earlier wrong shape)."""
+    q = chain.derivation[name]
+    try:
+        value_kind = kinds.get(kind)
+        want = value_kind.elements(q.value)
+        got = dict(value_kind.elements(given)) if want is not None else None
+    except Exception:  # an answer of another form than the key's has no such elements
+        return None
+    if not want or got is None or len(got) != len(want) or any(p not in got for p, _ in want):
+        return None
+    recomputed, sources, wrong_sources = _recomputed_elements(chain, q, given, tol, kind,
+                                                              value_kind, set(got))
+    texts = _element_texts(given_text, len(want))
+    right, carried, rounded, wrong, low = 0, [], [], [], False
+    for (where, expected), text in zip(want, texts):
+        element = got[where]
+        try:
+            result = compare(expected, element, tol, kind="auto", given_text=text,
+                             definitions=chain.definitions)
+        except ValueError as exc:
+            result = None
+            message = str(exc)
+        if result is not None and result.ok:
+            right += 1
+        elif where in recomputed and same(recomputed[where], element, tol, "auto",
+                                          definitions=chain.definitions):
+            (carried if wrong_sources else rounded).append(where)
+        else:
+            low = low or (result is not None and result.low_precision)
+            wrong.append(f"{where}: {result.message if result is not None else message}")
+    return ElementCredit(len(want), right, tuple(carried), tuple(rounded), tuple(wrong),
+                         wrong_sources or sources, low)
+
+
+def _recomputed_elements(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance,
+                         kind: str, value_kind, positions: set):
+    """(position -> element of the quantity recomputed from the student's answers, all the
+    answers it uses, the wrong ones among them); nothing where the step would earn nothing
+    (see `trivial_step`) or the recomputed value has other positions."""
+    if q.given or q.rule is None or not q.inputs:
+        return {}, (), ()
+    inputs, sources = chain.inputs(q.name)
+    recomputed = run_rule(q.rule, inputs) if sources else None
+    try:
+        elements = dict(value_kind.elements(recomputed)) if recomputed is not None else {}
+    except Exception:  # the rule gave a value of another form: nothing to credit by element
+        elements = {}
+    if set(elements) != positions:
+        return {}, (), ()
+    wrong_sources = tuple(chain.ordered(s for s in sources if chain.differs(s)))
+    if trivial_step(chain, q, given, tol, kind, inputs, wrong_sources):
+        return {}, (), ()
+    return elements, tuple(chain.ordered(sources)), wrong_sources
+
+
+def _element_texts(given_text: Any, count: int) -> list:
+    """What the student typed for each element, in the order of `elements` (row-major)."""
+    flat: list = []
+    stack = [given_text]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        else:
+            flat.append(item if isinstance(item, str) else None)
+    return flat if len(flat) == count else [None] * count
 
 
 def trivial_step(chain: StudentChain, q: Quantity, given: Any, tol: Tolerance, kind: str,

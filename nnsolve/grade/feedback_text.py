@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from nnsolve.derivation import board
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Quantity
 
@@ -43,8 +44,8 @@ def step_hint(d: Derivation, name: str) -> str:
             break
         chain.append(q.inputs[0])
     try:
-        shown_steps = [d.formula_text(n) for n in chain]
-        numbers = d.substituted_text(chain[-1], elide=True)
+        shown_steps = [board.formula(d, n) for n in chain]
+        numbers = board.substituted(d, chain[-1], elide=True)
     except Exception:  # a formula that does not print is no reason to lose the grade
         return ""
     if not shown_steps or not shown_steps[-1]:
@@ -52,12 +53,14 @@ def step_hint(d: Derivation, name: str) -> str:
     if numbers and numbers != shown_steps[-1] and len(numbers) <= MAX_NUMBERS:
         shown_steps.append(numbers)
     label = " ".join(d[name].label.split())
-    step = f"the step {label}" if label and label != name and len(label) <= MAX_LABEL else "the step"
+    named = label and label != name and len(label) <= MAX_LABEL
+    step = f"the step {label}" if named else "the step"
     return f"Check {step}: {name} = {' = '.join(shown_steps)}."
 
 
 def shown(value: Any, typed: Any = None) -> str:
-    """A student's value the way they wrote it when that is known, else formatted."""
+    """A student's value the way they wrote it when that is known, else as values are written
+    (`values.format_value`: expressions with ^, as the JSON and the answer files have them)."""
     if isinstance(typed, str) and typed.strip() and len(typed) <= 60:
         return typed.strip()
     if isinstance(value, float):
@@ -70,10 +73,14 @@ def shown(value: Any, typed: Any = None) -> str:
 
 
 def expected_text(q: Quantity) -> str:
-    """The key's value, with its exact form where that differs (`1/3 ≈ 0.3333`)."""
-    text = shown(q.value)
+    """The key's value as its kind writes it (55×55×96, 34,944), with its exact form where
+    that differs (`1/3 ≈ 0.3333`)."""
     try:
-        exact = V.exact_text(q.value) if not isinstance(q.value, (str, frozenset)) else None
+        text = q.value_kind.text(q.value, exact=False)
+    except Exception:  # a plugin's kind that cannot write its value: the plain form
+        text = shown(q.value)
+    try:
+        exact = V.exact_text(q.value)
     except Exception:  # an exact form that does not print is only a nicety
         exact = None
     return f"{exact} ≈ {text}" if exact and exact != text else text

@@ -11,19 +11,20 @@ with its reason, so one broken file never stops a batch.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnsolve.derivation import kinds
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
-from nnsolve.grade.answers import AnswerError, parse_answer
+from nnsolve.grade.answers import AnswerError, AnswerReader
 from nnsolve.grade.compare import Tolerance, compare
-from nnsolve.grade.ecf import (StudentChain, carry_forward, find_misconception, repeated_input,
-                               same)
+from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
+from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
+                               carry_forward_elements, find_misconception, repeated_input, same)
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
@@ -33,10 +34,6 @@ from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
 from nnsolve.spec.yamlsafe import load_file
 
-#: how a quantity's kind asks the answer parser to read the student's YAML
-EXPECT = {"number": "number", "count": "number", "shape": "vector", "vector": "vector",
-          "matrix": "matrix", "label": "label", "boolean": "label", "set": "set",
-          "expression": "expression"}
 #: seconds one symbolic comparison may take
 SYMBOLIC_TIME_LIMIT = 2.0
 #: a raw answer too big to echo back is summarised instead
@@ -67,11 +64,19 @@ def grade_file(path, key: Key) -> GradeResult:
 def grade_submission(submission: Submission, key: Key) -> GradeResult:
     """Grade against the key; NnsolveError when the key has no such problem or cannot solve it."""
     problems = key.problems_for(submission.problem)
-    resolved = submission.resolve(problems)
+    solutions = {p.id: key.solution(p, submission.student_id) for p in problems}
+
+    def whole(problem_id: str, part_id: str, name: str) -> bool:
+        """Whether the answer to `name` is itself a mapping (a colouring, a histogram)."""
+        for solved in solutions[problem_id].parts:
+            if solved.id == part_id and name in solved.derivation:
+                return kinds.get(solved.derivation[name].kind).mapping_answer
+        return False
+
+    resolved = submission.resolve(problems, whole)
     records: list[GradeRecord] = []
     for problem in problems:
-        solution = key.solution(problem, submission.student_id)
-        for solved in solution.parts:
+        for solved in solutions[problem.id].parts:
             records.extend(_PartGrader(problem, solved, resolved).grade())
     return GradeResult(submission.student_id, submission.name, submission.problem,
                        submission.file, records=records)
@@ -116,17 +121,11 @@ class _PartGrader:
     def _read(self, name: str, raw: Any) -> _Answer:
         q = self.derivation[name]
         answer = _Answer(raw)
-        raw = _as_written(raw, q.kind)
-        expect = EXPECT.get(q.kind, "auto")
+        kind = kinds.get(q.kind)
         symbolic = has_symbols(q.value)
-        if symbolic and expect == "number":
-            expect = "expression"
-        if expect == "set" and _labels(q.value):
-            expect = "labels"       # [a, c, e] are option ids: e is not Euler's number
+        reader = AnswerReader(symbols=self._part_symbols() if symbolic else None)
         try:
-            answer.value = parse_answer(raw, expect=expect,
-                                        symbols=self._part_symbols() if symbolic else None,
-                                        thousands=q.kind == "count")
+            answer.value = kind.read(raw, reader, q.value)
             if symbolic:
                 answer.value = fixed_numbers(self.derivation, answer.value, q.value)
         except AnswerError as exc:
@@ -219,6 +218,10 @@ class _PartGrader:
             return self._record(ask, q, "invalid", 0.0, text.join(comparison.message), given=given)
 
         partial = comparison.fraction if ask.partial else 0.0
+        credit = carry_forward_elements(self.chain, ask.name, answer.value, tol, q.kind,
+                                        answer.typed)
+        if credit is not None and (credit.carried or credit.rounded):
+            return self._by_element(ask, q, answer, credit, given)
         carried = carry_forward(self.chain, ask.name, answer.value, tol, q.kind)
         if carried is not None and carried.status == "rounded":
             sources = self._shown_sources(carried.sources)
@@ -244,6 +247,53 @@ class _PartGrader:
         return self._record(ask, q, "incorrect", ask.points * partial, message, given=given,
                             misconception=found.misconception.id if found else None)
 
+    def _by_element(self, ask: Ask, q: Quantity, answer: _Answer, credit: ElementCredit,
+                    given: Any) -> GradeRecord:
+        """An array (or mapping, or table) some of whose elements follow from the student's own
+        earlier answers: those earn error carried forward one by one (or count as right, from
+        right answers the student rounded), and only the elements wrong even so cost credit."""
+        share = ask.ecf if ask.ecf is not None else self.solved.part.ecf
+        fraction = credit.fraction(share)
+        sources = self._shown_sources(credit.sources)
+        carried = _positions(credit.carried)
+        if not credit.wrong and not credit.carried:
+            return self._record(ask, q, "correct", ask.points, text.rounded(sources), given=given)
+        if not credit.wrong:
+            right = credit.total - len(credit.carried)
+            which = f"{len(credit.carried)} of {credit.total} elements ({carried}) " \
+                    f"{_follow(credit.carried)} from your earlier answers; the other {right} " \
+                    f"are right" if right else ""
+            message = text.join(text.ecf(q, sources, fraction), which)
+            return self._record(ask, q, "ecf", ask.points * fraction, message, given=given)
+        found = find_misconception(self.chain, ask.name, answer.value, self.tolerance(ask.name),
+                                   q.kind)
+        follows = [listed_wrong(list(credit.wrong), credit.total)]
+        if credit.carried:
+            listed = ", ".join(f"{n} = {v}" for n, v in sources)
+            reduced = "" if share >= 1 else f" ({share:.0%} of their points)"
+            follows.append(f"{_elements(len(credit.carried))} ({carried}) "
+                           f"{_follow(credit.carried)} from your {listed} and "
+                           f"{'earns' if len(credit.carried) == 1 else 'earn'} error carried "
+                           f"forward{reduced}")
+        if credit.rounded:
+            follows.append(f"{_elements(len(credit.rounded))} ({_positions(credit.rounded)}) "
+                           f"{_follow(credit.rounded)} from your rounded earlier answers and "
+                           f"{'counts' if len(credit.rounded) == 1 else 'count'} as right")
+        scoring = ""
+        if ask.partial:
+            times = f" × {share:.0%}" if share < 1 else ""
+            scoring = f"({credit.right + len(credit.rounded)} right + {len(credit.carried)} " \
+                      f"carried forward{times}) / {credit.total} elements = {fraction:.0%}"
+        message = text.incorrect(
+            self.derivation, q, "; ".join(follows), text.shown(answer.value, answer.typed),
+            low_precision=credit.low_precision and not found,
+            misconception=(found.misconception.description, found.from_student_inputs)
+            if found else None, accepted_fraction=fraction if ask.partial else 0.0,
+            scoring=scoring)
+        return self._record(ask, q, "incorrect", ask.points * fraction if ask.partial else 0.0,
+                            message, given=given,
+                            misconception=found.misconception.id if found else None)
+
     def _shown_sources(self, names) -> list[tuple[str, str]]:
         out = []
         for name in names:
@@ -264,21 +314,21 @@ class _PartGrader:
         return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
 
 
-# -- how students write shapes and counts --------------------------------------------------------
+# -- answers graded element by element -------------------------------------------------------
 
-_SHAPE_TEXT = re.compile(r"\s*[\[(]?\s*\d+(?:\s*[×xX*,]\s*\d+)+\s*[\])]?\s*\Z")
-_GROUPED_COUNT = re.compile(r"\s*[1-9]\d{0,2}(?:([,\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
+def _elements(n: int) -> str:
+    return f"{n} element" + ("" if n == 1 else "s")
 
 
-def _as_written(raw: Any, kind: str) -> Any:
-    """`55×55×96` is how a shape is written by hand, and `34,944` how a count is; both are
-    read as what they mean before parsing (for a shape, 55*55*96 means the dimensions)."""
-    if isinstance(raw, str) and len(raw) <= 200:
-        if kind == "shape" and _SHAPE_TEXT.match(raw):
-            return [int(n) for n in re.findall(r"\d+", raw)]
-        if kind == "count" and _GROUPED_COUNT.match(raw):
-            return int(re.sub(r"\D", "", raw))
-    return raw
+def _follow(positions: tuple[str, ...]) -> str:
+    return "follows" if len(positions) == 1 else "follow"
+
+
+def _positions(positions: tuple[str, ...]) -> str:
+    """`row 1, column 2; row 3, column 1 and 4 more`: where, without drowning the message."""
+    shown = "; ".join(positions[:MAX_LISTED])
+    more = len(positions) - MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 # -- tolerances -------------------------------------------------------------------------------

@@ -67,12 +67,14 @@ class Submission:
         raw = self.raw_answer(problem_id, part_id, name)
         return _texts(raw, self.answer_path(problem_id, part_id, name), self.texts)
 
-    def resolve(self, problems: list) -> "Submission":
+    def resolve(self, problems: list, whole=None) -> "Submission":
         """The answers laid out against the problems they are graded with.
 
         A set's answers are keyed by problem id; a problem's by part id, except that a one-part
         problem may list its quantities directly. Knowing the problems settles what the shape
         alone cannot (a set of one-part problems looks like a problem with parts).
+        `whole(problem_id, part_id, name)` says which quantities are answered by a mapping
+        (a colouring node: colour), which is then one answer and not a group of answers.
         """
         raw = _raw_answers(self.doc)
         answers: dict = {}
@@ -94,7 +96,7 @@ class Submission:
                     continue
             else:
                 entry, where = raw, ("answers",)
-            _resolve_problem(problem, entry, where, answers, paths, strays, broken)
+            _resolve_problem(problem, entry, where, answers, paths, strays, broken, whole)
         if in_set:
             extra = [str(k) for k in raw if str(k) not in known]
             if extra:
@@ -102,7 +104,8 @@ class Submission:
         return replace(self, answers=answers, paths=paths, strays=strays, broken=broken)
 
 
-def _resolve_problem(problem, entry: dict, where: tuple, answers, paths, strays, broken) -> None:
+def _resolve_problem(problem, entry: dict, where: tuple, answers, paths, strays, broken,
+                     whole=None) -> None:
     part_ids = [part.id for part in problem.parts]
     one = part_ids[0] if len(part_ids) == 1 else None
     if one is not None and not _is_group(_entry(entry, one)):
@@ -123,19 +126,21 @@ def _resolve_problem(problem, entry: dict, where: tuple, answers, paths, strays,
         if extra:
             strays[(problem.id,)] = extra
     for part_id, (values, at) in layout.items():
-        flat = _flatten(values, at)
+        keep = (lambda name, part_id=part_id: whole(problem.id, part_id, name)) if whole else None
+        flat = _flatten(values, at, keep=keep)
         answers.setdefault(problem.id, {})[part_id] = {name: raw for name, (raw, _) in flat.items()}
         for name, (_, path) in flat.items():
             paths[(problem.id, part_id, name)] = path
 
 
-def _flatten(values: dict, at: tuple, prefix: str = "") -> dict:
-    """Quantity name -> (raw answer, path); `conv1: {params: 5}` is read as `conv1.params: 5`."""
+def _flatten(values: dict, at: tuple, prefix: str = "", keep=None) -> dict:
+    """Quantity name -> (raw answer, path); `conv1: {params: 5}` is read as `conv1.params: 5`,
+    unless `keep(name)` says the mapping is the answer itself."""
     out = {}
     for key, value in values.items():
         name = prefix + _key_text(key)
-        if _is_group(value) and value:
-            out.update(_flatten(value, at + (key,), name + "."))
+        if _is_group(value) and value and not (keep is not None and keep(name)):
+            out.update(_flatten(value, at + (key,), name + ".", keep))
         else:
             out[name] = (value, at + (key,))
     return out

@@ -3,8 +3,10 @@
 A part shows its conventions, its givens in one compact block, then its derived quantities
 grouped under their `group` headings (in order of first appearance), its tables and its notes.
 Each quantity reads `symbol = formula = formula with numbers = value`, with the exact value
-followed by its decimal form where they differ (1/3 ≈ 0.3333). The formats supply a
-`ValueWriter` and this module decides which forms a value shows in.
+followed by its decimal form where they differ (1/3 ≈ 0.3333). A value is written by its
+kind (`ValueKind.text`, `.latex`, `.mathml`): the formats supply a `ValueWriter` that asks the
+kind, and this module decides which forms a value shows in. A table value is shown as a real
+table below its equation, in each format's own way.
 """
 
 from __future__ import annotations
@@ -14,79 +16,73 @@ from typing import Any, Protocol
 
 import sympy
 
-from nnsolve.derivation import printing
+from nnsolve.derivation import board, kinds, printing
+from nnsolve.derivation import structures as S
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Quantity, Ref, Table
-from nnsolve.derivation.printing import array_cells, is_matrix
+from nnsolve.derivation.kinds import ValueKind
 
 #: what `nnsolve run` and `nnsolve key` call the solution of a one-part problem
 SOLUTION = "Solution"
 
 
 class ValueWriter(Protocol):
-    """How one format writes values; `exact=False` asks for the decimal form."""
+    """How one format writes values: by the kind's own form in that format."""
 
-    def scalar(self, value: Any, exact: bool) -> Any: ...
+    #: the kinds' method this format writes with: "text", "latex" or "mathml"
+    form: str
 
-    def array(self, value: tuple, exact: bool) -> Any: ...
+    def write(self, kind: ValueKind, value: Any, exact: bool) -> Any:
+        """A value in this format; `exact=False` asks for the decimal form."""
 
-    def shape(self, dims: list) -> Any: ...
 
-    def grouped(self, written: Any) -> Any:
-        """A written value in parentheses: a sum inside a product such as a shape."""
+class KindWriter:
+    """The kind writes: a plugin's kind shows in every format without a renderer knowing it.
+    Formats with more room than a line (the terminal's matrix blocks) override `write`."""
 
-    def count(self, grouped: str) -> Any: ...
+    form = "text"
 
-    def other(self, value: Any) -> Any: ...
+    def write(self, kind: ValueKind, value: Any, exact: bool) -> Any:
+        return getattr(kind, self.form)(value, exact=exact)
 
 
 def value_forms(value: Any, kind: str, writer: ValueWriter) -> list:
     """The forms a value shows in: just one, or its exact form then its decimal form."""
-    if kind == "shape" and isinstance(value, tuple) and not is_matrix(value):
-        return [writer.shape([writer.grouped(writer.scalar(v, True)) if isinstance(v, sympy.Add)
-                              else writer.scalar(v, True) for v in value])]
-    if kind == "count" and isinstance(value, sympy.Integer):
-        return [writer.count(f"{int(value):,}")]
-    if kind == "boolean" and isinstance(value, sympy.Integer) and value in (0, 1):
-        return [writer.other("true" if value else "false")]
-    if isinstance(value, (str, frozenset)):
-        return [writer.other(value)]
-    write = writer.array if isinstance(value, tuple) else writer.scalar
+    value_kind = kinds.get(kind)
     if V.exact_text(value) is None:
-        return [write(value, isinstance(value, sympy.Expr) and bool(value.free_symbols))]
-    return [write(value, True), write(value, False)]
+        return [writer.write(value_kind, value, False)]
+    return [writer.write(value_kind, value, True), writer.write(value_kind, value, False)]
 
 
-class PlainValues:
-    """Values as plain one-line text: the terminal's form, and what sides are compared by."""
-
-    def scalar(self, value: Any, exact: bool) -> str:
-        return printing.text_value(value) if exact else V.format_number(value)
-
-    def array(self, value: tuple, exact: bool) -> str:
-        def line(entries) -> str:
-            return "[" + ", ".join("…" if v is ... else self.scalar(v, exact)
-                                   for v in entries) + "]"
-
-        cells = array_cells(value)
-        if is_matrix(value):
-            return "[" + ", ".join("…" if row is ... else line(row) for row in cells) + "]"
-        return line(cells)
-
-    def shape(self, dims: list) -> str:
-        return "×".join(dims)
-
-    def grouped(self, written: str) -> str:
-        return f"({written})"
-
-    def count(self, grouped: str) -> str:
-        return grouped
-
-    def other(self, value: Any) -> str:
-        return V.format_value(value)
+def plainly_written(kind: ValueKind, value: Any, exact: bool = False) -> bool:
+    """Whether a kind writes a value as its bare value reads (an array as an array, a table
+    as a table): only then may a format lay it out in blocks or as a real table, since a
+    kind with a form of its own is shown in that form."""
+    written = kind.text(value, exact=exact)
+    return any(written == V.format_value(value, exact=exact, elide=elide)
+               for elide in (True, False))
 
 
-PLAIN = PlainValues()
+def tabulated(value: Any, kind: str) -> S.TableValue | None:
+    """The table a value is shown as, below its quantity's equation, or None."""
+    if isinstance(value, S.TableValue) and plainly_written(kinds.get(kind), value):
+        return value
+    return None
+
+
+def value_table_cells(table: S.TableValue) -> list[list[tuple[Any, str]]]:
+    """A table value's cells as (value, kind), each cell of the kind its value is."""
+    return [[(cell, kinds.guess(cell)) for cell in row] for row in table.rows]
+
+
+def numeric_columns(rows: list[list[tuple[Any, str]]]) -> list[bool]:
+    """Which columns hold only numbers (set right-aligned), not labels."""
+    if not rows:
+        return []
+    return [all(not isinstance(row[j][0], str) for row in rows) for j in range(len(rows[0]))]
+
+
+PLAIN = KindWriter()
 
 
 def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
@@ -99,14 +95,17 @@ def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
     would come from nowhere, so the chain goes straight to ≈ -0.7689."""
     if isinstance(q.formula, (sympy.Symbol, sympy.MatrixSymbol)):
         substituted = None
-    forms = value_forms(q.value, q.kind, writer)
-    plain = value_forms(q.value, q.kind, PLAIN)
+    if tabulated(q.value, q.kind) is not None:  # the table follows the equation
+        forms = plain = [None]
+    else:
+        forms = value_forms(q.value, q.kind, writer)
+        plain = value_forms(q.value, q.kind, PLAIN)
     if len(forms) > 1 and substituted is not None and not all(
             printing.substitutes_exactly(d[name].value) for name in q.inputs):
         forms, plain = [None, forms[-1]], [None, plain[-1]]
     sides = [("", symbol, printing.to_text(q.symbol)),
-             ("=", formula, d.formula_text(q.name)),
-             ("=", substituted, d.substituted_text(q.name, elide=True)),
+             ("=", formula, board.formula(d, q.name)),
+             ("=", substituted, board.substituted(d, q.name, elide=True)),
              ("=", forms[0], plain[0])]
     if len(forms) > 1:
         sides.append(("=" if V.shown_exactly(q.value, plain[-1]) else "≈", forms[1], plain[-1]))
@@ -121,8 +120,10 @@ def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
 
 
 def given_forms(q: Quantity, writer: ValueWriter) -> list:
-    """A given's value forms; none for a symbolic given that is just its own symbol (x1)."""
-    if isinstance(q.value, sympy.Basic) and q.value == q.symbol:
+    """A given's value forms; none for a symbolic given that is just its own symbol (x1), nor
+    for a table, which the formats show as a table."""
+    if (isinstance(q.value, sympy.Basic) and q.value == q.symbol) or \
+            tabulated(q.value, q.kind) is not None:
         return []
     return value_forms(q.value, q.kind, writer)
 
@@ -139,13 +140,15 @@ class Group:
 
 
 def given_quantities(derivation: Derivation) -> list[Quantity]:
-    return [q for q in derivation if q.given]
+    return [q for q in derivation if q.given and q.shown]
 
 
 def derived_groups(derivation: Derivation) -> list[Group]:
     """Derived quantities under their group headings, groups in order of first appearance."""
     groups: dict[str | None, Group] = {}
     for q in derivation.derived():
+        if not q.shown:     # an element of a large map, an element taken out of a matrix
+            continue
         groups.setdefault(q.group, Group(q.group, [])).quantities.append(q)
     return list(groups.values())
 
@@ -178,6 +181,13 @@ def problem_heading(problem) -> str:
     return problem.title or problem.id
 
 
+def document_title(solutions, problem_set=None) -> str:
+    """What a rendered document is called: its problem set, else its (first) problem."""
+    if problem_set is not None:
+        return problem_set.title or problem_set.id
+    return problem_heading(solutions[0].problem)
+
+
 def problem_byline(problem) -> str:
     """The small print under a problem's title: its id, source and the student's variant."""
     items = [problem.id]
@@ -204,7 +214,7 @@ def table_cells(derivation: Derivation, table: Table) -> list[list[tuple[Any, st
                 cells.append((cell, "label"))
             else:
                 value = V.normalize(cell)
-                cells.append((value, "number"))
+                cells.append((value, kinds.guess(value)))
         rows.append(cells)
     return rows
 

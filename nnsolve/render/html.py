@@ -8,12 +8,11 @@ file or a solver is escaped; statements go through the safe Markdown subset of `
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
-from nnsolve.derivation import printing
+from nnsolve.derivation import board
+from nnsolve.derivation import layout as L
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
-from nnsolve.derivation.printing import array_cells, is_matrix
 from nnsolve.render import common, statements
 
 #: a chain wider than this (in characters of its plain-text form) is set one step a line
@@ -56,6 +55,10 @@ th { text-align: left; font-family: "DejaVu Sans", Arial, sans-serif; font-size:
 td.number { text-align: right; }
 table.given td:last-child { color: var(--muted); }
 table caption { caption-side: top; text-align: left; font-weight: bold; padding: .3rem 0; }
+.tabulated { display: flex; align-items: center; flex-wrap: wrap; gap: .2rem .8rem; }
+.tabulated > math[display="block"] { margin-right: 0; }
+table.value-table { margin: .3rem 0; background: var(--paper); }
+table.value-table th, table.value-table td { padding: .15rem .7rem; }
 .quantity { padding: .45rem .9rem .35rem; margin: .35rem 0; border-left: 3px solid var(--rule);
             border-radius: 0 6px 6px 0; }
 .quantity.asked { border-left-color: var(--asked); background: var(--asked-bg); }
@@ -99,43 +102,11 @@ def _mo(symbol: str) -> str:
     return f"<mo>{escape(symbol)}</mo>"
 
 
-class HtmlValues:
-    """Values in MathML: fractions as <mfrac>, vectors and matrices as elided tables."""
+class HtmlValues(common.KindWriter):
+    """Values in MathML, as their kinds write them: fractions as <mfrac>, vectors and matrices
+    as elided tables."""
 
-    def scalar(self, value: Any, exact: bool) -> str:
-        if exact or (hasattr(value, "free_symbols") and value.free_symbols):
-            return printing.mathml_value(value)
-        return printing.mathml_number(V.format_number(value))
-
-    def array(self, value: tuple, exact: bool) -> str:
-        cells = array_cells(value)
-
-        def cell(v, gap):
-            return f"<mtd>{_mo(gap) if v is ... else self.scalar(v, exact)}</mtd>"
-
-        if is_matrix(value):
-            rows = []
-            for row in cells:
-                if row is ...:
-                    rows.append("".join(cell(..., "⋱" if v is ... else "⋮") for v in cells[0]))
-                else:
-                    rows.append("".join(cell(v, "⋯") for v in row))
-        else:
-            rows = [cell(v, "⋮") for v in cells]
-        table = "".join(f"<mtr>{row}</mtr>" for row in rows)
-        return f"<mrow>{_mo('(')}<mtable>{table}</mtable>{_mo(')')}</mrow>"
-
-    def shape(self, dims: list) -> str:
-        return "<mrow>" + _mo("×").join(dims) + "</mrow>"
-
-    def grouped(self, written: str) -> str:
-        return f"<mrow>{_mo('(')}{written}{_mo(')')}</mrow>"
-
-    def count(self, grouped: str) -> str:
-        return f"<mn>{grouped}</mn>"
-
-    def other(self, value: Any) -> str:
-        return printing.mathml_value(value)
+    form = "mathml"
 
 
 _VALUES = HtmlValues()
@@ -143,15 +114,18 @@ _VALUES = HtmlValues()
 
 def _width(d, q: Quantity) -> int:
     """A rough width of a quantity's chain, to decide whether it fits on one line."""
-    value = q.value[0] if is_matrix(q.value) else q.value
-    parts = [d.formula_text(q.name), d.substituted_text(q.name, elide=True),
-             printing.text_value(value, elide=True)]
+    value = q.value[0] if L.is_matrix(q.value) and not L.is_tensor(q.value) else q.value
+    parts = [board.formula(d, q.name), board.substituted(d, q.name, elide=True),
+             V.format_value(value, exact=True, elide=True)]
     return sum(len(p) for p in parts if p)
 
 
 def equation(d, q: Quantity) -> str:
-    sides = common.equation(d, q, d.symbol_mathml(q.name), d.formula_mathml(q.name),
-                            d.substituted_mathml(q.name, elide=True), _VALUES)
+    sides = common.equation(d, q, board.symbol(d, q.name, "mathml"),
+                            board.formula(d, q.name, "mathml"),
+                            board.substituted(d, q.name, "mathml", elide=True), _VALUES)
+    if common.tabulated(q.value, q.kind) is not None:
+        sides.append(("=", ""))  # the table follows
     if _width(d, q) <= LONG_EQUATION or len(sides) < 3:
         inner = "".join((_mo(rel) if rel else "") + side for rel, side in sides)
         return _math(inner, display=True)
@@ -182,7 +156,10 @@ def part_html(problem, solved, level: int) -> list[str]:
         for q in givens:
             forms = common.given_forms(q, _VALUES)
             value = _math(_mo("=") + _mo("≈").join(forms)) if forms else ""
-            out.append(f"<tr><td>{_math(d.symbol_mathml(q.name))}</td><td>{value}</td>"
+            table = common.tabulated(q.value, q.kind)
+            if table is not None:
+                value = _math(_mo("=")) + "\n".join(value_table(table))
+            out.append(f"<tr><td>{_math(board.symbol(d, q.name, 'mathml'))}</td><td>{value}</td>"
                        f"<td>{escape(common.given_label(q))}</td></tr>")
         out.append("</table>")
     asked = common.asked_points(solved)
@@ -208,6 +185,9 @@ def _quantity_html(d, q: Quantity, points) -> list[str]:
     out = [f'<div class="{classes}">',
            f'<div><span class="label">{escape(q.label)}</span>{badge}</div>',
            equation(d, q)]
+    table = common.tabulated(q.value, q.kind)
+    if table is not None:  # the chain, then its table beside it
+        out[-1:] = ['<div class="tabulated">', out[-1], *value_table(table), "</div>"]
     if q.note:
         out.append(f'<p class="note">{escape(q.note)}</p>')
     out.append("</div>")
@@ -215,10 +195,20 @@ def _quantity_html(d, q: Quantity, points) -> list[str]:
 
 
 def _table_html(d, table) -> list[str]:
-    out = ["<table>", f"<caption>{escape(table.title)}</caption>",
-           "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in table.header) + "</tr></thead>",
-           "<tbody>"]
-    for row in common.table_cells(d, table):
+    return _html_table(table.header, common.table_cells(d, table), caption=table.title)
+
+
+def value_table(table) -> list[str]:
+    """A table value as an HTML table, each cell written by its kind."""
+    return _html_table(table.header, common.value_table_cells(table), classes="value-table")
+
+
+def _html_table(header, rows, *, caption: str | None = None, classes: str = "") -> list[str]:
+    opening = f'<table class="{classes}">' if classes else "<table>"
+    out = [opening] + ([f"<caption>{escape(caption)}</caption>"] if caption else [])
+    out += ["<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead>",
+            "<tbody>"]
+    for row in rows:
         cells = []
         for value, kind in row:
             if isinstance(value, str):
@@ -265,10 +255,7 @@ def _contents(solutions, show_problems: bool) -> list[str]:
 
 
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:
-    if problem_set is not None:
-        title = problem_set.title or problem_set.id
-    else:
-        title = common.problem_heading(solutions[0].problem)
+    title = common.document_title(solutions, problem_set)
     out = [HEAD.format(title=escape(title), style=STYLE)]
     level = 1
     if problem_set is not None:

@@ -5,7 +5,8 @@
         "asked"}]}]}
 
 A problem set is {"nnsolve": 1, "problems": [...the above...]}. Extra keys may be added
-(statement, conventions, tables, kind, given); none of the above ever changes meaning.
+(statement, conventions, tables, kind, given); none of the above ever changes meaning. A value
+is its kind's JSON form (docs/architecture.md, Values).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Ref
+from nnsolve.derivation import board
 
 
 def solution_json(solution, *, statements: bool = False) -> dict:
@@ -34,14 +36,14 @@ def part_json(solved, *, statements: bool = False) -> dict:
     asked = solved.asked_names
     quantities = []
     for q in d:
-        item = {"name": q.name, "label": q.label, "value": V.to_json(q.value)}
+        item = {"name": q.name, "label": q.label, "value": q.value_kind.to_json(q.value)}
         exact = V.exact_text(q.value)
         if exact is not None:
             item["exact"] = exact
         item.update({
-            "formula": d.formula_text(q.name),
-            "latex": d.formula_latex(q.name),
-            "substituted": d.substituted_text(q.name),
+            "formula": board.formula(d, q.name),
+            "latex": board.formula(d, q.name, "latex"),
+            "substituted": board.substituted(d, q.name),
             "inputs": list(q.inputs),
             "asked": q.name in asked,
             "kind": q.kind,
@@ -64,7 +66,8 @@ def part_json(solved, *, statements: bool = False) -> dict:
 
 def _cell(d, cell):
     if isinstance(cell, Ref):
-        return V.to_json(d[cell.name].value)
+        q = d[cell.name]
+        return q.value_kind.to_json(q.value)
     if isinstance(cell, str):
         return cell
     return V.to_json(V.normalize(cell))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nnsolve.derivation import printing
-from nnsolve.derivation import values as V
+from nnsolve.derivation import board
 from nnsolve.derivation.core import Quantity
+from nnsolve.derivation.texescape import escape
 from nnsolve.render import common, statements
+
+__all__ = ["escape", "render"]
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[T1]{fontenc}
@@ -31,81 +33,12 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 #: a chain of equalities longer than this (LaTeX source characters) is set one step a line
 LONG_EQUATION = 90
 
-_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-            "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-            "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-            "|": r"\textbar{}"}
-_MATH_CHARACTERS = {
-    "→": r"\rightarrow", "←": r"\leftarrow", "↔": r"\leftrightarrow", "⇒": r"\Rightarrow",
-    "×": r"\times", "·": r"\cdot", "≈": r"\approx", "≤": r"\leq", "≥": r"\geq",
-    "≠": r"\neq", "±": r"\pm", "−": "-", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla",
-    "∑": r"\sum",
-    "…": r"\ldots", "⋯": r"\cdots", "⋮": r"\vdots", "⋱": r"\ddots", "⊙": r"\odot",
-    "⊗": r"\otimes", "★": r"\bigstar", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil",
-    "⌉": r"\rceil", "∈": r"\in", "√": r"\surd", "²": "^{2}", "³": "^{3}", "¹": "^{1}",
-    "⁰": "^{0}", "⁻": "^{-}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}",
-    "ℓ": r"\ell",
-    "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "∘": r"\circ", "⊤": r"\top",
-}
-_MATH_CHARACTERS.update({char: "\\" + name for name, char in statements.GREEK.items()})
-_TEXT_CHARACTERS = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---",
-                    "\u00a0": "~", "\u202f": r"\,"}
 
+class LatexValues(common.KindWriter):
+    """Values in LaTeX math, as their kinds write them (matrices as pmatrix, elided with
+    \\cdots and \\vdots)."""
 
-def escape(text: str) -> str:
-    """Text as LaTeX typesets it literally."""
-    out = []
-    for char in str(text):
-        if char in _SPECIAL:
-            out.append(_SPECIAL[char])
-        elif char in _MATH_CHARACTERS:
-            out.append(r"\ensuremath{" + _MATH_CHARACTERS[char] + "}")
-        elif char in _TEXT_CHARACTERS:
-            out.append(_TEXT_CHARACTERS[char])
-        else:
-            out.append(_raised_or_lowered(char))
-    return "".join(out)
-
-
-def _raised_or_lowered(char: str) -> str:
-    """A superscript or subscript letter (the ᵀ of QKᵀ) as \\textsuperscript{T}: pdflatex has
-    no glyph for the Unicode forms."""
-    import unicodedata
-
-    if char.isascii():
-        return char
-    kind, _, code = unicodedata.decomposition(char).partition(" ")
-    if kind in ("<super>", "<sub>") and code:
-        base = escape(chr(int(code, 16)))
-        return (r"\textsuperscript{" if kind == "<super>" else r"\textsubscript{") + base + "}"
-    return char
-
-
-class LatexValues:
-    """Values in LaTeX math: matrices as pmatrix, elided with \\cdots and \\vdots."""
-
-    def scalar(self, value: Any, exact: bool) -> str:
-        if exact or (hasattr(value, "free_symbols") and value.free_symbols):
-            return printing.latex_value(value)
-        return printing.latex_number(V.format_number(value))
-
-    def array(self, value: tuple, exact: bool) -> str:
-        return printing.latex_value(value, exact=exact, elide=True)
-
-    def shape(self, dims: list) -> str:
-        return r" \times ".join(dims)
-
-    def grouped(self, written: str) -> str:
-        return r"\left(" + written + r"\right)"
-
-    def count(self, grouped: str) -> str:
-        return grouped.replace(",", "{,}")
-
-    def other(self, value: Any) -> str:
-        if isinstance(value, frozenset):
-            return r"\{" + ", ".join(sorted(self.other(v) if isinstance(v, str)
-                                            else self.scalar(v, True) for v in value)) + r"\}"
-        return r"\text{" + escape(value) + "}"
+    form = "latex"
 
 
 _VALUES = LatexValues()
@@ -113,9 +46,14 @@ _RELATIONS = {"": "", "=": "=", "≈": r"\approx"}
 
 
 def equation_sides(d, q: Quantity) -> list[tuple[str, str]]:
-    sides = common.equation(d, q, d.symbol_latex(q.name), d.formula_latex(q.name),
-                            d.substituted_latex(q.name, elide=True), _VALUES)
-    return [(_RELATIONS[relation], side) for relation, side in sides]
+    """The sides of a quantity's chain; one that ends in `=` is followed by its table."""
+    sides = common.equation(d, q, board.symbol(d, q.name, "latex"),
+                            board.formula(d, q.name, "latex"),
+                            board.substituted(d, q.name, "latex", elide=True), _VALUES)
+    out = [(_RELATIONS[relation], side) for relation, side in sides]
+    if common.tabulated(q.value, q.kind) is not None:
+        out.append(("=", ""))
+    return out
 
 
 def display_equation(sides: list[tuple[str, str]]) -> str:
@@ -127,8 +65,10 @@ def display_equation(sides: list[tuple[str, str]]) -> str:
     return "\\begin{align*}\n" + " \\\\\n".join([first] + rest) + "\n\\end{align*}"
 
 
-def _tabular(columns: str, header: list[str] | None, rows: list[list[str]]) -> str:
-    lines = [rf"\begin{{tabular}}{{{columns}}}", r"\toprule"]
+def _tabular(columns: str, header: list[str] | None, rows: list[list[str]],
+             position: str = "") -> str:
+    placed = f"[{position}]" if position else ""
+    lines = [rf"\begin{{tabular}}{placed}{{{columns}}}", r"\toprule"]
     if header is not None:
         lines += [" & ".join(header) + r" \\", r"\midrule"]
     lines += [" & ".join(row) + r" \\" for row in rows]
@@ -146,8 +86,8 @@ def part_latex(problem, solved) -> list[str]:
         out.append(r"\textbf{Conventions:} " + escape("; ".join(conventions)) + "\n")
     givens = common.given_quantities(d)
     if givens:
-        rows = [[f"${d.symbol_latex(q.name)}$", _given_value(q), escape(common.given_label(q))]
-                for q in givens]
+        rows = [[f"${board.symbol(d, q.name, 'latex')}$", _given_value(q),
+                 escape(common.given_label(q))] for q in givens]
         out += [r"\textbf{Given}", "", r"\begin{center}",
                 _tabular(r"l l p{0.5\linewidth}", None, rows), r"\end{center}", ""]
     asked = common.asked_points(solved)
@@ -159,7 +99,14 @@ def part_latex(problem, solved) -> list[str]:
             if q.name in asked:
                 header = (r"$\bigstar$ " + header + r" \hfill \textit{"
                           + escape(common.asked_text(asked[q.name])) + "}")
-            out += [r"\par\noindent " + header, display_equation(equation_sides(d, q))]
+            out.append(r"\par\noindent " + header)
+            table = common.tabulated(q.value, q.kind)
+            if table is None:
+                out.append(display_equation(equation_sides(d, q)))
+            else:  # the chain, then its table on the same line
+                chain = " ".join(f"{rel} {side}".strip() for rel, side in equation_sides(d, q))
+                out += [r"\begin{center}", f"${chain}$\\quad", value_tabular(table, "c"),
+                        r"\end{center}"]
             if q.note:
                 out.append(r"{\small\itshape " + escape(q.note) + "}\n")
             out.append("")
@@ -177,8 +124,21 @@ def part_latex(problem, solved) -> list[str]:
 
 
 def _given_value(q: Quantity) -> str:
+    table = common.tabulated(q.value, q.kind)
+    if table is not None:
+        return "$=$ " + value_tabular(table, "t")
     forms = common.given_forms(q, _VALUES)
     return "$= " + r" \approx ".join(forms) + "$" if forms else ""
+
+
+def value_tabular(table, position: str = "") -> str:
+    """A table value as a booktabs tabular, each cell written by its kind; `position` "c"
+    centres it on the line, beside the quantity's symbol."""
+    cells = common.value_table_cells(table)
+    rows = [[_table_cell(value, kind) for value, kind in row] for row in cells]
+    columns = "".join("r" if numeric else "l" for numeric in common.numeric_columns(cells))
+    return _tabular(columns or "l" * len(table.header), [escape(h) for h in table.header], rows,
+                    position)
 
 
 def _table_cell(value: Any, kind: str) -> str:
@@ -200,10 +160,7 @@ def solution_latex(solution, *, statements_shown: bool, numbered: bool) -> list[
 
 
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:
-    if problem_set is not None:
-        title = problem_set.title or problem_set.id
-    else:
-        title = common.problem_heading(solutions[0].problem)
+    title = common.document_title(solutions, problem_set)
     out = [PREAMBLE, r"\begin{document}"]
     if problem_set is not None:
         out += [r"\begin{center}{\LARGE\bfseries " + escape(title) + r"}\end{center}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nnsolve.derivation import board
 from nnsolve.derivation.core import Quantity
 from nnsolve.render import common
 from nnsolve.render.latex import LatexValues, equation_sides
@@ -52,8 +53,8 @@ def part_markdown(problem, solved) -> list[str]:
         out += ["**Conventions:** " + escape("; ".join(conventions)), ""]
     givens = common.given_quantities(d)
     if givens:
-        rows = [[_math(d.symbol_latex(q.name)), _given_value(q), escape(common.given_label(q))]
-                for q in givens]
+        rows = [[_math(board.symbol(d, q.name, "latex")), _given_value(q),
+                 escape(common.given_label(q))] for q in givens]
         out += ["**Given**", ""] + _table(["quantity", "value", "meaning"], rows) + [""]
     asked = common.asked_points(solved)
     for group in common.derived_groups(d):
@@ -63,7 +64,11 @@ def part_markdown(problem, solved) -> list[str]:
             header = f"**{escape(q.label)}**"
             if q.name in asked:
                 header = f"★ {header} — *{common.asked_text(asked[q.name])}*"
-            out += [header, "", "$$", quantity_latex(d, q), "$$", ""]
+            table = common.tabulated(q.value, q.kind)
+            if table is None:
+                out += [header, "", "$$", quantity_latex(d, q), "$$", ""]
+            else:  # the chain as a line of its own, then the table
+                out += [header, "", _math(quantity_latex(d, q)), ""] + value_table(table) + [""]
             if q.note:
                 out += [f"> {escape(q.note)}", ""]
     for table in d.tables:
@@ -77,8 +82,19 @@ def part_markdown(problem, solved) -> list[str]:
 
 
 def _given_value(q: Quantity) -> str:
+    """A given's value in one table cell: a table value as its kind's LaTeX array, since a
+    Markdown table cannot hold a table."""
+    if common.tabulated(q.value, q.kind) is not None:
+        return _math(q.value_kind.latex(q.value))
     forms = common.given_forms(q, _VALUES)
     return _math(r" \approx ".join(forms)) if forms else ""
+
+
+def value_table(table) -> list[str]:
+    """A table value as a Markdown table, each cell written by its kind."""
+    rows = [[_table_cell(value, kind) for value, kind in row]
+            for row in common.value_table_cells(table)]
+    return _table(list(map(escape, table.header)), rows)
 
 
 def _table_cell(value: Any, kind: str) -> str:
@@ -110,7 +126,7 @@ def render(solutions, *, problem_set=None, statements: bool = False) -> str:
     level = 1
     if problem_set is not None:
         level = 2
-        out += [f"# {escape(problem_set.title or problem_set.id)}", ""]
+        out += [f"# {escape(common.document_title(solutions, problem_set))}", ""]
         out += [f"- [{escape(common.problem_heading(s.problem))}](#{_slug(s.problem)})"
                 for s in solutions] + [""]
     for solution in solutions:

@@ -1,7 +1,7 @@
 """The terminal view: one panel per part, each quantity with its label, formula, numbers, value.
 
-The views are rich renderables (`__rich_console__`), so they lay themselves out at whatever
-width the console has; `render` prints them into a plain-text console for `-o FILE`, and
+The views are rich renderables (a part's panel, and groups of them for a problem and a set),
+so they lay themselves out at whatever width the console has; `render` prints them into a plain-text console for `-o FILE`, and
 `print_solutions` into the real one, which drops colour when stdout is not a terminal or
 NO_COLOR is set.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 
 from rich.cells import cell_len
+from rich.columns import Columns
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import group as renderable_group
 from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
@@ -19,9 +21,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from nnsolve.derivation import printing
+from nnsolve.derivation import board, printing
+from nnsolve.derivation import layout as L
+from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
-from nnsolve.derivation.printing import array_cells, is_matrix
 from nnsolve.render import common
 
 #: the width of plain-text output written to a file
@@ -31,13 +34,21 @@ ASKED_STYLE = "bold yellow"
 GAPS = {"row": "⋯", "column": "⋮", "both": "⋱"}
 
 
-class TextValues(common.PlainValues):
-    """Values as terminal text: matrices as aligned bracketed blocks."""
+class TextValues(common.KindWriter):
+    """Values as terminal text: matrices as aligned bracketed blocks, a tensor's channels as
+    blocks side by side, everything else as its kind writes it on one line."""
 
-    def array(self, value: tuple, exact: bool):
-        if not is_matrix(value):
-            return super().array(value, exact)
-        return matrix_block(array_cells(value), lambda v: self.scalar(v, exact))
+    form = "text"
+
+    def write(self, kind, value, exact: bool):
+        if L.is_matrix(value) and common.plainly_written(kind, value, exact):
+            def cell(v) -> str:
+                return V.format_value(v, exact=exact)
+
+            if L.is_tensor(value):
+                return tensor_block(value, cell)
+            return matrix_block(L.array_cells(value), cell)
+        return super().write(kind, value, exact)
 
 
 def matrix_block(cells: list, write) -> Text:
@@ -57,17 +68,43 @@ def matrix_block(cells: list, write) -> Text:
     return Text("\n".join(f"{left} {line} {right}" for (left, right), line in zip(brackets, lines)))
 
 
+def tensor_block(value: tuple, write) -> Group:
+    """A tensor's shape, then its slices as matrix blocks under their labels (channel 1, …),
+    side by side as far as the width allows: 2×2×3 reads as two channels of 2×3."""
+    items = []
+    for piece in L.tensor_slices(value):
+        if piece is None:
+            items.append(Group(Text(""), Text(GAPS["row"])))
+        else:
+            items.append(Group(Text(piece[0], style="dim"),
+                               matrix_block(L.array_cells(piece[1]), write)))
+    return Group(Text(f"shape {L.shape_text(value)}", style="dim"), Columns(items, padding=(0, 3)))
+
+
+def value_table(table) -> Table:
+    """A table value as a table, each cell written by its kind."""
+    out = Table(show_edge=False, header_style="bold")
+    cells = common.value_table_cells(table)
+    for name, numeric in zip(table.header, common.numeric_columns(cells)):
+        out.add_column(name, justify="right" if numeric else "left")
+    for row in cells:
+        out.add_row(*(_cell(value, kind) for value, kind in row))
+    return out
+
+
 _VALUES = TextValues()
 
 
 def quantity_equation(derivation, q: Quantity):
     """`y3 = σ(a3) = σ(1) = 1/(1 + exp(-1)) ≈ 0.7311`, one line or with matrix blocks."""
     sides = common.equation(derivation, q, printing.to_text(q.symbol),
-                            derivation.formula_text(q.name),
-                            derivation.substituted_text(q.name, elide=True), _VALUES)
+                            board.formula(derivation, q.name),
+                            board.substituted(derivation, q.name, elide=True), _VALUES)
     items = []
     for relation, side in sides:
         items += [relation, side] if relation else [side]
+    if common.tabulated(q.value, q.kind) is not None:
+        items.append("=")  # the table follows
     return _line(items)
 
 
@@ -80,13 +117,14 @@ def quantity_value(forms: list):
 
 
 def _line(items: list):
-    """Items on one line of text, or side by side in a grid when one is a matrix block."""
+    """Items on one line of text, or side by side in a grid when one is a block (a matrix,
+    a tensor's channels)."""
     if all(isinstance(item, str) for item in items):
         return Text(" ".join(items))
     grid = Table.grid(padding=(0, 1))
     for _ in items:
         grid.add_column(vertical="middle")
-    grid.add_row(*(item if isinstance(item, Text) else Text(item) for item in items))
+    grid.add_row(*(Text(item) if isinstance(item, str) else item for item in items))
     return grid
 
 
@@ -136,8 +174,11 @@ class PartView:
         grid.add_column(style="dim", vertical="middle")
         for q in givens:
             forms = common.given_forms(q, _VALUES)
-            grid.add_row(Text(printing.to_text(q.symbol)), Text("=" if forms else ""),
-                         quantity_value(forms), Text(common.given_label(q)))
+            table = common.tabulated(q.value, q.kind)
+            value = value_table(table) if table is not None else quantity_value(forms)
+            grid.add_row(Text(printing.to_text(q.symbol)),
+                         Text("=" if forms or table is not None else ""),
+                         value, Text(common.given_label(q)))
         return grid
 
     def _quantity(self, d, q: Quantity, points):
@@ -148,7 +189,12 @@ class PartView:
         if points is not None:
             header.append(f"  ({common.asked_text(points)})", style=ASKED_STYLE)
         yield header
-        yield Padding(quantity_equation(d, q), (0, 0, 0, 4))
+        table = common.tabulated(q.value, q.kind)
+        if table is None:
+            yield Padding(quantity_equation(d, q), (0, 0, 0, 4))
+        else:
+            yield Padding(quantity_equation(d, q), (0, 0, 0, 4))
+            yield Padding(value_table(table), (0, 0, 0, 6))
         if q.note:
             yield Padding(Text(q.note, style="italic dim"), (0, 0, 0, 4))
 
@@ -167,45 +213,35 @@ def _cell(value, kind):
     return form if isinstance(form, Text) else Text(form)
 
 
-class SolutionView:
-    """A problem: its title and byline, its statement in answer keys, then its parts."""
-
-    def __init__(self, solution, *, statements: bool = False):
-        self.solution = solution
-        self.statements = statements
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        problem = self.solution.problem
-        yield Text(common.problem_heading(problem), style="bold underline")
-        yield Text(common.problem_byline(problem), style="dim")
-        if self.statements and problem.statement:
-            yield Markdown(problem.statement)
-        for solved in self.solution.parts:
-            yield PartView(problem, solved, statements=self.statements)
+@renderable_group()
+def solution_view(solution, *, statements: bool = False):
+    """A problem: its title and byline, its statement in answer keys, then its parts (one
+    group of renderables, laid out as the console prints them)."""
+    problem = solution.problem
+    yield Text(common.problem_heading(problem), style="bold underline")
+    yield Text(common.problem_byline(problem), style="dim")
+    if statements and problem.statement:
+        yield Markdown(problem.statement)
+    for solved in solution.parts:
+        yield PartView(problem, solved, statements=statements)
 
 
-class SetView:
+@renderable_group()
+def set_view(problem_set, solutions, *, statements: bool = False):
     """A problem set: its title, then each problem."""
-
-    def __init__(self, problem_set, solutions, *, statements: bool = False):
-        self.problem_set = problem_set
-        self.solutions = solutions
-        self.statements = statements
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.problem_set is not None:
-            yield Rule(Text(self.problem_set.title or self.problem_set.id, style="bold"))
-        for i, solution in enumerate(self.solutions):
-            if i:
-                yield Text("")
-            yield SolutionView(solution, statements=self.statements)
+    if problem_set is not None:
+        yield Rule(Text(common.document_title(solutions, problem_set), style="bold"))
+    for i, solution in enumerate(solutions):
+        if i:
+            yield Text("")
+        yield solution_view(solution, statements=statements)
 
 
 def print_solutions(solutions, *, problem_set=None, statements: bool = False,
                     console: Console | None = None) -> None:
     """Show solutions on stdout (colour only on a terminal without NO_COLOR)."""
     console = console or Console(highlight=False)
-    console.print(SetView(problem_set, solutions, statements=statements))
+    console.print(set_view(problem_set, solutions, statements=statements))
 
 
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:

@@ -6,11 +6,17 @@ import json
 import math
 from typing import Any
 
+from nnsolve.derivation import values as V
+
 NOTHING = "—"
 
 
 def show(value: Any) -> str:
-    """`[55, 55, 96]`, `0.98`, `1/3`, `negative`; `—` for no value."""
+    """`[55, 55, 96]`, `0.98`, `1/3`, `negative`, `{1: A, 2: B}`; `—` for no value.
+
+    Mappings and tables are laid out as `values.format_value` lays out the values they came
+    from, so a record reads as the derivation does; numbers keep six significant figures, since
+    a record holds the student's own digits and the key's full value."""
     if value is None:
         return NOTHING
     if isinstance(value, bool):
@@ -23,6 +29,12 @@ def show(value: Any) -> str:
         return value
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if set(value) == {"header", "rows"} and isinstance(value["header"], list) and \
+                isinstance(value["rows"], list) and all(isinstance(r, list) for r in value["rows"]):
+            return V.table_text([show(h) for h in value["header"]],
+                                [[show(c) for c in row] for row in value["rows"]])
+        return V.mapping_text((str(k), show(v)) for k, v in value.items())
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

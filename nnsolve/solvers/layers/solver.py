@@ -20,11 +20,11 @@ from typing import Mapping
 import sympy
 
 from nnsolve.derivation.core import Derivation
+from nnsolve.derivation.ordered import times
 from nnsolve.solvers.base import Convention, Solver, SolverError
-from nnsolve.solvers.layer_formulas import times
-from nnsolve.solvers.layer_kinds import derive
-from nnsolve.solvers.layer_spec import LayerEntry, LayersGiven, Pair, Padding
-from nnsolve.solvers.layer_stack import ONE, Axis, Layer, Stack, Tensor
+from nnsolve.solvers.layers.kinds import derive
+from nnsolve.solvers.layers.spec import LayerEntry, LayersGiven, Pair, Padding
+from nnsolve.solvers.layers.stack import ONE, Axis, Layer, Stack, Tensor
 
 
 class LayersSolver(Solver):

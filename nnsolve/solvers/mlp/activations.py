@@ -17,27 +17,7 @@ import sympy
 
 from nnsolve.derivation.functions import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid,
                                           xlogy)
-
-
-def _minus(expr: sympy.Expr) -> sympy.Expr:
-    return sympy.Mul(-1, expr, evaluate=False)
-
-
-def difference(left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
-    """left − right, written in that order."""
-    return sympy.Add(left, _minus(right), evaluate=False)
-
-
-def product(*factors: sympy.Expr) -> sympy.Expr:
-    """A product in the order the factors are given (ones dropped), as it is written by hand."""
-    kept = [f for f in factors if f != 1]
-    if not kept:
-        return sympy.Integer(1)
-    return kept[0] if len(kept) == 1 else sympy.Mul(*kept, evaluate=False)
-
-
-def total(terms: list[sympy.Expr]) -> sympy.Expr:
-    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
+from nnsolve.derivation.ordered import difference, grouped, minus, total
 
 
 # -- activations ---------------------------------------------------------------------------
@@ -98,7 +78,7 @@ def activation(name: str, slope: float | sympy.Expr = 0.01) -> Activation:
     """The activation called `name` (one of ACTIVATIONS or GENERIC); KeyError otherwise."""
     if name == "sigmoid":
         return Activation(
-            "sigmoid", sigmoid, lambda a, y: product(y, _one_minus(y)),
+            "sigmoid", sigmoid, lambda a, y: grouped(y, _one_minus(y)),
             "σ'(a) = σ(a)(1 − σ(a)) = y(1 − y)", _sigmoid_np, lambda a, y: y * (1 - y))
     if name == "tanh":
         return Activation(
@@ -149,7 +129,7 @@ class Loss:
                                    evaluate=False) for t, y in pairs]
             else:
                 terms = [xlogy(t, y) for t, y in pairs]
-            return _minus(total(terms))
+            return minus(total(terms))
         if self.name in ("squared_error", "half_squared_error", "mse"):
             squares = total([sympy.Pow(difference(t, y), 2, evaluate=False) for t, y in pairs])
             scale = self.error_scale(len(pairs))
@@ -160,7 +140,7 @@ class Loss:
                                evaluate=False) for t, y in pairs]
         else:
             terms = [sympy.Mul(t, sympy.log(y), evaluate=False) for t, y in pairs]
-        return _minus(total(terms))
+        return minus(total(terms))
 
     def error_scale(self, outputs: int) -> sympy.Expr:
         """The constant in front of Σ(t − y)²: 1, ½ or 1/K."""

@@ -16,8 +16,8 @@ import numpy as np
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
-from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, overflow_error
-from nnsolve.solvers.mlp_activations import PAIRED_ACTIVATION, Activation, activation
+from nnsolve.solvers.mlp.activations import PAIRED_ACTIVATION, Activation
+from nnsolve.solvers.mlp.network import Network, Step, derivative_slips, overflow_error
 
 
 
@@ -179,20 +179,11 @@ class _Layers:
                       f"δ = g'(a) ⊙ (δ_above W_above): the chain rule through layer {l + 1}; "
                       f"{g.rule_text}", wrong)
 
-    def _derivative_slips(self, g: Activation, with_derivative):
-        wrong = []
-        if g.name != "linear":
-            wrong.append(("no-activation-derivative",
-                          "the derivative of the activation, g'(a), is missing from δ",
-                          with_derivative(lambda a, y: np.ones_like(a))))
-        other_name = CONFUSED_WITH.get(g.name)
-        if other_name is not None:
-            other = activation(other_name)
-            wrong.append(("wrong-activation-derivative",
-                          f"used the derivative of {other.name} ({other.rule_text}) instead of "
-                          f"the derivative of {g.name} ({g.rule_text})",
-                          with_derivative(other.derivative_np)))
-        return wrong
+    @staticmethod
+    def _derivative_slips(g: Activation, with_derivative):
+        """`derivative_slips` with derivatives as functions of the arrays a and y."""
+        return derivative_slips(g, with_derivative, lambda a, y: np.ones_like(a),
+                                lambda other: other.derivative_np)
 
     def _update(self, k: int, weights: dict) -> dict:
         names = Step(k)

@@ -4,8 +4,9 @@ Every formula is built unevaluated, so it prints in the order of the slides
 (⌊(H − F + 2P)/S⌋ + 1, not sympy's 1 + ⌊(−F + H + 2P)/S⌋) and the substituted form shows each
 number where the student writes it. Values come from substituting into these same trees.
 
-Common mistakes are alternative formulas over the same symbols (`Alternative`), so the grader
-can tell a student who wrote P instead of 2P from one who made an arithmetic slip.
+Common mistakes are misconceptions written as formulas over the same symbols
+(`Misconception(id, description, formula)`), so the grader can tell a student who wrote P
+instead of 2P from one who made an arithmetic slip.
 """
 
 from __future__ import annotations
@@ -15,61 +16,10 @@ from typing import Literal
 
 import sympy
 
+from nnsolve.derivation.core import Misconception
+from nnsolve.derivation.ordered import minus, over, plus, times
+
 Rounding = Literal["floor", "ceil", "exact"]
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """A known wrong way to compute a quantity: an id, a student-readable description, and
-    the formula that student would have used (over the same symbols as the right one)."""
-
-    id: str
-    description: str
-    formula: sympy.Expr
-
-
-# -- writing expressions as taught -----------------------------------------------------------
-def plus(*terms) -> sympy.Expr:
-    terms = [t for t in terms if t is not None]
-    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
-
-
-def minus(term) -> sympy.Expr:
-    return sympy.Mul(-1, term, evaluate=False)
-
-
-def times(*factors) -> sympy.Expr:
-    """A product as written; nested products are spread out (H·W·K·F², not ((H·W)·K)·F²)."""
-    flat = _factors(factors)
-    if not flat:
-        return sympy.Integer(1)
-    return flat[0] if len(flat) == 1 else sympy.Mul(*flat, evaluate=False)
-
-
-def _factors(factors) -> list:
-    flat = []
-    for f in factors:
-        if f is None or f == 1:
-            continue
-        flat.extend(_factors(f.args) if isinstance(f, sympy.Mul) else (f,))
-    return flat
-
-
-def over(numerator, denominator) -> sympy.Expr:
-    if denominator is None:
-        return numerator
-    return times(numerator, sympy.Pow(denominator, -1, evaluate=False))
-
-
-def squared(x) -> sympy.Expr:
-    return sympy.Pow(x, 2, evaluate=False)
-
-
-def total(symbols) -> sympy.Expr:
-    symbols = list(symbols)
-    if not symbols:
-        return sympy.Integer(0)
-    return plus(*symbols)
 
 
 class Shape(sympy.Function):
@@ -131,36 +81,36 @@ def rounded(x: sympy.Expr, rounding: Rounding) -> sympy.Expr:
     return x
 
 
-def window_count(w: Window, rounding: Rounding) -> tuple[sympy.Expr, list[Alternative]]:
+def window_count(w: Window, rounding: Rounding) -> tuple[sympy.Expr, list[Misconception]]:
     """Output size of a conv or pooling layer along one axis, and the usual wrong versions."""
     if w.mode == "same":
         formula = rounded(over(w.size, w.stride), "ceil" if rounding != "exact" else "exact")
-        return formula, [Alternative(
+        return formula, [Misconception(
             "stride-forgotten", "the stride was ignored: with `same` padding the size is "
                                 "divided by the stride (rounded up)", w.size)]
     formula = plus(rounded(over(w.span(), w.stride), rounding), 1)
     alternatives = [
-        Alternative("plus-one-forgotten", "the +1 was left out: the first window position counts "
+        Misconception("plus-one-forgotten", "the +1 was left out: the first window position counts "
                                           "too, so the size is (H − F + 2P)/S + 1",
                     rounded(over(w.span(), w.stride), rounding)),
-        Alternative("stride-forgotten", "the stride was ignored, as if the window moved one "
+        Misconception("stride-forgotten", "the stride was ignored, as if the window moved one "
                                         "pixel at a time", plus(w.span(), 1)),
     ]
     if rounding == "floor":
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "no-floor", "the division was not rounded down: a window that does not fully fit "
                         "the input is not counted", plus(over(w.span(), w.stride), 1)))
     if rounding == "ceil":
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "floor-used", "the division was rounded down, but this layer rounds up (ceil mode)",
             plus(rounded(over(w.span(), w.stride), "floor"), 1)))
     if w.padding is not None and w.per_side:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "padding-once", "the padding was counted once (P instead of 2P): it is added on "
                             "both sides", plus(rounded(over(w.span(w.padding), w.stride), rounding),
                                                1)))
     if w.dilation is not None:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "dilation-forgotten", "the dilation was ignored: a dilated kernel spans D(F − 1) + 1 "
                                   "pixels", plus(rounded(over(w.span(dilated=False), w.stride),
                                                          rounding), 1)))
@@ -173,7 +123,7 @@ def windows_before_padding(w: Window) -> sympy.Expr:
 
 
 def transposed_size(w: Window, output_padding: sympy.Expr | None,
-                    rounding: Rounding) -> tuple[sympy.Expr, list[Alternative]]:
+                    rounding: Rounding) -> tuple[sympy.Expr, list[Misconception]]:
     """Output size of a transposed convolution: (H − 1)·S − 2P + D(F − 1) + A + 1."""
     grown = times(plus(w.size, -1), w.stride)
     padding = minus(w.padding_term) if w.padding is not None else None
@@ -181,16 +131,16 @@ def transposed_size(w: Window, output_padding: sympy.Expr | None,
         formula = plus(grown, padding, w.kernel, output_padding)
     else:
         formula = plus(grown, padding, times(w.dilation, plus(w.kernel, -1)), output_padding, 1)
-    alternatives = [Alternative(
+    alternatives = [Misconception(
         "conv-formula-used", "the ordinary convolution formula was used; a transposed "
                              "convolution grows its input: (H − 1)·S − 2P + F",
         plus(rounded(over(w.span(), w.stride), rounding), 1))]
     if w.padding is not None and w.per_side:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "padding-once", "the padding was subtracted once (P instead of 2P): it is removed "
                             "on both sides", formula.xreplace({w.padding_term: w.padding})))
     if output_padding is not None:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "output-padding-forgotten",
             "the output padding was left out: it is added to one side of the output",
             formula.xreplace({output_padding: 0})))

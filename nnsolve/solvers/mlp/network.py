@@ -1,14 +1,8 @@
-"""The `mlp` solver: backpropagation on a feed-forward network, as a TA works it on the board.
+"""The given of the `mlp` solver, read and checked into a `Network`, and the naming both views
+share (`Step`, `derivative_slips`, `overflow_error`).
 
-Forward pass (net inputs a_j, outputs y_j), the loss E, the deltas from the output down, every
-Δw = −ε ∂E/∂w and new weight, then the next forward pass with the new weights. Small networks
-are worked neuron by neuron in the course's notation (a3, y3, delta5, dw35, w35.new,
-pass2.a3); big networks and mini-batches are worked layer by layer with numpy
-(layer1.a, layer1.delta, layer1.dW). Weights, inputs, targets or the learning rate may be symbol
-names and the activation an unspecified `g`: the derivation then gives the general expressions
-(Δw13 = ε·g'(a3)·w35·δ5·x1).
-
-This module reads and checks the given; mlp_neurons and mlp_layers build the derivation.
+The views (neurons.py, layers.py) import this module and the solver imports the views; keeping
+the shared pieces out of the solver's module is what keeps those imports from going in a circle.
 """
 
 from __future__ import annotations
@@ -16,16 +10,15 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Union
 
 import sympy
 from pydantic import Field, StrictFloat, StrictInt, StrictStr
 
-from nnsolve.derivation.core import Derivation
-from nnsolve.solvers.base import Convention, Given, Solver, SolverError
-from nnsolve.solvers.mlp_activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
+from nnsolve.derivation.names import canonical_name
+from nnsolve.solvers.base import Given, SolverError
+from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
                                              Activation, Loss, activation, loss)
 
 Scalar = Annotated[Union[StrictInt, StrictFloat, StrictStr],
@@ -38,8 +31,6 @@ NEURON_VIEW_LIMIT = 200
 NEURON_VIEW_MAX = 2000
 MAX_WEIGHTS = 1_000_000
 MAX_VALUES = 10_000_000
-
-DELTA_CONVENTIONS = ("-dE/da", "dE/da")
 
 
 class LayerGiven(Given):
@@ -146,8 +137,33 @@ def overflow_error(name: str) -> SolverError:
 
 #: the derivative students confuse an activation's derivative with
 CONFUSED_WITH = {"sigmoid": "tanh", "tanh": "sigmoid"}
+
+
+def derivative_slips(g: Activation, with_derivative, one, derivative_of) -> list[tuple]:
+    """The misconceptions of a δ worked with activation g, in both views: g'(a) left out, or
+    the derivative of the activation g is confused with used instead. `with_derivative(d)` is
+    the wrong δ with d in place of g'(a); `one` is the view's 1 (a number, or a function of a
+    and y), `derivative_of(other)` the view's form of another activation's derivative."""
+    wrong = []
+    if g.name != "linear":
+        wrong.append(("no-activation-derivative",
+                      "the derivative of the activation, g'(a), is missing from δ",
+                      with_derivative(one)))
+    other_name = CONFUSED_WITH.get(g.name)
+    if other_name is not None:
+        other = activation(other_name)
+        wrong.append(("wrong-activation-derivative",
+                      f"used the derivative of {other.name} ({other.rule_text}) instead of "
+                      f"the derivative of {g.name} ({g.rule_text})",
+                      with_derivative(derivative_of(other))))
+    return wrong
 _ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
              8: "eighth", 9: "ninth", 10: "tenth"}
+
+
+def _step_mark(template: str, doc: str) -> property:
+    """A mark of step k's names: nothing on step 1, `template` with k filled in on later steps."""
+    return property(lambda self: self._later(template.format(k=self.k)), doc=doc)
 
 
 @dataclass(frozen=True)
@@ -157,26 +173,13 @@ class Step:
 
     k: int
 
+    prefix = _step_mark("pass{k}.", "Of forward-pass values computed with the weights of step k.")
+    step = _step_mark("step{k}.", "Of deltas and weight changes of step k.")
+    mark = _step_mark("^({k})", "Of a symbol shown on the board: a3^(2).")
+    suffix = _step_mark(" (step {k})", "Of a quantity's label.")
+
     def _later(self, text: str) -> str:
         return "" if self.k == 1 else text
-
-    @property
-    def prefix(self) -> str:
-        """Of forward-pass values computed with the weights of step k: `pass2.`."""
-        return self._later(f"pass{self.k}.")
-
-    @property
-    def step(self) -> str:
-        """Of deltas and weight changes of step k: `step2.`."""
-        return self._later(f"step{self.k}.")
-
-    @property
-    def mark(self) -> str:
-        return self._later(f"^({self.k})")
-
-    @property
-    def suffix(self) -> str:
-        return self._later(f" (step {self.k})")
 
     def group(self, title: str) -> str:
         return title + self._later(f", step {self.k}")
@@ -228,7 +231,7 @@ def _check_weight_names(given: MlpGiven, network: Network) -> None:
         for j in layer.neurons:
             for i in layer.sources + (("0",) if layer.bias is not None else ()):
                 name = f"w{i}{sep}{j}"
-                written = symbol_name(name)
+                written = canonical_name(name)
                 if written in seen:
                     if given.layers[index].neurons is not None:
                         path = ("layers", index, "neurons")
@@ -427,7 +430,6 @@ def _check_loss(network: Network) -> None:
 
 
 _SYMBOL = re.compile(r"^[^\W\d_][^\W_]*(_[^\W_]+|_\{[^\W_]+\})?$")
-_ALIASES = {"eps": "epsilon", "lamda": "lambda"}
 
 
 def _scalar(value, path: tuple):
@@ -444,91 +446,4 @@ def _scalar(value, path: tuple):
     if not _SYMBOL.match(text):
         raise SolverError(f"{value!r} is neither a number nor a symbol name (such as w13 or "
                           "eps)", path)
-    return sympy.Symbol(symbol_name(text))
-
-
-def symbol_name(text: str) -> str:
-    """One spelling per symbol, the one the answer parser uses: w_13 and w_{13} are w13,
-    ε and eps are epsilon, δ5 is delta5."""
-    spelled = "".join(_greek(ch) for ch in text if ch not in "_{}")
-    prefix = re.match(r"[A-Za-z]+", spelled)
-    if prefix and prefix.group() in _ALIASES:
-        spelled = _ALIASES[prefix.group()] + spelled[prefix.end():]
-    return spelled
-
-
-def _greek(ch: str) -> str:
-    if ch.isascii():
-        return ch
-    name = unicodedata.name(ch, "")
-    if name.startswith("GREEK SMALL LETTER "):
-        return name.rsplit(" ", 1)[-1].lower()
-    if name.startswith("GREEK CAPITAL LETTER "):
-        return name.rsplit(" ", 1)[-1].capitalize()
-    return ch
-
-
-# -- the solver ----------------------------------------------------------------------------
-
-class MlpSolver(Solver):
-    name = "mlp"
-    summary = "backpropagation on a feed-forward network: forward pass, deltas, Δw, next pass"
-    Given = MlpGiven
-    quantities = {
-        "x<i>": "input i; x0 = 1 is the bias input",
-        "t": "the target (t<k> for output neuron k when there are several)",
-        "w<i><j>": "the weight from i to neuron j; w0<j> is neuron j's bias weight "
-                   "(w<i>_<j> once a name has two characters)",
-        "epsilon": "the learning rate ε",
-        "a<j>": "net input of neuron j: a_j = Σ_i w_ij y_i + w0j x0",
-        "y<j>": "output of neuron j: y_j = g(a_j)",
-        "E": "the loss of the first forward pass",
-        "delta<j>": "δ_j = −∂E/∂a_j (or +∂E/∂a_j, convention `delta`): an output neuron's from "
-                    "the loss, a hidden neuron's from the deltas above it",
-        "dw<i><j>": "Δw_ij = −ε ∂E/∂w_ij",
-        "w<i><j>.new": "the weight after the update, w_ij + Δw_ij",
-        "pass<k>.a<j>": "forward pass k ≥ 2 (with the weights of step k−1): net input of j",
-        "pass<k>.y<j>": "forward pass k ≥ 2: output of neuron j",
-        "pass<k>.E": "forward pass k ≥ 2: the loss (pass2.E after one step)",
-        "step<k>.delta<j>": "update step k ≥ 2, from forward pass k: δ_j",
-        "step<k>.dw<i><j>": "update step k ≥ 2: Δw_ij",
-        "step<k>.w<i><j>.new": "update step k ≥ 2: the weight after it",
-        "x, t": "layer view (big networks, mini-batches): input and target, one row per sample",
-        "layer<l>.W, layer<l>.b": "layer view: weights (one row per neuron) and biases of layer l",
-        "layer<l>.a, layer<l>.y": "layer view: net inputs and outputs, one row per sample",
-        "layer<l>.delta": "layer view: deltas, one row per sample",
-        "layer<l>.dW, layer<l>.db": "layer view: the updates (the mean gradient of a mini-batch)",
-        "layer<l>.W.new, layer<l>.b.new": "layer view: the weights after the update",
-        "pass<k>.layer<l>.…, step<k>.layer<l>.…": "layer view: later passes and steps",
-    }
-    principal = ("y<j>", "E", "delta<j>", "w<i><j>.new", "pass<k>.E")
-    conventions = {
-        "delta": Convention("-dE/da", DELTA_CONVENTIONS,
-                            "δ_j = −∂E/∂a_j, so Δw_ij = ε δ_j y_i (-dE/da); or δ_j = ∂E/∂a_j, "
-                            "so Δw_ij = −ε δ_j y_i (dE/da)"),
-    }
-    template = {
-        "given": {
-            "input": [1, -1],
-            "target": [1],
-            "inputs": [1, 2],
-            "layers": [
-                {"weights": [[1, -1], [-1, 1]], "bias": [-1, 2], "activation": "sigmoid",
-                 "neurons": [3, 4]},
-                {"weights": [[1, 1]], "bias": [-2], "activation": "sigmoid", "neurons": [5]},
-            ],
-            "loss": "squared_error",
-            "learning_rate": 1,
-            "steps": 1,
-        },
-        "ask": ["y5", "E", "delta5", "delta3", "w35.new", "pass2.E"],
-    }
-
-    def solve(self, given: MlpGiven, conventions: Mapping[str, str]) -> Derivation:
-        network, view = read_network(given)
-        descent = conventions["delta"] == "-dE/da"
-        if view == "layers":
-            from nnsolve.solvers.mlp_layers import build
-        else:
-            from nnsolve.solvers.mlp_neurons import build
-        return build(network, descent=descent)
+    return sympy.Symbol(canonical_name(text))

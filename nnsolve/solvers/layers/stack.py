@@ -1,6 +1,6 @@
 """Building a layer stack's derivation: names, symbols, and what every layer has in common.
 
-The layer kinds (layer_kinds) decide their own hyperparameters and sizes; this module gives
+The layer kinds (kinds.py) decide their own hyperparameters and sizes; this module gives
 them one way to record a given, a derived count, a layer's output shape and units, its
 parameters and multiply-adds, and adds up the whole stack at the end.
 
@@ -19,9 +19,10 @@ import sympy
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
+from nnsolve.derivation.ordered import times, total
 from nnsolve.solvers.base import SolverError
-from nnsolve.solvers.layer_formulas import Alternative, Shape, times, total
-from nnsolve.solvers.layer_spec import Pair
+from nnsolve.solvers.layers.formulas import Shape
+from nnsolve.solvers.layers.spec import Pair
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,11 @@ class Stack:
         self.d = Derivation()
         self.conventions = dict(conventions)
         self.layout = layout
-        self._names: dict[sympy.Basic, str] = {}
         self._params: list[_Contribution] = []
         self._macs: list[_Contribution] = []
         self._shape_alternatives: list[tuple[str, str, tuple]] = []
         #: the known mistakes in the last output's units, which a flattened size inherits
-        self.units_alternatives: list[Alternative] = []
+        self.units_alternatives: list[Misconception] = []
         self._last_tensor: Tensor | None = None
         self.last_layer: Layer | None = None
         #: the receptive-field chain: (r_h, r_w, j_h, j_w) so far, or None once it is broken
@@ -124,10 +124,10 @@ class Stack:
 
     def of(self, symbol: sympy.Expr) -> Any:
         """The value of the quantity a formula symbol stands for."""
-        return self.d[self._names[symbol]].value
+        return self.d[self.d.name_of(symbol)].value
 
     def name_of(self, symbol: sympy.Expr) -> str:
-        return self._names[symbol]
+        return self.d.name_of(symbol)
 
     @staticmethod
     def numeric(*values) -> bool:
@@ -139,9 +139,7 @@ class Stack:
         """A number from the spec, or a symbol name standing for one (`kernel: F`)."""
         value = sympy.Symbol(raw, integer=True, positive=True) if isinstance(raw, str) else raw
         value = V.normalize(value)
-        self.d.given(name, value, label, symbol=symbol, kind=_kind(value), group=group)
-        self._names[symbol] = name
-        return symbol
+        return self.d.given(name, value, label, symbol=symbol, kind=_kind(value), group=group)
 
     def hyper(self, layer: Layer, field_name: str, pair: Pair, letter: str, label: str) -> Hyper:
         """One given for a square value (kernel: 3), two for [h, w] (kernel_h, kernel_w)."""
@@ -157,39 +155,24 @@ class Stack:
     def add(self, name: str, label: str, formula: sympy.Expr, symbol: sympy.Expr, *,
             group: str | None = None, alternatives=(), misconceptions=(), note: str = "",
             adjust: Callable[[Mapping[str, Any], Any], Any] | None = None) -> sympy.Expr:
-        """A derived count. `adjust` corrects the formula's value where a framework's rule
-        is not a formula (PyTorch's ceil mode); it sees the same inputs."""
-        inputs = _unique((*self._inputs(formula),
-                          *(n for a in alternatives for n in self._inputs(a.formula))))
-        base = self.rule(formula)
-        rule = base if adjust is None else (lambda v: adjust(v, base(v)))
-        value = V.normalize(rule({n: self.d[n].value for n in inputs}))
-        misconceptions = [*(Misconception(a.id, a.description, self.rule(a.formula))
-                            for a in alternatives), *misconceptions]
-        self.d.add(name, label, formula, rule=rule, inputs=inputs, value=value,
-                   kind=_kind(value), symbol=symbol, misconceptions=misconceptions,
-                   group=group, note=note)
-        self._names[symbol] = name
-        return symbol
-
-    def _inputs(self, formula: sympy.Expr) -> tuple[str, ...]:
-        atoms = sorted(formula.atoms(sympy.Symbol), key=sympy.default_sort_key)
-        return tuple(self._names[a] for a in atoms)
-
-    def rule(self, formula: sympy.Expr):
-        """Substitution into `formula`, from the values of the quantities its symbols stand
-        for: the same rule for the right answer, a student's inputs, and a known mistake."""
-        pairs = [(a, self._names[a]) for a in formula.atoms(sympy.Symbol)]
-
-        def rule(values: Mapping[str, Any]) -> Any:
-            result = formula.xreplace({s: V.to_sympy(values[n]) for s, n in pairs})
-            return result.doit() if hasattr(result, "doit") else result
-
-        return rule
+        """A derived count; `alternatives` are misconceptions written as formulas. `adjust`
+        corrects the formula's value where a framework's rule is not a formula (PyTorch's
+        ceil mode); it sees the same inputs."""
+        inputs = _unique((*self.d.inputs_in(formula),
+                          *(n for a in alternatives for n in self.d.inputs_in(a.rule))))
+        rule = None
+        if adjust is not None:
+            base = self.d.rule_for(formula)
+            rule = (lambda v: adjust(v, base(v)))
+        value = self.evaluate(formula) if rule is None else \
+            V.normalize(rule({n: self.d[n].value for n in inputs}))
+        return self.d.add(name, label, formula, rule=rule, inputs=inputs, value=value,
+                          kind=_kind(value), symbol=symbol,
+                          misconceptions=[*alternatives, *misconceptions], group=group, note=note)
 
     def evaluate(self, formula: sympy.Expr) -> Any:
         """The value of `formula` from the quantities recorded so far."""
-        return V.normalize(self.rule(formula)({n: self.d[n].value for n in self._inputs(formula)}))
+        return self.d.evaluate(formula)
 
     def alternative_value(self, name: str, alternative_id: str) -> Any:
         q = self.d[name]
@@ -220,11 +203,11 @@ class Stack:
         if tensor.rank == 1 and tensor.axes[0].name == layer.name("units"):
             self.units_alternatives = []
             return
-        alternatives = [Alternative(i, text, _product(alt)) for i, text, alt in
+        alternatives = [Misconception(i, text, _product(alt)) for i, text, alt in
                         self._shape_alternatives if all(isinstance(v, sympy.Rational) for v in alt)]
         if sized is not None and tensor.rank == 3:
             h, w, _ = tensor.axes
-            alternatives.append(Alternative(
+            alternatives.append(Misconception(
                 "channels-forgotten", "the channels were left out: every channel of every "
                                       "position is a unit (H·W·C)", times(h.symbol, w.symbol)))
         self.units_alternatives = alternatives
@@ -255,7 +238,6 @@ class Stack:
     def no_params(self, layer: Layer, note: str) -> None:
         self.d.add(layer.name("params"), f"parameters of {layer.prefix}", sympy.Integer(0),
                    kind="count", symbol=layer.symbol("params"), group=layer.group, note=note)
-        self._names[layer.symbol("params")] = layer.name("params")
         self._params.append(_Contribution(layer.name("params"), layer.symbol("params")))
 
     def macs(self, layer: Layer, formula: sympy.Expr, *, alternatives=(), note: str = "") -> None:
@@ -288,7 +270,7 @@ class Stack:
     def _total(self, name: str, label: str, parts: list[_Contribution], group: str,
                note: str) -> None:
         formula = total(p.symbol for p in parts)
-        base = self.rule(formula)
+        base = self.d.rule_for(formula)
         ids = _unique(i for p in parts for i in p.shifts)
         misconceptions = []
         for alternative_id in ids:

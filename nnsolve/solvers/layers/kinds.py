@@ -2,7 +2,8 @@
 
 One function per kind, all with the same signature: record the layer's hyperparameters as
 givens, derive its output sizes, then its output shape and units, parameters and multiply-adds
-(Stack does the bookkeeping), and return its output for the next layer.
+(Stack does the bookkeeping), and return its output for the next layer. The window arithmetic
+that convolution and pooling share is in windows.py.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from typing import Any, Callable, Mapping
 
 import sympy
 
-from nnsolve.derivation import values as V
-from nnsolve.solvers.layer_formulas import (Alternative, Window, over, plus, receptive_field,
-                                            squared, times, transposed_size, window_count,
-                                            windows_before_padding)
-from nnsolve.solvers.layer_spec import (ConvOptions, ConvTransposeOptions, DenseOptions, Options,
-                                        Padding, Pair, PoolOptions)
-from nnsolve.solvers.layer_stack import ONE, Axis, Hyper, Layer, Stack, Tensor
+from nnsolve.derivation.core import Misconception
+from nnsolve.derivation.ordered import over, plus, squared, times
+from nnsolve.solvers.layers.formulas import Window, transposed_size
+from nnsolve.solvers.layers.spec import (ConvOptions, ConvTransposeOptions, DenseOptions, Options,
+                                         Padding, PoolOptions)
+from nnsolve.solvers.layers.stack import ONE, Axis, Hyper, Layer, Stack, Tensor
+from nnsolve.solvers.layers.windows import (AXIS_WORD, check_output_padding, check_pool_padding,
+                                            dilation_hyper, extend_receptive_field, image_axes,
+                                            padding_hyper, padding_note, window_sizes)
 
 BIAS_FORGOTTEN = "the biases were forgotten: each filter (or unit) has one bias"
 BIAS_COUNTED = "a bias was counted, but this layer has none (bias: false)"
@@ -25,7 +28,7 @@ BIAS_COUNTED = "a bias was counted, but this layer has none (bias: false)"
 
 # -- convolution -------------------------------------------------------------------------------
 def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
-    _, _, c_in = _image(stack, layer, x)
+    _, _, c_in = image_axes(stack, layer, x)
     depthwise = o.groups == "depthwise"
     if o.filters is not None:
         k = Axis(layer.name("filters"), stack.given(layer.name("filters"), o.filters,
@@ -35,12 +38,12 @@ def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
         k = c_in
     kernel = stack.hyper(layer, "kernel", o.kernel, "F", "kernel size")
     stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
-    padding = _padding(stack, layer, o.padding)
-    dilation = _dilation(stack, layer, o.dilation)
+    padding = padding_hyper(stack, layer, o.padding)
+    dilation = dilation_hyper(stack, layer, o.dilation)
     groups = _groups(stack, layer, o.groups, c_in, k)
     rounding = "exact" if stack.conventions["output_size"] == "exact" else "floor"
-    out_h, out_w = _window_sizes(stack, layer, x, kernel, stride, padding, o.padding.mode,
-                                 dilation, rounding, "kernel")
+    out_h, out_w = window_sizes(stack, layer, x, kernel, stride, padding, o.padding.mode,
+                                dilation, rounding, "kernel")
     out = Tensor((out_h, out_w, k))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
 
@@ -48,23 +51,23 @@ def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
     outputs = times(out_h.symbol, out_w.symbol, k.symbol)
     _weighted_macs(stack, layer, times(outputs, per_filter), outputs, o.bias,
                    weights=times(per_filter, k.symbol))
-    _extend_receptive_field(stack, layer, kernel, stride, dilation)
+    extend_receptive_field(stack, layer, kernel, stride, dilation)
     return out
 
 
 def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tensor) -> Tensor:
-    h_in, w_in, c_in = _image(stack, layer, x)
+    h_in, w_in, c_in = image_axes(stack, layer, x)
     k = Axis(layer.name("filters"), stack.given(layer.name("filters"), o.filters,
                                                 "filters (output channels)", layer.symbol("K"),
                                                 layer.group))
     kernel = stack.hyper(layer, "kernel", o.kernel, "F", "kernel size")
     stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
-    padding = _padding(stack, layer, Padding("explicit", o.padding))
+    padding = padding_hyper(stack, layer, Padding("explicit", o.padding))
     output_padding = None
     if "output_padding" in o.model_fields_set or o.output_padding.values() != (0, 0):
         output_padding = stack.hyper(layer, "output_padding", o.output_padding, "A",
                                      "output padding (added on one side)")
-    dilation = _dilation(stack, layer, o.dilation)
+    dilation = dilation_hyper(stack, layer, o.dilation)
     depthwise = o.groups == "depthwise"
     groups = _groups(stack, layer, o.groups, c_in, k)
     per_side = stack.conventions["padding"] == "per_side"
@@ -75,15 +78,15 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
                         getattr(padding, axis), getattr(dilation, axis, None), "explicit",
                         per_side)
         extra = getattr(output_padding, axis, None)
-        _check_output_padding(stack, layer, window, extra)
+        check_output_padding(stack, layer, window, extra)
         formula, alternatives = transposed_size(window, extra, rounding)
         name = layer.name(f"out_{axis}")
-        stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
+        stack.add(name, f"output {AXIS_WORD[axis]} of {layer.prefix}", formula,
                   sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
-                  alternatives=alternatives, note=_padding_note(stack))
+                  alternatives=alternatives, note=padding_note(stack))
         value = stack.d[name].value
         if stack.numeric(value) and value < 1:
-            raise layer.error(f"the output {_AXIS_WORD[axis]} would be {value}: the padding "
+            raise layer.error(f"the output {AXIS_WORD[axis]} would be {value}: the padding "
                               "removes more than the layer produces", "padding")
         sizes.append(Axis(name, stack.d[name].symbol))
     out_h, out_w = sizes
@@ -103,29 +106,29 @@ def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tenso
 
 # -- pooling -------------------------------------------------------------------------------------
 def pool(stack: Stack, layer: Layer, o: PoolOptions, x: Tensor) -> Tensor:
-    _, _, c = _image(stack, layer, x)
+    _, _, c = image_axes(stack, layer, x)
     size = stack.hyper(layer, "size", o.size, "F", "pooling window")
     if o.stride is None:
         stride = stack.hyper(layer, "stride", o.size, "S", "stride (default: the window size)")
     else:
         stride = stack.hyper(layer, "stride", o.stride, "S", "stride")
-    padding = _padding(stack, layer, o.padding)
-    _check_pool_padding(stack, layer, size, padding)
+    padding = padding_hyper(stack, layer, o.padding)
+    check_pool_padding(stack, layer, size, padding)
     ceil = o.ceil_mode if o.ceil_mode is not None else stack.conventions["pooling"] == "ceil"
     rounding = "exact" if stack.conventions["output_size"] == "exact" else (
         "ceil" if ceil else "floor")
-    out_h, out_w = _window_sizes(stack, layer, x, size, stride, padding, o.padding.mode, None,
-                                 rounding, "size")
+    out_h, out_w = window_sizes(stack, layer, x, size, stride, padding, o.padding.mode, None,
+                                rounding, "size")
     out = Tensor((out_h, out_w, c))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
     stack.no_params(layer, "pooling has no weights: it takes the "
                            f"{'maximum' if layer.kind == 'maxpool' else 'average'} of each window")
-    _extend_receptive_field(stack, layer, size, stride, None)
+    extend_receptive_field(stack, layer, size, stride, None)
     return out
 
 
 def global_pool(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
-    _, _, c = _image(stack, layer, x)
+    _, _, c = image_axes(stack, layer, x)
     out = Tensor((ONE, ONE, c) if o.keepdims else (c,))
     stack.output(layer, out)
     what = "average" if layer.kind == "global_avgpool" else "maximum"
@@ -207,12 +210,12 @@ def batchnorm(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
         return x
     alternatives = []
     if o.affine and stats:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "running-stats-forgotten", "the running mean and variance were left out; this "
                                        "course counts them (batchnorm_params: with_running_stats)",
             times(2, c.symbol)))
     elif o.affine:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "running-stats-counted", "the running mean and variance were counted: they are "
                                      "statistics, not trained parameters (Keras lists them "
                                      "as non-trainable)", times(4, c.symbol)))
@@ -242,31 +245,7 @@ def derive(stack: Stack, layer: Layer, options: Options, x: Tensor) -> Tensor:
     return KINDS.get(layer.kind, activation)(stack, layer, options, x)
 
 
-# -- shared pieces ---------------------------------------------------------------------------------
-_AXIS_WORD = {"h": "height", "w": "width"}
-
-
-def _image(stack: Stack, layer: Layer, x: Tensor) -> tuple[Axis, Axis, Axis]:
-    if x.rank != 3:
-        raise layer.error(f"{layer.kind} takes an image (H×W×C), but its input is "
-                          f"{stack.describe(x)}")
-    return x.axes
-
-
-def _padding(stack: Stack, layer: Layer, padding: Padding) -> Hyper | None:
-    if padding.mode != "explicit":
-        return None
-    label = "padding per side" if stack.conventions["padding"] == "per_side" else \
-        "padding (total, both sides together)"
-    return stack.hyper(layer, "padding", padding.pair, "P", label)
-
-
-def _dilation(stack: Stack, layer: Layer, dilation: Pair) -> Hyper | None:
-    if dilation.values() == (1, 1):
-        return None
-    return stack.hyper(layer, "dilation", dilation, "D", "dilation (gap between kernel taps)")
-
-
+# -- parameters and multiply-adds ----------------------------------------------------------------
 def _groups(stack: Stack, layer: Layer, groups: int | str, c_in: Axis, k: Axis):
     c, filters = stack.value(c_in), stack.value(k)
     if groups == "depthwise":
@@ -283,143 +262,6 @@ def _groups(stack: Stack, layer: Layer, groups: int | str, c_in: Axis, k: Axis):
                        layer.symbol("G"), layer.group)
 
 
-def _window_sizes(stack: Stack, layer: Layer, x: Tensor, kernel: Hyper, stride: Hyper,
-                  padding: Hyper | None, mode: str, dilation: Hyper | None, rounding: str,
-                  kernel_field: str) -> tuple[Axis, Axis]:
-    per_side = stack.conventions["padding"] == "per_side"
-    windows = {axis: Window(size.symbol, getattr(kernel, axis), getattr(stride, axis),
-                            getattr(padding, axis, None), getattr(dilation, axis, None), mode,
-                            per_side)
-               for axis, size in zip("hw", x.axes[:2])}
-    _check_fit(stack, layer, windows, kernel_field)
-    sizes = []
-    for axis, window in windows.items():
-        formula, alternatives = window_count(window, rounding)
-        _check_exact(stack, layer, window, rounding, axis)
-        note, adjust = _size_note(stack, mode, rounding), None
-        if rounding == "ceil" and mode != "same" and (padding is None or per_side):
-            adjust = _ceil_mode_rule(stack, window)
-            limited = sympy.Min(formula, windows_before_padding(window), evaluate=False)
-            if stack.evaluate(limited) != stack.evaluate(formula):
-                formula = limited
-                note += ("; a last window starting inside the right padding is dropped "
-                         "(PyTorch's ceil mode), so at most ⌈(H + P)/S⌉ windows")
-        name = layer.name(f"out_{axis}")
-        stack.add(name, f"output {_AXIS_WORD[axis]} of {layer.prefix}", formula,
-                  sympy.Symbol(f"{axis.upper()}_{layer.index}"), group=layer.group,
-                  alternatives=alternatives, note=note, adjust=adjust)
-        sizes.append(Axis(name, stack.d[name].symbol))
-    return sizes[0], sizes[1]
-
-
-def _size_note(stack: Stack, mode: str, rounding: str) -> str:
-    parts = []
-    if mode == "same":
-        parts.append("same padding: the input is padded so that the output is ⌈H/S⌉")
-    elif mode == "valid":
-        parts.append("valid: no padding")
-    else:
-        parts.append(_padding_note(stack))
-    if mode != "same":
-        parts.append({"floor": "rounded down: a window must fit entirely",
-                      "ceil": "rounded up (ceil mode): a last, partial window counts",
-                      "exact": "the stride must divide exactly (output_size: exact)"}[rounding])
-    return "; ".join(parts)
-
-
-def _padding_note(stack: Stack) -> str:
-    if stack.conventions["padding"] == "per_side":
-        return "P is the padding on each side (2P in all)"
-    return "P is the total padding of both sides"
-
-
-def _check_fit(stack: Stack, layer: Layer, windows: dict, field_name: str) -> None:
-    """A kernel larger than its padded input is an error, never a negative size."""
-    h = windows["h"]
-    if h.mode == "same":
-        return
-    values = {}
-    for axis, window in windows.items():
-        size, kernel = stack.of(window.size), stack.of(window.kernel)
-        dilation = stack.of(window.dilation) if window.dilation is not None else sympy.Integer(1)
-        padding = stack.of(window.padding) if window.padding is not None else sympy.Integer(0)
-        if not stack.numeric(size, kernel, dilation, padding):
-            return
-        values[axis] = (size, kernel, dilation, padding)
-    fits = True
-    for size, kernel, dilation, padding in values.values():
-        room = size + (2 * padding if h.per_side else padding)
-        fits = fits and bool(dilation * (kernel - 1) + 1 <= room)
-    if fits:
-        return
-    (hs, hk, hd, hp), (ws, wk, wd, wp) = values["h"], values["w"]
-    what = "kernel" if field_name == "kernel" else "pooling window"
-    text = f"{what} {hk}×{wk}"
-    if (hd, wd) != (1, 1):
-        text += f" with dilation {_pair_text(hd, wd)} ({hd * (hk - 1) + 1}×{wd * (wk - 1) + 1} " \
-                "effective)"
-    if h.mode == "valid":
-        padding_text = "no padding (valid)"
-    else:
-        padding_text = ("padding " if h.per_side else "total padding ") + _pair_text(hp, wp)
-    input_text = f"{hs}×{ws}"
-    raise layer.error(f"{text} does not fit a {input_text} input with {padding_text}", field_name)
-
-
-def _pair_text(a, b) -> str:
-    return str(a) if a == b else f"{a}×{b}"
-
-
-def _check_exact(stack: Stack, layer: Layer, window: Window, rounding: str, axis: str) -> None:
-    if rounding != "exact":
-        return
-    numerator = window.size if window.mode == "same" else window.span()
-    mapping = {s: stack.of(s) for s in numerator.atoms(sympy.Symbol) | {window.stride}}
-    if not stack.numeric(*mapping.values()):
-        return
-    room, stride = numerator.xreplace(mapping), mapping[window.stride]
-    if room % stride:
-        raise layer.error(
-            f"the output {_AXIS_WORD[axis]} is not a whole number: {room}/{stride} + 1 = "
-            f"{V.format_value(sympy.Rational(room, stride) + 1)}, and output_size: exact asks "
-            "the stride to divide exactly", "stride")
-
-
-def _ceil_mode_rule(stack: Stack, window: Window):
-    """PyTorch's ceil mode drops a last window that would start inside the right padding."""
-    size, stride = stack.name_of(window.size), stack.name_of(window.stride)
-    padding = stack.name_of(window.padding) if window.padding is not None else None
-
-    def adjust(values: Mapping[str, Any], out: Any) -> Any:
-        h, s = values[size], values[stride]
-        p = values[padding] if padding is not None else sympy.Integer(0)
-        if stack.numeric(out, h, s, p) and (out - 1) * s >= h + p:
-            return out - 1
-        return out
-
-    return adjust
-
-
-def _check_pool_padding(stack: Stack, layer: Layer, size: Hyper, padding: Hyper | None) -> None:
-    if padding is None or stack.conventions["padding"] != "per_side":
-        return
-    for axis in "hw":
-        f, p = stack.of(getattr(size, axis)), stack.of(getattr(padding, axis))
-        if stack.numeric(f, p) and 2 * p > f:
-            raise layer.error(f"padding {p} is more than half the pooling window {f}: a window "
-                              "could hold nothing but padding", "padding")
-
-
-def _check_output_padding(stack: Stack, layer: Layer, window: Window, extra) -> None:
-    if extra is None:
-        return
-    a, s = stack.of(extra), stack.of(window.stride)
-    d = stack.of(window.dilation) if window.dilation is not None else sympy.Integer(1)
-    if stack.numeric(a, s, d) and a >= max(s, d):
-        raise layer.error(f"output padding {a} must be smaller than the stride {s} (or the "
-                          "dilation): larger values would add whole new rows", "output_padding")
-
-
 def _filter_params(stack: Stack, layer: Layer, kernel: Hyper, c_in: Axis, k: Axis, groups,
                    depthwise: bool, bias: bool) -> sympy.Expr:
     """The parameters of a (transposed) convolution, (F·F·C_in/G + 1)·K; returns the weights
@@ -429,12 +271,12 @@ def _filter_params(stack: Stack, layer: Layer, kernel: Hyper, c_in: Axis, k: Axi
     full = times(area, c_in.symbol)
     alternatives = []
     if not depthwise:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "input-channels-forgotten", "the input channels were forgotten: each filter spans "
                                         "all input channels (F·F·C weights)",
             times(plus(area, 1) if bias else area, k.symbol)))
     if depthwise or groups is not None:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "groups-ignored", "every filter was counted over all input channels, as in a "
                               "standard convolution; with groups each filter sees only "
                               "C_in/groups of them",
@@ -459,11 +301,11 @@ def _weighted_params(stack: Stack, layer: Layer, per_unit, units, bias: bool, *,
     """(weights per unit + 1)·units, the bias term only when the layer has one."""
     if bias:
         formula = times(plus(per_unit, 1), units)
-        alternatives = [Alternative("bias-forgotten", BIAS_FORGOTTEN, times(per_unit, units)),
+        alternatives = [Misconception("bias-forgotten", BIAS_FORGOTTEN, times(per_unit, units)),
                         *alternatives]
     else:
         formula = times(per_unit, units)
-        alternatives = [Alternative("bias-counted", BIAS_COUNTED,
+        alternatives = [Misconception("bias-counted", BIAS_COUNTED,
                                     times(plus(per_unit, 1), units)), *alternatives]
     stack.params(layer, formula, alternatives=alternatives, note=note)
 
@@ -478,15 +320,15 @@ def _weighted_macs(stack: Stack, layer: Layer, products, outputs, bias: bool, *,
     formula = plus(products, outputs) if with_bias else products
     alternatives = []
     if positions is not None:
-        alternatives.append(Alternative(
+        alternatives.append(Misconception(
             "positions-forgotten", f"the weights were counted once: each is used at every "
                                    f"{positions} position", weights))
     if bias and with_bias:
-        alternatives.append(Alternative("bias-forgotten", "the bias additions were left out "
+        alternatives.append(Misconception("bias-forgotten", "the bias additions were left out "
                                                           "(macs: with_bias counts them)",
                                         products))
     elif bias:
-        alternatives.append(Alternative("bias-counted", "the bias additions were counted; "
+        alternatives.append(Misconception("bias-counted", "the bias additions were counted; "
                                                         "multiply-adds here count weight "
                                                         "products only (macs: without_bias)",
                                         plus(products, outputs)))
@@ -504,34 +346,3 @@ def _weighted_macs(stack: Stack, layer: Layer, products, outputs, bias: bool, *,
         "; bias additions not counted (macs: without_bias)")
     stack.macs(layer, formula, alternatives=alternatives, note=note)
 
-
-def _extend_receptive_field(stack: Stack, layer: Layer, kernel: Hyper, stride: Hyper,
-                            dilation: Hyper | None) -> None:
-    """r_out = r_in + D(F − 1)·j_in and j_out = j_in·S, from r = j = 1 at the input."""
-    if stack.receptive is None:
-        return
-    r_h, r_w, j_h, j_w = stack.receptive
-    square = not stack.receptive_split and kernel.square and stride.square and (
-        dilation is None or dilation.square)
-    axes = [("", r_h, j_h)] if square else [("h", r_h, j_h), ("w", r_w, j_w)]
-    out = {}
-    for axis, r, j in axes:
-        suffix = f"_{axis}" if axis else ""
-        where = f" ({_AXIS_WORD[axis]})" if axis else ""
-        r_name, j_name = layer.name(f"receptive_field{suffix}"), layer.name(f"jump{suffix}")
-        key = axis or "h"
-        r_symbol = stack.add(
-            r_name, f"receptive field of {layer.prefix}{where}: input pixels one output sees",
-            receptive_field(r.symbol, j.symbol, getattr(kernel, key),
-                            getattr(dilation, key, None)), layer.symbol("r", axis),
-            group=layer.group, note="r = r_in + D(F − 1)·j_in, starting from r = 1 at the input")
-        j_symbol = stack.add(
-            j_name, f"jump of {layer.prefix}{where}: input pixels between neighbouring outputs",
-            times(j.symbol, getattr(stride, key)), layer.symbol("j", axis), group=layer.group,
-            note="j = j_in·S, starting from j = 1 at the input")
-        out[key] = (Axis(r_name, r_symbol), Axis(j_name, j_symbol))
-    if square:
-        out["w"] = out["h"]
-    else:
-        stack.receptive_split = True
-    stack.receptive = (out["h"][0], out["w"][0], out["h"][1], out["w"][1])

@@ -21,23 +21,16 @@ import sympy
 
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
+from nnsolve.derivation.names import canonical_name
 from nnsolve.derivation.proven import real_value
-from nnsolve.solvers.mlp import CONFUSED_WITH, Network, Step, overflow_error, symbol_name
-from nnsolve.solvers.mlp_activations import (PAIRED_ACTIVATION, Activation, activation, difference,
-                                             loss, product, total)
+from nnsolve.derivation.ordered import difference, grouped, total
+from nnsolve.solvers.mlp.activations import PAIRED_ACTIVATION, Activation, loss
+from nnsolve.solvers.mlp.network import Network, Step, derivative_slips, overflow_error
 
 
 def build(network: Network, *, descent: bool) -> Derivation:
     """The derivation of `network` (one sample); δ = −∂E/∂a when `descent`, else ∂E/∂a."""
     return _Board(network, descent).build()
-
-
-def _evaluated(expr: sympy.Basic) -> sympy.Basic:
-    """A formula written unevaluated (to keep the board's order) rebuilt the way sympy
-    builds it, so symbolic values compare structurally with a student's parsed answer."""
-    if expr.is_Atom:
-        return expr
-    return expr.func(*[_evaluated(arg) for arg in expr.args])
 
 
 def _float(value) -> float:
@@ -78,8 +71,6 @@ class _Board:
         self.descent = descent
         self.d = Derivation()
         self.sep = network.weight_separator
-        self.names_of: dict[sympy.Symbol, str] = {}
-        self.symbol_of: dict[str, sympy.Symbol] = {}
         self.forward: set[str] = set()
         self.deltas: set[str] = set()
         #: symbolic exercises: each delta with the deltas it is built from written out
@@ -89,11 +80,7 @@ class _Board:
     # -- names ----------------------------------------------------------------------------
     def _symbol(self, name: str, written: str | None = None) -> sympy.Symbol:
         """The symbol of quantity `name` (created once, as it is written on the board)."""
-        if name not in self.symbol_of:
-            symbol = sympy.Symbol(written or symbol_name(name))
-            self.symbol_of[name] = symbol
-            self.names_of[symbol] = name
-        return self.symbol_of[name]
+        return self.d.symbol(name, written or canonical_name(name))
 
     def _pair(self, source: str, neuron: str) -> str:
         return f"{source}{self.sep}{neuron}"
@@ -115,15 +102,14 @@ class _Board:
              keeps_deltas: bool = False, accept: Iterable[sympy.Expr] = (),
              rule=None) -> sympy.Symbol:
         keep = self._kept(keeps_deltas)
-        wrong = [Misconception(key, text, self._rule(alt, keep))
-                 for key, text, alt in misconceptions]
+        wrong = [Misconception(key, text, alt) for key, text, alt in misconceptions]
         symbol = self._symbol(name, written)
-        rule = rule or self._rule(formula, keep)
+        rule = rule or self.d.rule_for(formula, keep=keep)
         value = rule({})
         if not _finite(value):
             raise overflow_error(name)
         self.d.add(name, label, formula, rule=rule, value=value,
-                   inputs=tuple(n for n in self._inputs(formula) if n not in keep),
+                   inputs=self.d.inputs_in(formula, keep), keep=keep,
                    symbol=symbol, misconceptions=wrong,
                    group=group, note=note, accept=tuple(accept))
         return symbol
@@ -136,36 +122,8 @@ class _Board:
         names = self.forward | (self.deltas if deltas else set())
         return frozenset(n for n in names if not _is_number(self.d[n].value))
 
-    def _inputs(self, formula: sympy.Expr) -> tuple[str, ...]:
-        """The quantities a formula uses, in the order it is written."""
-        seen: list[str] = []
-        for node in sympy.preorder_traversal(formula):
-            if isinstance(node, sympy.Symbol):
-                name = self.names_of[node]
-                if name not in seen:
-                    seen.append(name)
-        return tuple(seen)
-
-    def _rule(self, formula: sympy.Expr, keep: frozenset[str], *, settle: bool = True):
-        """Substitution into `formula`: the values given, else the derivation's own; names in
-        `keep` stay symbols (symbolic exercises). A number comes out settled by
-        `values.normalize` (exact while short and safe, else its proven float), unless not
-        `settle`."""
-        symbols = {s: self.names_of[s] for s in formula.free_symbols}
-        d = self.d
-
-        def rule(values):
-            mapping = {s: V.to_sympy(values[n] if n in values else d[n].value)
-                       for s, n in symbols.items() if n not in keep}
-            result = formula.xreplace(mapping)
-            if result.free_symbols:
-                return _evaluated(result)
-            return V.normalize(result.doit()) if settle else result.doit()
-
-        return rule
-
     def _s(self, name: str) -> sympy.Symbol:
-        return self.symbol_of[name]
+        return self.d.symbol(name)
 
     # -- the board ------------------------------------------------------------------------
     def build(self) -> Derivation:
@@ -226,7 +184,7 @@ class _Board:
             sources = layer.sources + (("0",) if layer.bias is not None else ())
 
             def net_input(chosen: dict, j: str) -> sympy.Expr:
-                return total([product(self._s(chosen[(i, j)]), self._s(self._source(i, prefix)))
+                return total([grouped(self._s(chosen[(i, j)]), self._s(self._source(i, prefix)))
                               for i in sources])
 
             def add_net_input(j: str) -> sympy.Symbol:
@@ -272,11 +230,11 @@ class _Board:
         formula = loss_.error(targets, outputs, zero_safe=True)
         output = net.layers[-1].activation
         if not (loss_.from_net_inputs and PAIRED_ACTIVATION[loss_.name] == output.name):
-            return self._rule(formula, frozenset())
-        written = self._rule(formula, frozenset(), settle=False)
-        y_names = [self.names_of[y] for y in outputs]
+            return self.d.rule_for(formula)
+        written = self.d.rule_for(formula, settle=False)
+        y_names = [self.d.name_of(y) for y in outputs]
         a_names = [f"{prefix}a{j}" for j in net.outputs]
-        t_names = [self.names_of[t] for t in targets]
+        t_names = [self.d.name_of(t) for t in targets]
 
         def rule(values):
             def get(name):
@@ -335,7 +293,7 @@ class _Board:
                 y, a = self._s(f"{prefix}y{j}"), self._s(f"{prefix}a{j}")
 
                 def back(chosen: dict, j=j) -> sympy.Expr:
-                    return total([product(self._s(chosen[(j, m)]), self._s(f"{step}delta{m}"))
+                    return total([grouped(self._s(chosen[(j, m)]), self._s(f"{step}delta{m}"))
                                   for m in above.neurons])
 
                 derivative = g.derivative(a, y)
@@ -343,11 +301,11 @@ class _Board:
                        for m in above.neurons}
                 wrong = [("updated-weights-in-backprop",
                           "used the updated weights of the layer above; back-propagation uses "
-                          "the weights of the forward pass", product(derivative, back(new)))]
+                          "the weights of the forward pass", grouped(derivative, back(new)))]
                 wrong += self._derivative_slips(g, a, y,
-                                                lambda other: product(other, back(weights)))
+                                                lambda other: grouped(other, back(weights)))
                 self._add(f"{step}delta{j}", f"delta{j}{mark}",
-                          f"δ of hidden neuron {j}{suffix}", product(derivative, back(weights)),
+                          f"δ of hidden neuron {j}{suffix}", grouped(derivative, back(weights)),
                           group, misconceptions=wrong, keeps_deltas=True,
                           note=f"δ{j} = {sign}∂E/∂a{j} = g'(a{j}) · Σ_k w{j}k δk over the "
                                f"neurons k it feeds; {g.rule_text}")
@@ -364,9 +322,9 @@ class _Board:
         (ε·δ3·x1) or with every δ written out down to the loss."""
         if not self.net.symbolic:
             return []
-        own = self._rule(formula, self._kept(deltas=True))({})
+        own = self.d.rule_for(formula, keep=self._kept(deltas=True))({})
         forms = [own, own.xreplace(self.expanded)]
-        expected = self._rule(formula, self._kept(deltas=False))({})
+        expected = self.d.rule_for(formula, keep=self._kept(deltas=False))({})
         return [f for i, f in enumerate(forms) if f != expected and f not in forms[:i]]
 
     def _output_delta(self, t, y, a, g: Activation):
@@ -381,35 +339,25 @@ class _Board:
         count = len(self.net.outputs)
         c = loss_.delta_factor(count)
         derivative = g.derivative(a, y)
-        wrong = [sign_slip + (product(c, flipped, derivative),)]
+        wrong = [sign_slip + (grouped(c, flipped, derivative),)]
         if loss_.name == "half_squared_error":
             wrong.append(("loss-factor", "the ½ of E = ½(t − y)² cancels the 2 of the "
                                          "derivative: δ has no factor 2 here",
-                          product(2 * c, error, derivative)))
+                          grouped(2 * c, error, derivative)))
         else:
             wrong.append(("loss-factor", "the factor 2 from differentiating (t − y)² is missing",
-                          product(c / 2, error, derivative)))
+                          grouped(c / 2, error, derivative)))
         if loss_.name == "mse" and count > 1:
             wrong.append(("loss-mean", f"the 1/{count} of the mean over the outputs is missing",
-                          product(2, error, derivative)))
-        wrong += self._derivative_slips(g, a, y, lambda other: product(c, error, other))
-        return product(c, error, derivative), wrong
+                          grouped(2, error, derivative)))
+        wrong += self._derivative_slips(g, a, y, lambda other: grouped(c, error, other))
+        return grouped(c, error, derivative), wrong
 
-    def _derivative_slips(self, g: Activation, a, y, with_derivative):
-        """δ without g'(a), or with the derivative of the activation it is confused with."""
-        wrong = []
-        if g.name != "linear":
-            wrong.append(("no-activation-derivative",
-                          "the derivative of the activation, g'(a), is missing from δ",
-                          with_derivative(sympy.Integer(1))))
-        other_name = CONFUSED_WITH.get(g.name)
-        if other_name is not None:
-            other = activation(other_name)
-            wrong.append(("wrong-activation-derivative",
-                          f"used the derivative of {other.name} ({other.rule_text}) instead of "
-                          f"the derivative of {g.name} ({g.rule_text})",
-                          with_derivative(other.derivative(a, y))))
-        return wrong
+    @staticmethod
+    def _derivative_slips(g: Activation, a, y, with_derivative):
+        """`derivative_slips` with derivatives as expressions in the neuron's a and y."""
+        return derivative_slips(g, with_derivative, sympy.Integer(1),
+                                lambda other: other.derivative(a, y))
 
     # Δw and new weights of step k
     def _update(self, k: int, weights: dict) -> dict:
@@ -426,7 +374,7 @@ class _Board:
                 for i in sources:
                     pair = self._pair(i, j)
                     source = self._s(self._source(i, prefix))
-                    change = product(eps, delta, source)
+                    change = grouped(eps, delta, source)
                     if not self.descent:
                         change = sympy.Mul(-1, change, evaluate=False)
                     name = f"{step}dw{pair}"
