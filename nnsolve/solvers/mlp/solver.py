@@ -17,9 +17,7 @@ from typing import Mapping
 
 from nnsolve.derivation.core import Derivation
 from nnsolve.solvers.base import Convention, Solver
-from nnsolve.solvers.mlp.layers import build as build_layer_by_layer
 from nnsolve.solvers.mlp.network import MlpGiven, read_network
-from nnsolve.solvers.mlp.neurons import build as build_neuron_by_neuron
 
 DELTA_CONVENTIONS = ("-dE/da", "dE/da")
 
@@ -81,5 +79,10 @@ class MlpSolver(Solver):
     def solve(self, given: MlpGiven, conventions: Mapping[str, str]) -> Derivation:
         network, view = read_network(given)
         descent = conventions["delta"] == "-dE/da"
-        build = build_layer_by_layer if view == "layers" else build_neuron_by_neuron
+        # each view is imported when it is used: `nnsolve solvers` lists this solver without
+        # numpy, and a neuron-by-neuron exercise never loads it
+        if view == "layers":
+            from nnsolve.solvers.mlp.layers import build
+        else:
+            from nnsolve.solvers.mlp.neurons import build
         return build(network, descent=descent)
