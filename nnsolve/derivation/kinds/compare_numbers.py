@@ -164,6 +164,8 @@ def show(value: Any, digits: int = 4) -> str:
         return f"'{value}'"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (S.FrozenMap, S.TableValue)):
+        return V.format_value(value, digits)
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(show(v, digits) for v in value)) + "}"
     if isinstance(value, tuple):
