@@ -176,3 +176,11 @@ def test_float_variables_are_shown_as_the_numbers_the_key_uses(problem_file):
     assert float(shown["x"]) == v["x"] and float(shown["third"]) == v["third"]
     assert shown["tiny"] == "0.00001"
     assert _text(1e-05) == "0.00001" and _text(0.25) == "0.25" and _text(3) == "3"
+
+
+def test_a_fractional_power_of_a_negative_number_is_refused():
+    assert value("k ^ 0.5", k=4) == 2.0 and value("k ^ -1", k=4) == Fraction(1, 4)
+    with pytest.raises(ConditionError, match="negative number to a fractional power"):
+        value("k ^ 0.5", k=-4)
+    with pytest.raises(ConditionError, match="power too large"):
+        value("k ^ 100", k=2)

@@ -190,3 +190,23 @@ def test_a_roster_with_an_unsolvable_variant_writes_nothing(nnsolve, tmp_path):
     result = nnsolve("variant", broken, "--roster", ROSTER, "-o", tmp_path / "sheets")
     assert result.exit_code == 1 and "variant of student s2026" in result.stderr
     assert not (tmp_path / "sheets").exists()
+
+
+def test_a_key_that_reads_one_problem_with_two_seeds_is_refused(nnsolve, tmp_path):
+    """examples/ holds the problem alone (no seed) and through the set (seed 2026-fall): which
+    would grade would depend on the order the files are read in."""
+    right = submission(tmp_path, "right", ([43, 43, 16], 1216))
+    result = nnsolve("grade", right, "--key", "examples/problems", "--key", COURSE)
+    assert result.exit_code == 1
+    assert "problem 'conv-output-exact' is read with two course seeds (none and 2026-fall)" \
+        in result.stderr
+    result = nnsolve("grade", right, "--key", "examples/problems", "--key", COURSE,
+                     "--seed", "2026-fall", "--format", "json")
+    assert result.json()["results"][0]["score"] == 4.0
+
+
+def test_a_sets_seed_is_text(nnsolve, tmp_path):
+    bad = tmp_path / "set.yaml"
+    bad.write_text("nnsolve: 1\nid: s\nseed: [1, 2]\nproblems: []\n", encoding="utf-8")
+    result = nnsolve("check", bad)
+    assert result.exit_code == 1 and f"{bad}:3: seed: must be text, not a list" in result.stderr

@@ -81,6 +81,12 @@ class Key:
                         raise NnsolveError(f"problem id {problem.id!r} is used twice (also in "
                                            f"{kept.file})", file=problem.file,
                                            line=problem.doc.line(("id",)), field="id")
+                    if kept is not None and kept.seed != problem.seed:
+                        # which one would grade depends on the order files are read in
+                        raise NnsolveError(
+                            f"problem {problem.id!r} is read with two course seeds "
+                            f"({kept.seed or 'none'} and {problem.seed or 'none'}): give "
+                            "--seed, or the set file alone as --key", file=str(file))
                     problems.setdefault(problem.id, problem)
                     found.append(problem.id)
             if path.is_dir():

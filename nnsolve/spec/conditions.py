@@ -102,7 +102,11 @@ def _evaluate(node: tuple, values: dict[str, Any]) -> Any:
         return _whole(left % right)
     if abs(right) > MAX_EXPONENT or abs(left) > 10 ** 6:   # "^": keep numbers small
         raise ValueError("power too large")
-    return _whole(Fraction(left) ** right if isinstance(right, int) else left ** right)
+    if isinstance(right, int):
+        return _whole(Fraction(left) ** right)
+    if left < 0:
+        raise ValueError("a negative number to a fractional power")
+    return float(left) ** float(right)
 
 
 def _number(value: Any) -> Any:
