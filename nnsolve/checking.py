@@ -1,7 +1,9 @@
 """`nnsolve check`: validate problems and submissions, reporting every error with file:line.
 
 A problem is checked by solving it, so a kernel larger than its input or an asked quantity the
-solver does not produce is caught here, not in front of a class.
+solver does not produce is caught here, not in front of a class. With students (`--variants N`,
+`--roster`), a problem with variables is solved for each of them too: a variant that only fails
+for the one student who draws a kernel larger than the input is found before that student is.
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from nnsolve.errors import NnsolveError
+from nnsolve.errors import NnsolveError, for_student
 
 
-def check_files(paths: list[Path], echo: Callable[..., None]) -> bool:
+def check_files(paths: list[Path], echo: Callable[..., None], seed: str | None = None,
+                students: list[str] | None = None) -> bool:
     ok = True
     for path in _expand(paths):
         try:
-            echo(f"ok: {path}: {_check_one(path)}")
+            echo(f"ok: {path}: {_check_one(path, seed, students or [])}")
         except NnsolveError as exc:
             ok = False
             for line in str(exc).splitlines():
@@ -34,7 +37,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _check_one(path: Path) -> str:
+def _check_one(path: Path, seed: str | None, students: list[str]) -> str:
     from nnsolve.spec.yamlsafe import load_file
 
     doc = load_file(path)
@@ -47,7 +50,7 @@ def _check_one(path: Path) -> str:
     from nnsolve.spec.problem import ProblemSet, load
 
     try:
-        loaded = load(path)
+        loaded = load(path, seed)
     except NnsolveError as exc:
         exc.issues.extend(_issues_of_sound_parts(*getattr(exc, "sound_parts", (None, []))))
         raise NnsolveError(issues=exc.issues) from None
@@ -57,13 +60,44 @@ def _check_one(path: Path) -> str:
     for problem in problems:
         try:
             parts += len(solve(problem).parts)
+            issues.extend(_variant_issues(problem, students))
         except NnsolveError as exc:
             issues.extend(exc.issues)
     if issues:
         raise NnsolveError(issues=issues)
+    variants = f", the variants of {len(students)} students" if students else ""
     if isinstance(loaded, ProblemSet):
-        return f"problem set {loaded.id}: {len(problems)} problems, {parts} parts"
-    return f"problem {problems[0].id}: {parts} part{'s' if parts != 1 else ''}"
+        return f"problem set {loaded.id}: {len(problems)} problems, {parts} parts{variants}"
+    return f"problem {problems[0].id}: {parts} part{'s' if parts != 1 else ''}{variants}"
+
+
+def _variant_issues(problem, students: list[str]) -> list:
+    """What fails in each student's variant, each issue naming the student; a variant drawn
+    for several students is solved once."""
+    import json
+
+    from nnsolve.solution import solve
+    from nnsolve.spec.variables import draw
+
+    if not (problem.variables or problem.let):
+        return []
+    issues = []
+    outcome: dict[str, NnsolveError | None] = {}
+    for student in students:
+        try:
+            drawn = json.dumps(draw(problem, student), sort_keys=True, default=str)
+            if drawn not in outcome:
+                try:
+                    solve(problem, student=student)
+                    outcome[drawn] = None
+                except NnsolveError as exc:
+                    outcome[drawn] = exc
+            failure = outcome[drawn]
+        except NnsolveError as exc:
+            failure = exc
+        if failure is not None:
+            issues.extend(for_student(failure, student).issues)
+    return issues
 
 
 def _issues_of_sound_parts(problem, sound: list) -> list:

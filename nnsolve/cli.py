@@ -17,6 +17,34 @@ from nnsolve import __version__
 
 RUN_FORMATS = ("text", "md", "tex", "html", "json")
 KEY_FORMATS = ("md", "tex", "html", "json")
+SHEET_FORMATS = ("html", "md", "tex")
+
+_seed_option = click.option(
+    "--seed", metavar="TEXT",
+    help="The course seed variants are drawn with (default: $NNSOLVE_SEED, else the problem "
+         "set's seed:); a new one gives every student new numbers.")
+
+
+def _roster_options(what: str):
+    """--roster and the choice of its columns, for the commands that work through a class."""
+    options = [
+        click.option("--roster", metavar="CSV", type=click.Path(exists=True, dir_okay=False),
+                     help=f"{what} every student of this class list (an LMS's CSV export)."),
+        click.option("--id-column", metavar="HEADER",
+                     help="The roster's id column (default: found by its header, e.g. SIS "
+                          "User ID)."),
+        click.option("--name-column", metavar="HEADER",
+                     help="The roster's name column (default: found by its header, e.g. "
+                          "Student)."),
+        _seed_option,
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 class _Group(click.Group):
@@ -74,29 +102,43 @@ def _output(text: str, out: str | None) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
-def _load_solutions(path: str, part: str | None = None, student: str | None = None):
-    from nnsolve.solution import solve
+def _load_solutions(path: str, part: str | None = None, student: str | None = None,
+                    seed: str | None = None):
+    from nnsolve.solution import solve_loaded
     from nnsolve.spec.problem import ProblemSet, load
 
-    loaded = load(path)
-    if isinstance(loaded, ProblemSet):
-        if part:
-            raise click.UsageError("--part applies to a single problem, not a problem set")
-        return loaded, [solve(p, student=student) for p in loaded.problems]
-    return None, [solve(loaded, student=student, part_id=part)]
+    loaded = load(path, seed)
+    if isinstance(loaded, ProblemSet) and part:
+        raise click.UsageError("--part applies to a single problem, not a problem set")
+    return solve_loaded(loaded, student=student, part_id=part)
+
+
+def _for_roster(problem, roster, id_column, name_column, output, formats, document, seed):
+    """One file per student and format in the -o folder (`variant` and `key` with --roster)."""
+    from nnsolve.handouts import write_for_roster
+    from nnsolve.roster import read_roster
+
+    if not output:
+        raise click.UsageError("--roster needs -o DIR, the folder to write one file per student to")
+    if Path(output).exists() and not Path(output).is_dir():
+        raise click.UsageError(f"-o {output} is a file: give the folder to write to")
+    students = read_roster(roster, id_column, name_column)
+    count = write_for_roster(problem, students, output, formats, document, seed)
+    click.echo(f"wrote {count} files for {len(students)} students to {output}", err=True)
 
 
 @main.command()
 @click.argument("problem", type=click.Path(exists=True))
 @click.option("--part", "part", metavar="ID", help="Solve only this part.")
 @click.option("--student", metavar="ID", help="Solve this student's variant.")
+@_seed_option
 @click.option("--format", "fmt", type=click.Choice(RUN_FORMATS),
               help="text (the default), or what the -o file's suffix says (.md, .tex, .html, .json).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
-def run(problem, part, student, fmt, output):
+def run(problem, part, student, seed, fmt, output):
     """Solve PROBLEM (a file, a set or a directory) and show the derivation."""
     fmt = _format(fmt, output, "text", RUN_FORMATS)
-    problem_set, solutions = _load_solutions(problem, part, student)
+    problem_set, solutions = _load_solutions(problem, part, student, seed)
     if fmt == "text" and output is None:
         from nnsolve.render.text import print_solutions
 
@@ -110,36 +152,71 @@ def run(problem, part, student, fmt, output):
 @main.command()
 @click.argument("problem", type=click.Path(exists=True))
 @click.option("--student", metavar="ID", help="The key of this student's variant.")
+@_roster_options("Write to the -o folder the key of")
 @click.option("--format", "fmt", type=click.Choice(KEY_FORMATS),
               help="md (the default), or what the -o file's suffix says (.tex, .html, .json).")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
-def key(problem, student, fmt, output):
+@click.option("-o", "--output", metavar="FILE|DIR",
+              help="Write to FILE instead of standard output (with --roster: the folder).")
+def key(problem, student, roster, id_column, name_column, seed, fmt, output):
     """Answer key for PROBLEM (a file, a set or a directory): statements and full derivations."""
     from nnsolve.render import render
 
+    if roster:
+        if student:
+            raise click.UsageError("give --student or --roster, not both")
+        from nnsolve.handouts import key_document
+
+        _for_roster(problem, roster, id_column, name_column, output, (fmt or "md",),
+                    key_document, seed)
+        return
     fmt = _format(fmt, output, "md", KEY_FORMATS)
-    problem_set, solutions = _load_solutions(problem, student=student)
+    problem_set, solutions = _load_solutions(problem, student=student, seed=seed)
     _output(render(solutions, fmt, problem_set=problem_set, statements=True), output)
 
 
 @main.command()
-@click.argument("problem", type=click.Path(exists=True, dir_okay=False))
-@click.option("--student", metavar="ID", required=True, help="The student's id.")
-def variant(problem, student):
-    """Print the student's own variant of PROBLEM (Markdown)."""
+@click.argument("problem", type=click.Path(exists=True))
+@click.option("--student", metavar="ID", help="The student's id.")
+@_roster_options("Write to the -o folder a sheet for")
+@click.option("--format", "fmts", type=click.Choice(SHEET_FORMATS), multiple=True,
+              help="With --roster, the sheets' formats (default: all three); may be repeated.")
+@click.option("-o", "--output", metavar="DIR", help="With --roster: the folder of the sheets.")
+def variant(problem, student, roster, id_column, name_column, seed, fmts, output):
+    """The student's own variant of PROBLEM (a file, a set or a directory) as Markdown, or
+    with --roster one handout sheet per student (HTML, Markdown, LaTeX) naming the student."""
+    if bool(student) == bool(roster):
+        raise click.UsageError("give --student ID, or --roster CSV -o DIR")
+    if roster:
+        from nnsolve.handouts import sheet_document
+
+        _for_roster(problem, roster, id_column, name_column, output, fmts or SHEET_FORMATS,
+                    sheet_document, seed)
+        return
     from nnsolve.render.markdown import statement_markdown
 
-    _, solutions = _load_solutions(problem, student=student)
+    _, solutions = _load_solutions(problem, student=student, seed=seed)
     click.echo("\n\n".join(statement_markdown(solution) for solution in solutions))
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-def check(files):
+@click.option("--variants", type=click.IntRange(1, 100_000), metavar="N",
+              help="Also solve the variants of N students (ids s1 … sN) and list those that fail.")
+@_roster_options("Also solve the variant of")
+def check(files, variants, roster, id_column, name_column, seed):
     """Validate problems and submissions; report every error with file:line."""
     from nnsolve.checking import check_files
 
-    ok = check_files([Path(f) for f in files], echo=click.echo)
+    students = None
+    if variants and roster:
+        raise click.UsageError("give --variants or --roster, not both")
+    if variants:
+        students = [f"s{i}" for i in range(1, variants + 1)]
+    elif roster:
+        from nnsolve.roster import read_roster
+
+        students = [s.id for s in read_roster(roster, id_column, name_column)]
+    ok = check_files([Path(f) for f in files], echo=click.echo, seed=seed, students=students)
     sys.exit(0 if ok else 1)
 
 
@@ -205,7 +282,9 @@ def _solver(kind: str):
               help="Write per-student feedback (Markdown and HTML) and item-analysis.html.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade in this many processes.")
-def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers):
+@_seed_option
+def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers,
+          seed):
     """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
 
     Exit code 1 when any submission could not be graded (it is still listed, as invalid).
@@ -214,7 +293,8 @@ def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, fee
 
     code = grade_command([Path(s) for s in submissions], keys=[Path(k) for k in key_paths],
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
-                         feedback_dir=feedback_dir, workers=workers, csv_style=csv_style)
+                         feedback_dir=feedback_dir, workers=workers, csv_style=csv_style,
+                         seed=seed)
     sys.exit(code)
 
 

@@ -6,7 +6,7 @@ can jump straight to it; the command line turns these into exit code 1, never a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,13 @@ class NnsolveError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(i) for i in self.issues)
+
+
+def for_student(error: NnsolveError, student: str) -> NnsolveError:
+    """The same issues, each naming whose variant it is: a problem that solves for most of a
+    class is fixed from the one student's numbers that break it."""
+    return NnsolveError(issues=[replace(i, message=f"variant of student {student}: {i.message}")
+                                for i in error.issues])
 
 
 def field_path(path: tuple) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from nnsolve import solvers
 from nnsolve.derivation.core import Derivation
 from nnsolve.errors import Issue, NnsolveError
-from nnsolve.spec.problem import Ask, Part, Problem
+from nnsolve.spec.problem import Ask, Part, Problem, ProblemSet
 from nnsolve.spec.variables import instantiate
 
 
@@ -63,6 +63,18 @@ def solve(problem: Problem, *, student: str | None = None, part_id: str | None =
     if issues:
         raise NnsolveError(issues=issues)
     return Solution(problem, solved)
+
+
+def solve_loaded(loaded: Problem | ProblemSet, *, student: str | None = None,
+                 part_id: str | None = None) -> tuple[ProblemSet | None, list[Solution]]:
+    """What `load` gave, solved for `student`: the set (None for one problem) and a solution
+    per problem, so `run`, `key`, `variant` and the roster handouts solve alike."""
+    if isinstance(loaded, ProblemSet):
+        if part_id:
+            raise NnsolveError("a part (--part) applies to a single problem, not a problem set",
+                               file=loaded.file)
+        return loaded, [solve(p, student=student) for p in loaded.problems]
+    return None, [solve(loaded, student=student, part_id=part_id)]
 
 
 def solve_part(problem: Problem, part: Part) -> SolvedPart:

@@ -11,6 +11,7 @@ numbers, arguments of a call) belong to the functions students write and live wi
 from __future__ import annotations
 
 from nnsolve.derivation.functions import MAX_ARGS, MAX_BITS, MAX_EXPONENT, MAX_ROOT_BITS
+from nnsolve.derivation.tokens import DECIMAL_POINT_HINT
 
 __all__ = ["AnswerError", "MAX_TEXT", "MAX_TOTAL_TEXT", "MAX_DIGITS", "MAX_NESTING",
            "MAX_LIST_DEPTH", "MAX_LIST_ITEMS", "MAX_ARGS", "MAX_BITS", "MAX_EXPONENT",
@@ -22,9 +23,6 @@ MAX_DIGITS = 100           # digits in one numeric literal
 MAX_NESTING = 50           # parentheses, signs and calls inside each other
 MAX_LIST_DEPTH = 4         # lists inside lists
 MAX_LIST_ITEMS = 10_000    # list elements in one answer, all levels together
-
-#: how an answer is told to write decimals, wherever a comma is refused
-DECIMAL_POINT_HINT = "use a decimal point for decimals (0.845, not 0,845)"
 
 
 class AnswerError(ValueError):

@@ -3,7 +3,7 @@
 Students type arithmetic ("1/3", "sqrt(2)/2", "e^-1") and symbolic answers
 ("-eps * g'(a3) * x1 * delta3"). Handing such text to ``eval`` or to sympy's string parsers
 would execute whatever a student writes, so the answer is tokenized by
-:mod:`nnsolve.grade.answer_tokens` and read here by a precedence-climbing parser that knows
+:mod:`nnsolve.derivation.tokens` and read here by a precedence-climbing parser that knows
 only a fixed set of operators and constants and the functions registered in
 :mod:`nnsolve.derivation.functions`, and builds sympy objects directly. Every step is bounded
 (text length, digits, exponents, nesting) so that a hostile answer fails fast instead of making
@@ -44,7 +44,7 @@ from nnsolve.derivation.functions import (MAX_EXPONENT, ArgumentError, check_siz
 from nnsolve.derivation.names import GREEK, canonical_name
 from nnsolve.grade.answer_limits import (DECIMAL_POINT_HINT, MAX_ARGS, MAX_DIGITS,
                                          MAX_NESTING, MAX_TEXT, AnswerError)
-from nnsolve.grade.answer_tokens import Token, tokenize
+from nnsolve.derivation.tokens import Token, TokenError, tokenize
 
 __all__ = ["parse_text"]
 
@@ -367,7 +367,7 @@ def _parse_text(text: str, names: str, symbols: Mapping[str, object] | None,
     resolver = _Names(symbols, numbers_only=(names == "none"))
     try:
         value = _Parser(tokenize(text, thousands), resolver).parse()
-    except ArgumentError as exc:      # a guard or a function refused what it was given
+    except (ArgumentError, TokenError) as exc:  # a guard, a function or a character refused
         raise AnswerError(str(exc)) from None
     if resolver.unknown:
         listed = ", ".join(resolver.unknown)

@@ -75,7 +75,7 @@ _worker_key = None
 _worker_failure: str | None = None
 
 
-def _init_worker(key_paths: list[str]) -> None:
+def _init_worker(key_paths: list[str], seed: str | None = None) -> None:
     """Make sure this worker has a key. Ctrl-C is left to the parent, which stops the pool."""
     global _worker_key, _worker_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -84,7 +84,7 @@ def _init_worker(key_paths: list[str]) -> None:
     from nnsolve.grade.key import Key
 
     try:
-        _worker_key = Key.from_paths(key_paths)
+        _worker_key = Key.from_paths(key_paths, seed=seed)
     except Exception as exc:  # raising here would make the pool respawn workers forever
         _worker_failure = f"cannot load the key {', '.join(key_paths)}: {exc}"
 
@@ -135,7 +135,7 @@ class BatchGrader:
             _worker_key = self.key
             try:
                 self.pool = multiprocessing.get_context().Pool(
-                    self.workers, initializer=_init_worker, initargs=(self.key.paths,))
+                    self.workers, initializer=_init_worker, initargs=(self.key.paths, self.key.seed))
             finally:
                 _worker_key = None
         return self

@@ -21,7 +21,7 @@ DEFAULT_KEY = Path("problems")
 def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str = "text",
                   csv_path: str | None = None, gradescope_path: str | None = None,
                   feedback_dir: str | None = None, workers: int = 1,
-                  csv_style: str = "plain") -> int:
+                  csv_style: str = "plain", seed: str | None = None) -> int:
     from rich.console import Console
 
     from nnsolve.grade.key import Key
@@ -31,7 +31,7 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise _usage(f"no submission files (*.yaml, *.yml) in {where}")
-    answer_key = Key.from_paths(_key_paths(keys))
+    answer_key = Key.from_paths(_key_paths(keys), seed=seed)
     stderr = Console(stderr=True)
 
     def say(message: str) -> None:

@@ -29,7 +29,8 @@ class Key:
     """The problems to grade against, solved lazily once per (problem id, variant values)."""
 
     def __init__(self, problems: list[Problem], sets: dict[str, list[str]] | None = None,
-                 source: str | None = None, paths: list[str] | None = None):
+                 source: str | None = None, paths: list[str] | None = None,
+                 seed: str | None = None):
         self.problems: dict[str, Problem] = {}
         for problem in problems:
             other = self.problems.get(problem.id)
@@ -46,15 +47,17 @@ class Key:
         self.source = source
         #: the files and directories the key was read from: what a worker process reloads
         self.paths = list(paths or [])
+        #: the course seed given on the command line (a worker process loads with it too)
+        self.seed = seed
         self._solutions: dict[tuple, Solution | NnsolveError] = {}
 
     @classmethod
-    def from_path(cls, path: str | Path) -> "Key":
+    def from_path(cls, path: str | Path, seed: str | None = None) -> "Key":
         """A problem file, a set file, or a directory of them (each set file is a set too)."""
-        return cls.from_paths([path])
+        return cls.from_paths([path], seed=seed)
 
     @classmethod
-    def from_paths(cls, paths: list[str | Path]) -> "Key":
+    def from_paths(cls, paths: list[str | Path], seed: str | None = None) -> "Key":
         """Problems from several places (`--key problems/ --key extra/`); an id may be used
         only once across all of them. A directory is also a set of its problems, by its name."""
         problems: dict[str, Problem] = {}
@@ -68,7 +71,7 @@ class Key:
                 files = [path]
             found: list[str] = []
             for file in files:
-                loaded = load(file)
+                loaded = load(file, seed)
                 members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
                 if isinstance(loaded, ProblemSet):
                     _add_set(sets, loaded.id, [p.id for p in members], file)
@@ -78,12 +81,18 @@ class Key:
                         raise NnsolveError(f"problem id {problem.id!r} is used twice (also in "
                                            f"{kept.file})", file=problem.file,
                                            line=problem.doc.line(("id",)), field="id")
+                    if kept is not None and kept.seed != problem.seed:
+                        # which one would grade depends on the order files are read in
+                        raise NnsolveError(
+                            f"problem {problem.id!r} is read with two course seeds "
+                            f"({kept.seed or 'none'} and {problem.seed or 'none'}): give "
+                            "--seed, or the set file alone as --key", file=str(file))
                     problems.setdefault(problem.id, problem)
                     found.append(problem.id)
             if path.is_dir():
                 _add_set(sets, path.resolve().name, list(dict.fromkeys(found)), path, folder=True)
         return cls(list(problems.values()), sets, ", ".join(map(str, paths)),
-                   [str(Path(p).resolve()) for p in paths])
+                   [str(Path(p).resolve()) for p in paths], seed)
 
     @classmethod
     def from_problems(cls, problems: list[Problem], sets: dict[str, list[str]] | None = None) -> "Key":

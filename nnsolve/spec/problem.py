@@ -7,6 +7,7 @@ located in the file through the same Document.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,10 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]+$")
 TOLERANCE_KEYS = {"rel", "abs", "sigfigs", "decimals", "exact"}
 ASK_KEYS = {"points", "tolerance", "partial", "ecf"}
 PROBLEM_KEYS = {"nnsolve", "id", "title", "statement", "source", "tolerance", "ecf",
-                "conventions", "variables", "parts", "solver", "given", "ask"}
+                "conventions", "variables", "require", "let", "parts", "solver", "given", "ask"}
+SET_KEYS = {"nnsolve", "id", "title", "seed", "problems"}
+#: where a course seed comes from when neither `--seed` nor the set file gives one
+SEED_VARIABLE = "NNSOLVE_SEED"
 PART_KEYS = {"id", "title", "statement", "solver", "given", "ask", "conventions", "tolerance",
              "ecf"}
 
@@ -69,6 +73,9 @@ class Problem:
     doc: Document = field(repr=False)
     student: str | None = None     # the student whose variant this is, if any
     variable_values: dict[str, Any] = field(default_factory=dict)
+    require: Any = None            # conditions every draw meets (checked by spec.variables)
+    let: Any = None                # values derived from the drawn ones
+    seed: str | None = None        # the course seed: a new one gives every student new numbers
 
     @property
     def file(self) -> str:
@@ -278,7 +285,7 @@ def parse_problem(doc: Document, base: tuple = ()) -> Problem:
 
     problem = Problem(problem_id, title, check.string(data, "statement", base),
                       check.string(data, "source", base), tolerance, ecf, conventions,
-                      variables, parts, doc)
+                      variables, parts, doc, require=data.get("require"), let=data.get("let"))
     if check.issues:
         error = NnsolveError(issues=check.issues)
         # what is sound still gets checked by `nnsolve check`, so one run lists every error
@@ -307,16 +314,29 @@ def _parse_part(check: _Checker, raw, path: tuple, tolerance: dict, ecf: float,
                 check.string(raw, "title", path), check.string(raw, "statement", path), path)
 
 
-def load(path: str | Path) -> Problem | ProblemSet:
-    """A problem file, a problem-set file (`problems:`) or a directory of problem files."""
-    path = Path(path)
+def load(path: str | Path, seed: str | None = None) -> Problem | ProblemSet:
+    """A problem file, a problem-set file (`problems:`) or a directory of problem files.
+
+    The course seed of every problem is `seed` (`--seed`), else $NNSOLVE_SEED, else the set
+    file's `seed:`: given the same one, `run`, `key`, `variant` and the grader draw the same
+    numbers for a student, and a new semester's seed draws new ones.
+    """
+    loaded = _load(Path(path))
+    seed = seed if seed is not None else os.environ.get(SEED_VARIABLE) or None
+    if seed is not None:
+        for problem in loaded.problems if isinstance(loaded, ProblemSet) else [loaded]:
+            problem.seed = str(seed)
+    return loaded
+
+
+def _load(path: Path) -> Problem | ProblemSet:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
         if not files:
             raise NnsolveError("directory holds no .yaml problem files", file=str(path))
         problems, seen = [], set()
         for f in files:
-            loaded = load(f)
+            loaded = _load(f)
             for problem in loaded.problems if isinstance(loaded, ProblemSet) else [loaded]:
                 # a set file beside the problem files it names brings the same problems again
                 where = (Path(problem.file).resolve(), problem.parts[0].path)
@@ -334,7 +354,8 @@ def load(path: str | Path) -> Problem | ProblemSet:
 def _load_set(doc: Document, path: Path) -> ProblemSet:
     data = doc.data
     check = _Checker(doc)
-    check.unknown_keys(data, {"nnsolve", "id", "title", "problems"}, ())
+    check.unknown_keys(data, SET_KEYS, ())
+    seed = check.string(data, "seed", (), default="") or None
     set_id = check.identifier(data, "id", (), required=False) or path.stem
     title = check.string(data, "title", (), default=set_id)
     entries = data["problems"]
@@ -349,12 +370,14 @@ def _load_set(doc: Document, path: Path) -> ProblemSet:
             target = (path.parent / entry)
             if not target.is_file():
                 raise doc.error(("problems", i), f"no such problem file {entry!r}")
-            loaded = load(target)
+            loaded = _load(target)
             problems.extend(loaded.problems if isinstance(loaded, ProblemSet) else [loaded])
         elif isinstance(entry, dict):
             problems.append(parse_problem(doc, ("problems", i)))
         else:
             raise doc.error(("problems", i), "must be a problem or a relative file path")
+    for problem in problems if seed is not None else ():
+        problem.seed = seed
     return _check_set(ProblemSet(set_id, title, problems, str(path)))
 
 

@@ -1,8 +1,11 @@
-"""The characters of one answer as tokens: numbers, names and a fixed set of operators.
+"""The characters of an expression as tokens: numbers, names and a fixed set of operators.
 
-The tokenizer is the first half of the whitelist: any character it does not know (quotes,
-brackets, dots outside numbers, semicolons) ends the answer with an error, so nothing that could
-be code ever reaches the parser. It also settles how students write what Python would not read:
+Students' answers and instructors' `require:`/`let:` expressions are read through this one
+tokenizer. It is the first half of the whitelist: any character it does not know (quotes,
+brackets, dots outside numbers, semicolons) ends the text with an error, so nothing that could
+be code ever reaches a parser. Comparisons and `%` are tokens only where the caller asks for
+them (conditions over variables), so an answer holding them is still refused character by
+character. It also settles how students write what Python would not read:
 `×`, `·`, `÷`, `−` and `√`, superscripts `²` and `³`, subscripts `w_13` and `w_{13}`, derivative
 marks `g'`, and decimal commas (`0,845`).
 """
@@ -13,7 +16,15 @@ import re
 from dataclasses import dataclass
 
 from nnsolve.derivation.names import GREEK
-from nnsolve.grade.answer_limits import DECIMAL_POINT_HINT, AnswerError
+
+#: how a text is told to write decimals, wherever a comma is refused
+DECIMAL_POINT_HINT = "use a decimal point for decimals (0.845, not 0,845)"
+#: the operators a caller may add: `%` and comparisons
+CONDITION_OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "%")
+
+
+class TokenError(ValueError):
+    """Text that cannot be tokenized; the message names the position."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +75,14 @@ def _comma_number(match: re.Match, thousands: bool, pos: int) -> str:
     if grouped:
         return whole + "".join(parts) + (point or "") + exponent
     comma = match.start(2)
-    raise AnswerError(f"unexpected ',' at position {pos + comma - match.start() + 1}: "
+    raise TokenError(f"unexpected ',' at position {pos + comma - match.start() + 1}: "
                       f"{DECIMAL_POINT_HINT}")
 
 
-def tokenize(text: str, thousands: bool = False) -> list[Token]:
+def tokenize(text: str, thousands: bool = False, operators: tuple[str, ...] = ()) -> list[Token]:
     """The tokens of `text`, ending with an "end" token; `thousands` reads an ambiguous
-    `3,404` as 3404 (an answer that counts) instead of 3.404."""
+    `3,404` as 3404 (an answer that counts) instead of 3.404; `operators` are those of
+    CONDITION_OPERATORS the caller reads."""
     tokens: list[Token] = []
     calls: list[bool] = []      # for each open '(': does it open a function's arguments?
     i, n = 0, len(text)
@@ -89,6 +101,10 @@ def tokenize(text: str, thousands: bool = False) -> list[Token]:
             i = match.end()
         elif _is_name_start(ch):
             i = _read_name(text, i, tokens)
+        elif any(text.startswith(op, i) for op in operators):
+            op = next(op for op in operators if text.startswith(op, i))
+            tokens.append(Token("op", op, i + 1))
+            i += len(op)
         elif ch == "*" and text[i + 1:i + 2] == "*":
             tokens.append(Token("op", "^", i + 1))
             i += 2
@@ -105,9 +121,9 @@ def tokenize(text: str, thousands: bool = False) -> list[Token]:
             tokens.append(Token("num", _SUPERSCRIPTS[ch], i + 1))
             i += 1
         elif ch == "∞":
-            raise AnswerError("infinity is not allowed")
+            raise TokenError("infinity is not allowed")
         else:
-            raise AnswerError(f"unexpected character {ch!r} at position {i + 1}")
+            raise TokenError(f"unexpected character {ch!r} at position {i + 1}")
     tokens.append(Token("end", "", n + 1))
     return tokens
 
@@ -123,12 +139,12 @@ def _read_name(text: str, start: int, tokens: list[Token]) -> int:
             close = text.find("}", i + 2)
             inner = text[i + 2:close] if close > 0 else ""
             if not inner or not all(_is_name_char(c) for c in inner):
-                raise AnswerError(f"unexpected character '_' at position {i + 1}")
+                raise TokenError(f"unexpected character '_' at position {i + 1}")
             i = close + 1
         elif ch == "_" and i + 1 < n and _is_name_char(text[i + 1]):
             i += 1
         elif ch == "_":
-            raise AnswerError(f"unexpected character '_' at position {i + 1}")
+            raise TokenError(f"unexpected character '_' at position {i + 1}")
         else:
             break
     while i < n and text[i] in "'′":
