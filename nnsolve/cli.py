@@ -135,11 +135,16 @@ def variant(problem, student):
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-def check(files):
+@click.option("--key", "key_paths", metavar="PROBLEM|SET|DIR", type=click.Path(exists=True),
+              multiple=True,
+              help="Read submissions against these problems: answers that cannot be read or "
+                   "name no quantity of the problem are errors, questions left out warnings.")
+def check(files, key_paths):
     """Validate problems and submissions; report every error with file:line."""
     from nnsolve.checking import check_files
 
-    ok = check_files([Path(f) for f in files], echo=click.echo)
+    ok = check_files([Path(f) for f in files], echo=click.echo,
+                     keys=[Path(k) for k in key_paths] or None)
     sys.exit(0 if ok else 1)
 
 
@@ -205,7 +210,17 @@ def _solver(kind: str):
               help="Write per-student feedback (Markdown and HTML) and item-analysis.html.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade in this many processes.")
-def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers):
+@click.option("--reveal", type=click.Choice(["answers", "hints", "status"]), default="answers",
+              show_default=True,
+              help="What every output shows: answers (expected values and worked steps), "
+                   "hints (what is wrong, the misconception and the step, never the expected "
+                   "value) or status (right or wrong only).")
+@click.option("--gradescope-visibility", "visibility",
+              type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+              default="visible", show_default=True,
+              help="When students see the tests of results.json (Gradescope's setting).")
+def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers,
+          reveal, visibility):
     """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
 
     Exit code 1 when any submission could not be graded (it is still listed, as invalid).
@@ -214,7 +229,8 @@ def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, fee
 
     code = grade_command([Path(s) for s in submissions], keys=[Path(k) for k in key_paths],
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
-                         feedback_dir=feedback_dir, workers=workers, csv_style=csv_style)
+                         feedback_dir=feedback_dir, workers=workers, csv_style=csv_style,
+                         reveal=reveal, visibility=visibility)
     sys.exit(code)
 
 
