@@ -148,6 +148,19 @@ def check(files, key_paths):
     sys.exit(0 if ok else 1)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def selftest(paths):
+    """Grade made-up submissions to each problem under PATHS (PROBLEM, SET or DIR): right,
+    rounded as you go, truncated, with a slip carried forward, with a known misconception,
+    unreadable; report every answer not graded as intended (exit 1 if any)."""
+    from nnsolve.grade.selftest import selftest as run
+
+    report = run([Path(p) for p in paths], echo=click.echo)
+    click.echo(report.line(), err=True)
+    sys.exit(1 if report.deviations else 0)
+
+
 @main.command("solvers")
 def list_solvers():
     """List the installed solvers."""

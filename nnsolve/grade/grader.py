@@ -161,8 +161,8 @@ class _PartGrader:
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
         if name not in self._tolerances:
-            self._tolerances[name] = _tolerance(self.problem, self.solved, self._asks.get(name),
-                                                self.derivation[name])
+            self._tolerances[name] = tolerance_for(self.problem, self.solved,
+                                                   self._asks.get(name), self.derivation[name])
         return self._tolerances[name]
 
     def differs(self, name: str) -> bool:
@@ -376,7 +376,8 @@ def _positions(positions: tuple[str, ...]) -> str:
 
 # -- tolerances -------------------------------------------------------------------------------
 
-def _tolerance(problem: Problem, solved: SolvedPart, ask: Ask | None, q: Quantity) -> Tolerance:
+def tolerance_for(problem: Problem, solved: SolvedPart, ask: Ask | None,
+                  q: Quantity) -> Tolerance:
     """Ask > part > problem > defaults; counts, shapes, labels and booleans exact unless the
     ask says otherwise. A tolerance compare cannot use is the problem's error, located."""
     part = solved.part
