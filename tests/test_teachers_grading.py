@@ -113,6 +113,13 @@ def test_a_vector_typed_as_one_string():
         vector.read("[1,,2]", AnswerReader())
 
 
+def test_a_number_with_two_points_says_so(tmp_path):
+    """Only a count may group thousands with points: a net input of 1.234.5 is a typo."""
+    path = submission(tmp_path, "e1-backprop-tanh", "  a3: '1.234.5'\n")
+    message = records(path, [TANH])["a.a3"].message
+    assert "a second decimal point at position 6" in message
+
+
 def test_exponents_without_a_point_are_numbers_in_yaml_files():
     assert load_text("abs: 1e-9\nrel: 2E3\nname: 1e5x\n").data == \
         {"abs": 1e-9, "rel": 2000.0, "name": "1e5x"}

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from nnsolve.derivation.core import Quantity
+from nnsolve.derivation.kinds.compare_numbers import is_number
 from nnsolve.grade.answer_limits import AnswerError
 
 _NUMBER_AND_WORD = re.compile(r"\s*([^A-Za-z]*[0-9][^A-Za-z]*?)\s+([A-Za-z][A-Za-z-]*)\.?\s*\Z")
@@ -33,14 +34,12 @@ def without_unit(raw: Any, q: Quantity) -> Any:
     """`raw` without a trailing word that names the quantity ("290400 units" → "290400"); a
     number followed by a word that names something else is refused with that reason, not
     with the parser's "use * for multiplication"."""
-    if not isinstance(raw, str) or len(raw) > 200:
-        return raw
+    if not isinstance(raw, str) or len(raw) > 200 or not is_number(q.value):
+        return raw          # a label may well be "2 hidden"; an expression has its own names
     match = _NUMBER_AND_WORD.match(raw)
     if not match or len(match.group(2)) <= 2:
         return raw
     if names_quantity(match.group(2), q):
         return match.group(1)
-    if q.value is not None and not getattr(q.value, "free_symbols", None):
-        raise AnswerError(f"'{match.group(2)}' after the number does not name {q.name} "
-                          f"({q.label}): write the number alone")
-    return raw
+    raise AnswerError(f"'{match.group(2)}' after the number does not name {q.name} "
+                      f"({q.label}): write the number alone")
