@@ -15,11 +15,24 @@ from nnsolve.errors import NnsolveError, for_student
 
 
 def check_files(paths: list[Path], echo: Callable[..., None], seed: str | None = None,
-                students: list[str] | None = None) -> bool:
+                students: list[str] | None = None, keys: list[Path] | None = None) -> bool:
+    """`keys`: the problems submissions are read against (their answers, names and
+    questions left out); without them a submission is only checked as a file. `students`:
+    whose variants of each problem are solved too."""
     ok = True
+    key = None
+    if keys:
+        from nnsolve.grade.key import Key
+
+        try:
+            key = Key.from_paths(keys, seed=seed)
+        except NnsolveError as exc:
+            for line in str(exc).splitlines():
+                echo(f"error: {line}", err=True)
+            return False
     for path in _expand(paths):
         try:
-            echo(f"ok: {path}: {_check_one(path, seed, students or [])}")
+            echo(f"ok: {path}: {_check_one(path, seed, students or [], key, echo)}")
         except NnsolveError as exc:
             ok = False
             for line in str(exc).splitlines():
@@ -37,11 +50,15 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _check_one(path: Path, seed: str | None, students: list[str]) -> str:
+def _check_one(path: Path, seed: str | None, students: list[str], key=None, echo=None) -> str:
     from nnsolve.spec.yamlsafe import load_file
 
     doc = load_file(path)
     if isinstance(doc.data, dict) and "answers" in doc.data:
+        if key is not None:
+            from nnsolve.grade.checked import check_with_key
+
+            return check_with_key(path, key, echo)
         from nnsolve.grade.submission import parse_submission
 
         submission = parse_submission(doc)

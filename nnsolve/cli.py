@@ -200,10 +200,14 @@ def variant(problem, student, roster, id_column, name_column, seed, fmts, output
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--key", "key_paths", metavar="PROBLEM|SET|DIR", type=click.Path(exists=True),
+              multiple=True,
+              help="Read submissions against these problems: answers that cannot be read or "
+                   "name no quantity of the problem are errors, questions left out warnings.")
 @click.option("--variants", type=click.IntRange(1, 100_000), metavar="N",
               help="Also solve the variants of N students (ids s1 … sN) and list those that fail.")
 @_roster_options("Also solve the variant of")
-def check(files, variants, roster, id_column, name_column, seed):
+def check(files, key_paths, variants, roster, id_column, name_column, seed):
     """Validate problems and submissions; report every error with file:line."""
     from nnsolve.checking import check_files
 
@@ -216,8 +220,22 @@ def check(files, variants, roster, id_column, name_column, seed):
         from nnsolve.roster import read_roster
 
         students = [s.id for s in read_roster(roster, id_column, name_column)]
-    ok = check_files([Path(f) for f in files], echo=click.echo, seed=seed, students=students)
+    ok = check_files([Path(f) for f in files], echo=click.echo, seed=seed, students=students,
+                     keys=[Path(k) for k in key_paths] or None)
     sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def selftest(paths):
+    """Grade made-up submissions to each problem under PATHS (PROBLEM, SET or DIR): right,
+    rounded as you go, truncated, with a slip carried forward, with a known misconception,
+    unreadable; report every answer not graded as intended (exit 1 if any)."""
+    from nnsolve.grade.selftest import selftest as run
+
+    report = run([Path(p) for p in paths], echo=click.echo)
+    click.echo(report.line(), err=True)
+    sys.exit(1 if report.deviations else 0)
 
 
 @main.command("solvers")
@@ -283,8 +301,17 @@ def _solver(kind: str):
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade in this many processes.")
 @_seed_option
+@click.option("--reveal", type=click.Choice(["answers", "hints", "status"]), default="answers",
+              show_default=True,
+              help="What every output shows: answers (expected values and worked steps), "
+                   "hints (what is wrong, the misconception and the step, never the expected "
+                   "value) or status (right or wrong only).")
+@click.option("--gradescope-visibility", "visibility",
+              type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+              default="visible", show_default=True,
+              help="When students see the tests of results.json (Gradescope's setting).")
 def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers,
-          seed):
+          seed, reveal, visibility):
     """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
 
     Exit code 1 when any submission could not be graded (it is still listed, as invalid).
@@ -294,7 +321,7 @@ def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, fee
     code = grade_command([Path(s) for s in submissions], keys=[Path(k) for k in key_paths],
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
                          feedback_dir=feedback_dir, workers=workers, csv_style=csv_style,
-                         seed=seed)
+                         seed=seed, reveal=reveal, visibility=visibility)
     sys.exit(code)
 
 

@@ -97,13 +97,17 @@ def solve_part(problem: Problem, part: Part) -> SolvedPart:
     derivation.conventions = shown
     principal = derivation.principal or solver_class.principal
     asked = part.ask if part.ask is not None else [Ask(n) for n in principal if n in derivation]
+    issues = []
     for ask in asked:
         if ask.name not in derivation:
             names = [q.name for q in derivation]
             hint = difflib.get_close_matches(ask.name, names, n=3)
             hint_text = f" (did you mean {', '.join(hint)}?)" if hint else \
                 f" (`nnsolve schema {part.solver}` lists them)"
-            raise doc.error(ask.path, f"{part.solver} does not produce {ask.name!r}{hint_text}")
+            issues.extend(doc.error(ask.path, f"{part.solver} does not produce "
+                                              f"{ask.name!r}{hint_text}").issues)
+    if issues:   # every bad name at once, not one per run of `nnsolve check`
+        raise NnsolveError(issues=issues)
     return SolvedPart(part, derivation, list(asked), shown)
 
 
@@ -120,6 +124,8 @@ def validate_given(solver_class, part: Part, doc) -> Any:
         for err in exc.errors():
             path = _existing_path(part.given, err["loc"])
             message = _message(err)
+            if err.get("type") == "extra_forbidden" and err["loc"]:
+                message += _closest_field(str(err["loc"][-1]), solver_class.Given)
             key = (path, message)
             if key in seen:
                 continue
@@ -145,6 +151,33 @@ def _existing_path(data: Any, loc: tuple) -> tuple:
             break
         path.append(key)
     return tuple(path)
+
+
+def _closest_field(name: str, model) -> str:
+    """` (did you mean 'stride'?)` for a misspelt field: the closest name among the fields of
+    the given and of every model nested in it (a layer's options are fields of their own)."""
+    close = difflib.get_close_matches(name, sorted(_field_names(model, set())), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _field_names(annotation, seen: set) -> set[str]:
+    import typing
+
+    import pydantic
+
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        if annotation in seen:
+            return set()
+        seen.add(annotation)
+        names = set()
+        for field_name, info in annotation.model_fields.items():
+            names.add(info.alias or field_name)
+            names |= _field_names(info.annotation, seen)
+        return names
+    names = set()
+    for arg in typing.get_args(annotation):
+        names |= _field_names(arg, seen)
+    return names
 
 
 def _message(err: dict) -> str:

@@ -103,7 +103,7 @@ def test_a_selection_in_any_order_is_right(key):
 def test_partial_credit_is_right_picks_less_wrong_picks(key):
     """Right options a and c: (right picks − wrong picks) / 2, never below 0."""
     extra = answer(key, "d", "[a, b, c]")       # (2 − 1) / 2
-    assert extra.status == "incorrect" and extra.awarded == pytest.approx(2 * 1 / 2)
+    assert extra.status == "partial" and extra.awarded == pytest.approx(2 * 1 / 2)
     assert extra.misconception == "chose-b"
     assert "non-isomorphic regular graphs" in extra.message
     half = answer(key, "d", "[a]")              # (1 − 0) / 2
@@ -124,7 +124,7 @@ def test_no_partial_credit_unless_asked(problem_file):
 def test_grading_the_example_submission(key):
     result = grade_file(ROOT / "examples" / "submissions" / "nn-concepts-s1003.yaml", key)
     assert result.error is None
-    assert [r.status for r in result.records] == ["incorrect", "correct", "correct", "incorrect"]
+    assert [r.status for r in result.records] == ["incorrect", "correct", "correct", "partial"]
     assert result.score == pytest.approx(0 + 1 + 1 + 2 * (2 - 1) / 2)
     assert result.max_score == 5
 

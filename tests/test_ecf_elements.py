@@ -122,7 +122,7 @@ def test_one_wrong_element_costs_one_element_and_what_follows_from_it_is_ecf():
     own_g = relu(WRONG_F)
     records = grade({"F": WRONG_F, "G": own_g, "s": sum(map(sum, own_g))})
     f = records["F"]
-    assert f.status == "incorrect" and f.awarded == pytest.approx(8)     # 8 of 9 elements
+    assert f.status == "partial" and f.awarded == pytest.approx(8)     # 8 of 9 elements
     assert "1 of 9 elements wrong: row 1, column 1: expected -2, got 5" in f.message
     g = records["G"]
     assert g.status == "ecf" and g.awarded == pytest.approx(9)
@@ -134,7 +134,7 @@ def test_one_wrong_element_costs_one_element_and_what_follows_from_it_is_ecf():
 def test_an_element_wrong_even_from_the_students_own_answers_still_costs():
     own_g = with_element(relu(WRONG_F), 2, 1, 4)                      # right: ReLU(−1) = 0
     g = grade({"F": WRONG_F, "G": own_g})["G"]
-    assert g.status == "incorrect"
+    assert g.status == "partial"
     assert g.awarded == pytest.approx(8)              # 7 right + 1 carried forward, of 9
     assert "1 of 9 elements wrong: row 3, column 2: expected 0, got 4" in g.message
     assert "1 element (row 1, column 1) follows from your F = " in g.message
@@ -151,7 +151,7 @@ def test_carried_elements_earn_the_parts_ecf_share():
 def test_no_ecf_for_elements_made_trivially_zero():
     zeros = [[0] * 3 for _ in range(3)]
     g = grade({"F": zeros, "G": zeros})["G"]
-    assert g.status == "incorrect"
+    assert g.status == "partial"
     right_zeros = sum(v == 0 for row in G for v in row)             # ReLU(F) is 0 there anyway
     assert g.awarded == pytest.approx(right_zeros)
     assert "trivially 0" in g.message

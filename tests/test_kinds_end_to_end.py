@@ -178,7 +178,7 @@ def test_a_colouring_with_renamed_colours_and_a_histogram_in_another_order_are_r
 def test_a_wrong_colouring_says_which_nodes_and_scores_by_element():
     records = grade("  colouring: {1: red, 2: blue, 3: blue, 4: green}\n")
     rec = records["colouring"]
-    assert rec.status == "incorrect" and 0 < rec.awarded < rec.points
+    assert rec.status == "partial" and 0 < rec.awarded < rec.points
     assert "1" in rec.message and "2" in rec.message
 
 
@@ -188,7 +188,7 @@ def test_one_wrong_element_of_the_map_costs_one_element_and_carries_forward():
     wrong[0, 0] = 7                       # the student's slip in y[1,1]
     r_from_wrong = np.maximum(wrong, 0)   # their ReLU, right for their own map
     records = grade(f"  y: {wrong.tolist()}\n  r: {r_from_wrong.tolist()}\n")
-    assert records["y"].status == "incorrect"
+    assert records["y"].status == "partial"
     assert records["y"].awarded == pytest.approx(records["y"].points * 8 / 9)
     assert records["r"].status == "ecf"
     assert records["r"].awarded == pytest.approx(records["r"].points)

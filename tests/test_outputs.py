@@ -71,7 +71,7 @@ def test_item_table_and_report_show_the_same_shares():
     console = Console(record=True, width=160, color_system=None)
     console.print(item_table(summary.items))
     text = console.export_text()
-    cells = r"\s+│\s+".join(["c", "params", "5", "20%", "0%", "60%", "20%", "0%"])
+    cells = r"\s+│\s+".join(["c", "params", "5", "20%", "0%", "0%", "60%", "20%", "0%"])
     assert re.search(cells, text)
     assert "34848 ×2 (bias-forgotten); 35000 ×1" in text
 

@@ -204,6 +204,10 @@ class _Parser:
 
     def _no_implicit_product(self) -> None:
         token = self._peek()
+        if token.kind == "num" and token.text.startswith("."):
+            raise AnswerError(f"a second decimal point at position {token.pos}: a number has "
+                              f"one (39.574.528 groups thousands only in an answer that "
+                              f"counts; write 39574528)")
         if token.kind in self._STARTS or (token.kind == "op" and token.text in ("(", "√")):
             raise AnswerError(f"use * for multiplication (at position {token.pos})")
 

@@ -67,13 +67,15 @@ class AnswerReader:
     function such as ``g`` in ``g'(a3)``); None lets any name be a symbol where an expression
     is read. All reads through one reader share one budget: build a new reader per answer.
     ``thousands`` reads every ``3,404`` of the answer as 3404 (mode ``count`` does that for one
-    read). Every method raises AnswerError, with a message for the student, for what it cannot
-    read.
+    read). ``written`` is the answer as it stands in the file, where YAML has already read it
+    as a number: ``34.944`` is a float to YAML but thirty-four thousand to a count's reader.
+    Every method raises AnswerError, with a message for the student, for what it cannot read.
     """
 
     def __init__(self, symbols: Mapping[str, object] | None = None, *,
-                 thousands: bool = False) -> None:
+                 thousands: bool = False, written: Any = None) -> None:
         self.symbols = symbols
+        self.written = written
         self._thousands = thousands
         self._items = MAX_LIST_ITEMS
         self._chars = MAX_TOTAL_TEXT
@@ -234,6 +236,8 @@ class AnswerReader:
         return frozenset(self._nested(raw, 0))
 
     def _array(self, raw: Any, matrix: bool) -> tuple:
+        if isinstance(raw, str) and raw.strip().startswith("["):
+            raw = _bracketed(self._take_text(raw).strip())
         if not isinstance(raw, (list, tuple)):
             value = (self._nested(raw, 0),)
             return (value,) if matrix else value
@@ -243,6 +247,43 @@ class AnswerReader:
             if len(lengths) != 1 or None in lengths:
                 raise AnswerError("all rows of a matrix must have the same length")
         return value
+
+
+def _bracketed(text: str) -> list:
+    """A vector or matrix typed as one string ("[1, 2]", "[[1, 0], [0, 1]]") as the nested
+    lists YAML would have given had it not been quoted; the elements stay text for the parser.
+    Commas separate elements here, so a decimal comma cannot be told apart: it is refused."""
+    stack: list[list] = []
+    item, done, closed = "", None, False    # closed: a list just ended, an element is due
+    for pos, ch in enumerate(text, 1):
+        if done is not None and not ch.isspace():
+            raise AnswerError(f"unexpected {ch!r} at position {pos}, after the closing ']'")
+        if ch == "[":
+            if item.strip() or closed or len(stack) >= MAX_LIST_DEPTH:
+                raise AnswerError(f"unexpected '[' at position {pos}")
+            stack.append([])
+        elif ch in ",]":
+            if not stack:
+                raise AnswerError(f"unexpected {ch!r} at position {pos}")
+            if item.strip():
+                stack[-1].append(item.strip())
+            elif not closed and (ch == "," or stack[-1]):
+                raise AnswerError(f"an element is missing before position {pos}")
+            item, closed = "", False
+            if ch == "]":
+                inner = stack.pop()
+                if stack:
+                    stack[-1].append(inner)
+                    closed = True
+                else:
+                    done = inner
+        elif closed and not ch.isspace():
+            raise AnswerError(f"a ',' is missing before position {pos}")
+        else:
+            item += ch
+    if done is None:
+        raise AnswerError("a '[' is not closed by ']'")
+    return done
 
 
 def parse_answer(raw: Any, *, expect: str = "auto",

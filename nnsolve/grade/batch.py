@@ -23,6 +23,7 @@ from pathlib import Path
 from nnsolve.errors import NnsolveError
 from nnsolve.grade.outputs.summary import BatchSummary
 from nnsolve.grade.report import GradeResult
+from nnsolve.grade.reveal import revealed
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -162,8 +163,11 @@ class BatchGrader:
 # --- the run -------------------------------------------------------------------------
 
 def run_batch(results: Iterable[GradeResult], outputs: list,
-              on_result: Callable[[GradeResult], None] = lambda result: None) -> BatchSummary:
+              on_result: Callable[[GradeResult], None] = lambda result: None, *,
+              reveal: str = "answers") -> BatchSummary:
     """Feed every result to every output, then let each write what needs the whole batch.
+    The outputs get each result as `reveal` lets a student see it; the summary (the item
+    analysis) gets it whole.
 
     On any exception (Ctrl-C included) every output discards what it staged and the
     exception goes on; outputs already finished keep their complete files.
@@ -172,8 +176,9 @@ def run_batch(results: Iterable[GradeResult], outputs: list,
     try:
         for result in results:
             summary.add(result)
+            shown = revealed(result, reveal)
             for output in outputs:
-                output.add(result)
+                output.add(shown)
             on_result(result)
         for output in outputs:
             output.finish(summary)

@@ -21,7 +21,8 @@ DEFAULT_KEY = Path("problems")
 def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str = "text",
                   csv_path: str | None = None, gradescope_path: str | None = None,
                   feedback_dir: str | None = None, workers: int = 1,
-                  csv_style: str = "plain", seed: str | None = None) -> int:
+                  csv_style: str = "plain", seed: str | None = None, reveal: str = "answers",
+                  visibility: str = "visible") -> int:
     from rich.console import Console
 
     from nnsolve.grade.key import Key
@@ -42,11 +43,12 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
 
     outputs: list = []
     try:
-        _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn)
+        _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn,
+                      visibility)
         workers = min(workers, len(files))
         with stop_cleanly_on_sigterm(), BatchGrader(answer_key, workers) as grader, \
                 progress(len(files), stderr) as advance:
-            summary = run_batch(grader.results(files), outputs, advance)
+            summary = run_batch(grader.results(files), outputs, advance, reveal=reveal)
     except MixedStudents as exc:
         raise _usage(str(exc)) from None
     except BaseException:
@@ -76,7 +78,7 @@ def _usage(message: str) -> click.UsageError:
 
 
 def _open_outputs(outputs: list, fmt, csv_path, csv_style, gradescope_path, feedback_dir,
-                  warn) -> None:
+                  warn, visibility: str = "visible") -> None:
     """Append the requested outputs one by one (so that those already open can be discarded
     if a later one fails); the file ones come first so that stdout is finished last."""
     from nnsolve.grade.outputs.feedback import FeedbackOutput
@@ -87,7 +89,7 @@ def _open_outputs(outputs: list, fmt, csv_path, csv_style, gradescope_path, feed
         outputs.append(CanvasGradebook(Path(csv_path), warn) if csv_style == "canvas"
                        else PlainGradebook(Path(csv_path)))
     if gradescope_path:
-        outputs.append(GradescopeOutput(Path(gradescope_path)))
+        outputs.append(GradescopeOutput(Path(gradescope_path), visibility))
     if feedback_dir:
         outputs.append(FeedbackOutput(Path(feedback_dir)))
     if fmt == "json":

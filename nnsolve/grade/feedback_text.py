@@ -30,11 +30,12 @@ def what(q: Quantity) -> str:
     return f"{q.name} ({label})"
 
 
-def step_hint(d: Derivation, name: str) -> str:
+def step_hint(d: Derivation, name: str, *, numbers: bool = True) -> str:
     """`Check the step trainable parameters: params = (F^2*C + 1)*K = (11^2*3 + 1)*96.`
 
     A quantity that only renames another (the stack's `params` is `params_1`) is followed to
-    the step that computes it, where the mistake can be. '' without a formula.
+    the step that computes it, where the mistake can be. '' without a formula. Without
+    `numbers` the formula is shown as written only: its numbers are the key's earlier values.
     """
     chain = [name]
     while True:
@@ -45,11 +46,13 @@ def step_hint(d: Derivation, name: str) -> str:
         chain.append(q.inputs[0])
     try:
         shown_steps = [board.formula(d, n) for n in chain]
-        numbers = board.substituted(d, chain[-1], elide=True)
+        numbers = board.substituted(d, chain[-1], elide=True) if numbers else ""
     except Exception:  # a formula that does not print is no reason to lose the grade
         return ""
     if not shown_steps or not shown_steps[-1]:
         return ""
+    if not numbers:
+        numbers = ""
     if numbers and numbers != shown_steps[-1] and len(numbers) <= MAX_NUMBERS:
         shown_steps.append(numbers)
     label = " ".join(d[name].label.split())
@@ -113,6 +116,17 @@ def missing(q: Quantity, part_id: str, strays: list[str], part_answered: bool,
     return sentence(message)
 
 
+def unknown_name(name: str, part_id: str, asked: list[str], known: list[str]) -> str:
+    """An answer to a quantity part `part_id` does not have, with the closest asked (or, failing
+    that, derived) name: `params1` for `params`."""
+    message = f"{name!r} is not a quantity of part {part_id}, so this answer is not graded"
+    close = difflib.get_close_matches(name, asked, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {close[0]}?"
+    return sentence(message)
+
+
 def ungrouped(q: Quantity, part_id: str) -> str:
     return join(f"no answer for {what(q)} in part {part_id}: this problem has parts, so write "
                 f"it under its part (answers: {{{part_id}: {{{q.name}: ...}}}})")
@@ -163,4 +177,26 @@ def incorrect(d: Derivation, q: Quantity, comparison_message: str, given_text: s
         pieces.append(f"partial credit: {accepted_fraction:.0%} right")
     if not low_precision:
         pieces.append(step_hint(d, q.name))
+    return join(*pieces)
+
+
+def hint(d: Derivation, q: Quantity, *, wrong: str = "", sources: list[tuple[str, str]] = (),
+         misconception: tuple[str, bool] | None = None, reason: str = "",
+         credit: str = "") -> str:
+    """What a wrong (or carried-forward) answer's message says without the key: what is
+    wrong in the student's own terms, the misconception, the credit and the step's formula
+    as written, but no expected value and no earlier values of the key put into it, so an
+    autograder that allows resubmission does not give the answers away (`--reveal hints`)."""
+    pieces = [wrong]
+    if sources:
+        listed = ", ".join(f"{name} = {value}" for name, value in sources)
+        pieces.append(f"consistent with your {listed}")
+    pieces.append(reason)
+    if misconception:
+        description, from_student = misconception
+        whose = " (applied to your earlier answers)" if from_student else ""
+        pieces.append(f"this matches a common mistake{whose}: {description}")
+    pieces.append(credit)
+    if not sources:
+        pieces.append(step_hint(d, q.name, numbers=False))
     return join(*pieces)

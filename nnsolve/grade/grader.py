@@ -11,6 +11,7 @@ with its reason, so one broken file never stops a batch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,23 +22,22 @@ from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
 from nnsolve.grade.answers import AnswerError, AnswerReader
-from nnsolve.grade.compare import Tolerance, compare
+from nnsolve.grade.compare import Comparison, Tolerance, compare
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
 from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
                                carry_forward_elements, find_misconception, repeated_input, same)
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
+from nnsolve.grade.unreadable import echo, identity_from_data, identity_from_file, not_graded
+from nnsolve.grade.written import without_unit
 from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
-from nnsolve.grade.submission import (Submission, identity_from_text,
-                                      parse_submission)
+from nnsolve.grade.submission import Submission, parse_submission
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
 from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take
 SYMBOLIC_TIME_LIMIT = 2.0
-#: a raw answer too big to echo back is summarised instead
-MAX_ECHO_ITEMS = 100
 
 
 def grade_file(path, key: Key) -> GradeResult:
@@ -47,13 +47,13 @@ def grade_file(path, key: Key) -> GradeResult:
     try:
         doc = load_file(path)
     except NnsolveError as exc:
-        student, name, problem = _identity_from_file(path)
-        return _not_graded(file, str(exc), student, name, problem, key)
+        student, name, problem = identity_from_file(path)
+        return not_graded(file, str(exc), student, name, problem, key)
     try:
         submission = parse_submission(doc)
     except NnsolveError as exc:
-        student, name, problem = _identity_from_data(doc.data)
-        return _not_graded(file, str(exc), student, name, problem, key)
+        student, name, problem = identity_from_data(doc.data)
+        return not_graded(file, str(exc), student, name, problem, key)
     try:
         return grade_submission(submission, key)
     except NnsolveError as exc:
@@ -115,7 +115,15 @@ class _PartGrader:
             if name in self.derivation and value is not None:
                 self._answers[name] = self._read(name, value)
         self._asks = {a.name: a for a in self.solved.asked}
-        return [self._grade_one(ask) for ask in self.solved.asked]
+        records = [self._grade_one(ask) for ask in self.solved.asked]
+        asked = [a.name for a in self.solved.asked]
+        for name in raw:
+            if name not in self.derivation:
+                message = text.unknown_name(name, self.solved.id, asked, list(self.derivation))
+                records.append(GradeRecord(self.problem.id, self.solved.id, name, 0.0, 0.0,
+                                           "invalid", given=echo(raw[name]), message=message,
+                                           hint=message, asked=False))
+        return records
 
     # reading answers
     def _read(self, name: str, raw: Any) -> _Answer:
@@ -123,9 +131,10 @@ class _PartGrader:
         answer = _Answer(raw)
         kind = kinds.get(q.kind)
         symbolic = has_symbols(q.value)
-        reader = AnswerReader(symbols=self._part_symbols() if symbolic else None)
+        typed = self.submission.given_text(self.problem.id, self.solved.id, name)
+        reader = AnswerReader(symbols=self._part_symbols() if symbolic else None, written=typed)
         try:
-            answer.value = kind.read(raw, reader, q.value)
+            answer.value = kind.read(without_unit(raw, q), reader, q.value)
             if symbolic:
                 answer.value = fixed_numbers(self.derivation, answer.value, q.value)
         except AnswerError as exc:
@@ -133,7 +142,7 @@ class _PartGrader:
         except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as exc:
             answer.error = f"the answer cannot be read as a value ({type(exc).__name__})"
         else:
-            answer.typed = self.submission.given_text(self.problem.id, self.solved.id, name)
+            answer.typed = without_unit(typed, q)
         return answer
 
     def _part_symbols(self) -> dict:
@@ -152,8 +161,8 @@ class _PartGrader:
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
         if name not in self._tolerances:
-            self._tolerances[name] = _tolerance(self.problem, self.solved, self._asks.get(name),
-                                                self.derivation[name])
+            self._tolerances[name] = tolerance_for(self.problem, self.solved,
+                                                   self._asks.get(name), self.derivation[name])
         return self._tolerances[name]
 
     def differs(self, name: str) -> bool:
@@ -188,10 +197,13 @@ class _PartGrader:
 
     # grading one asked quantity
     def _record(self, ask: Ask, q: Quantity, status: str, awarded: float, message: str,
-                given: Any = None, misconception: str | None = None) -> GradeRecord:
+                given: Any = None, misconception: str | None = None,
+                hint: str | None = None) -> GradeRecord:
+        """`hint`: the message without the key, where `message` gives it away."""
         return GradeRecord(self.problem.id, self.solved.id, ask.name, ask.points,
                            round(awarded, 6), status, expected=V.to_json(q.value), given=given,
-                           message=message, misconception=misconception, label=q.label)
+                           message=message, misconception=misconception, label=q.label,
+                           hint=message if hint is None else hint)
 
     def _grade_one(self, ask: Ask) -> GradeRecord:
         q = self.derivation[ask.name]
@@ -203,7 +215,7 @@ class _PartGrader:
             return self._record(ask, q, "missing", 0.0, self._missing_message(q))
         if answer.error is not None:
             return self._record(ask, q, "invalid", 0.0, text.invalid(q, answer.error),
-                                given=_echo(answer.raw))
+                                given=echo(answer.raw))
         given = _given_json(answer)
         tol = self.tolerance(ask.name)
         try:
@@ -211,11 +223,13 @@ class _PartGrader:
                                  time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed,
                                  definitions=self.definitions(ask.name))
         except ValueError as exc:
-            return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given)
+            return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given,
+                                hint=text.invalid(q, "it is not a value of the kind asked"))
         if comparison.ok or any(same(alt, answer.value, tol, q.kind) for alt in q.accept):
-            return self._record(ask, q, "correct", ask.points, "", given=given)
+            return self._record(ask, q, "correct", ask.points, comparison.note, given=given)
         if comparison.undecided:  # never "undecided means wrong": it cannot be graded here
-            return self._record(ask, q, "invalid", 0.0, text.join(comparison.message), given=given)
+            return self._record(ask, q, "invalid", 0.0, text.join(comparison.message), given=given,
+                                hint=text.join("this answer is left for your teacher to check"))
 
         partial = comparison.fraction if ask.partial else 0.0
         credit = carry_forward_elements(self.chain, ask.name, answer.value, tol, q.kind,
@@ -230,7 +244,8 @@ class _PartGrader:
             fraction = ask.ecf if ask.ecf is not None else self.solved.part.ecf
             sources = self._shown_sources(carried.sources)
             awarded = max(ask.points * fraction, ask.points * partial)
-            return self._record(ask, q, "ecf", awarded, text.ecf(q, sources, fraction), given=given)
+            return self._record(ask, q, "ecf", awarded, text.ecf(q, sources, fraction), given=given,
+                                hint=text.hint(self.derivation, q, sources=sources))
 
         found = find_misconception(self.chain, ask.name, answer.value, tol, q.kind)
         # a named mistake explains the answer better than "it repeats an input" does
@@ -244,8 +259,14 @@ class _PartGrader:
             if found else None,
             trivial=carried.reason if carried is not None else "", repeats=repeats,
             accepted_fraction=partial, scoring=comparison.scoring if ask.partial else "")
-        return self._record(ask, q, "incorrect", ask.points * partial, message, given=given,
-                            misconception=found.misconception.id if found else None)
+        hint = text.hint(
+            self.derivation, q, wrong=_keyless(comparison, low_precision),
+            misconception=(found.misconception.description, found.from_student_inputs)
+            if found else None, reason=carried.reason if carried is not None else "",
+            credit=f"partial credit: {partial:.0%}" if partial > 0 else "")
+        return self._record(ask, q, _wrong_status(partial), ask.points * partial, message,
+                            given=given, misconception=found.misconception.id if found else None,
+                            hint=hint)
 
     def _by_element(self, ask: Ask, q: Quantity, answer: _Answer, credit: ElementCredit,
                     given: Any) -> GradeRecord:
@@ -264,7 +285,8 @@ class _PartGrader:
                     f"{_follow(credit.carried)} from your earlier answers; the other {right} " \
                     f"are right" if right else ""
             message = text.join(text.ecf(q, sources, fraction), which)
-            return self._record(ask, q, "ecf", ask.points * fraction, message, given=given)
+            return self._record(ask, q, "ecf", ask.points * fraction, message, given=given,
+                                hint=text.hint(self.derivation, q, sources=sources))
         found = find_misconception(self.chain, ask.name, answer.value, self.tolerance(ask.name),
                                    q.kind)
         follows = [listed_wrong(list(credit.wrong), credit.total)]
@@ -290,9 +312,16 @@ class _PartGrader:
             misconception=(found.misconception.description, found.from_student_inputs)
             if found else None, accepted_fraction=fraction if ask.partial else 0.0,
             scoring=scoring)
-        return self._record(ask, q, "incorrect", ask.points * fraction if ask.partial else 0.0,
-                            message, given=given,
-                            misconception=found.misconception.id if found else None)
+        share = fraction if ask.partial else 0.0
+        where = _positions(tuple(w.split(":", 1)[0] for w in credit.wrong))
+        hint = text.hint(
+            self.derivation, q, wrong=f"{len(credit.wrong)} of {credit.total} elements wrong "
+                                      f"({where})",
+            misconception=(found.misconception.description, found.from_student_inputs)
+            if found else None, credit=f"partial credit: {share:.0%}" if share > 0 else "")
+        return self._record(ask, q, _wrong_status(share), ask.points * share, message,
+                            given=given, misconception=found.misconception.id if found else None,
+                            hint=hint)
 
     def _shown_sources(self, names) -> list[tuple[str, str]]:
         out = []
@@ -316,6 +345,20 @@ class _PartGrader:
 
 # -- answers graded element by element -------------------------------------------------------
 
+def _keyless(comparison: Comparison, low_precision: bool) -> str:
+    """What is wrong with an answer, in words that do not give the key away."""
+    if low_precision:
+        return re.sub(r" \(expected [^)]*\)", "", comparison.message)
+    if 0 < comparison.fraction < 1:
+        return f"partly right: {comparison.fraction:.0%} of it"
+    return "not right"
+
+
+def _wrong_status(share: float) -> str:
+    """A wrong answer that still earns part of its points is `partial`, not `incorrect`."""
+    return "partial" if share > 0 else "incorrect"
+
+
 def _elements(n: int) -> str:
     return f"{n} element" + ("" if n == 1 else "s")
 
@@ -333,7 +376,8 @@ def _positions(positions: tuple[str, ...]) -> str:
 
 # -- tolerances -------------------------------------------------------------------------------
 
-def _tolerance(problem: Problem, solved: SolvedPart, ask: Ask | None, q: Quantity) -> Tolerance:
+def tolerance_for(problem: Problem, solved: SolvedPart, ask: Ask | None,
+                  q: Quantity) -> Tolerance:
     """Ask > part > problem > defaults; counts, shapes, labels and booleans exact unless the
     ask says otherwise. A tolerance compare cannot use is the problem's error, located."""
     part = solved.part
@@ -378,92 +422,4 @@ def _given_json(answer: _Answer) -> Any:
     try:
         return V.to_json(answer.value)
     except Exception:  # a value JSON cannot hold still gets a row: as the student wrote it
-        return _echo(answer.raw)
-
-
-def _echo(raw: Any) -> Any:
-    """The raw answer, JSON-ready, for a record whose answer could not be read."""
-    if isinstance(raw, str):
-        return raw if len(raw) <= 200 else raw[:200] + "…"
-    if isinstance(raw, bool) or raw is None or isinstance(raw, int) and raw.bit_length() < 64:
-        return raw
-    if isinstance(raw, float):
-        return raw if raw == raw and raw not in (float("inf"), float("-inf")) else str(raw)
-    if isinstance(raw, int):
-        return f"a number of {len(str(raw))} digits"
-    if isinstance(raw, list):
-        if _size(raw) > MAX_ECHO_ITEMS:
-            return f"a list of {len(raw):,} items"
-        return [_echo(v) for v in raw]
-    if isinstance(raw, dict):
-        if _size(raw) > MAX_ECHO_ITEMS:
-            return f"a mapping of {len(raw):,} entries"
-        return {str(k): _echo(v) for k, v in raw.items()}
-    return str(raw)[:200]
-
-
-def _size(raw: Any, limit: int = MAX_ECHO_ITEMS) -> int:
-    """Items in a nested structure, counted up to just past `limit`."""
-    count, stack = 0, [raw]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, list):
-            stack.extend(item[:limit + 1])
-            count += max(0, len(item) - limit - 1)
-        elif isinstance(item, dict):
-            stack.extend(list(item.values())[:limit + 1])
-            count += max(0, len(item) - limit - 1)
-    return count
-
-
-# -- submissions that cannot be graded ---------------------------------------------------------
-
-def _identity_from_file(path: Path) -> tuple[str | None, str | None, str | None]:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(65536)
-    except OSError:
-        return None, None, None
-    return identity_from_text(head.decode("utf-8", "replace"))
-
-
-def _identity_from_data(data: Any) -> tuple[str | None, str | None, str | None]:
-    if not isinstance(data, dict):
-        return None, None, None
-    student = data.get("student")
-    name = None
-    if isinstance(student, dict):
-        student, name = student.get("id"), student.get("name")
-    student = str(student).strip() if isinstance(student, (str, int)) and \
-        not isinstance(student, bool) and str(student).strip() else None
-    name = str(name) if isinstance(name, (str, int, float)) and not isinstance(name, bool) else None
-    problem = data.get("problem")
-    problem = str(problem) if isinstance(problem, (str, int)) and not isinstance(problem, bool) \
-        else None
-    return student, name, problem
-
-
-def _not_graded(file: str, reason: str, student: str | None, name: str | None,
-                problem: str | None, key: Key) -> GradeResult:
-    """A result for a file that cannot be read: every asked quantity of its problem (when that
-    can be told) is `invalid`, so the row still shows what was at stake."""
-    records: list[GradeRecord] = []
-    if problem is not None:
-        try:
-            problems = key.problems_for(problem)
-        except (NnsolveError, KeyError):
-            problems = []
-        message = text.unreadable(reason)
-        for item in problems:
-            try:
-                solution = key.solution(item, student)
-            except NnsolveError:
-                continue
-            for solved in solution.parts:
-                for ask in solved.asked:
-                    q = solved.derivation[ask.name]
-                    records.append(GradeRecord(item.id, solved.id, ask.name, ask.points, 0.0,
-                                               "invalid", expected=V.to_json(q.value),
-                                               message=message, label=q.label))
-    return GradeResult(student, name, problem, file, records=records, error=reason)
+        return echo(answer.raw)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STATUSES = ("correct", "ecf", "incorrect", "missing", "invalid")
+#: `partial`: wrong as a whole, with part of the points (right picks of a select-all item,
+#: right elements of a vector graded with `partial`)
+STATUSES = ("correct", "ecf", "partial", "incorrect", "missing", "invalid")
 
 
 @dataclass
@@ -25,12 +27,18 @@ class GradeRecord:
     message: str = ""
     misconception: str | None = None  # the misconception's id
     label: str = ""                  # the quantity's human label, for feedback
+    #: the message without the key (`grade --reveal hints`); not part of the JSON form, which
+    #: carries whichever of the two is revealed as its `message`
+    hint: str = ""
+    #: False for an answer to a quantity the part does not have (worth nothing, and kept out
+    #: of the item analysis): reported so that a misspelt name is not silently ignored
+    asked: bool = True
 
     def to_json(self) -> dict:
         return {"problem": self.problem, "part": self.part, "name": self.name,
                 "points": self.points, "awarded": self.awarded, "status": self.status,
                 "expected": self.expected, "given": self.given, "message": self.message,
-                "misconception": self.misconception}
+                "misconception": self.misconception} | ({} if self.asked else {"asked": False})
 
 
 @dataclass

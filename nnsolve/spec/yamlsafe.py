@@ -9,6 +9,7 @@ name `file:line` for a field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,16 @@ import yaml
 
 from nnsolve.errors import NnsolveError, field_path
 
-#: libyaml's parser where it is installed (about ten times faster), else PyYAML's own
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser where it is installed (about ten times faster), else PyYAML's own;
+    `1e-9` is a number, as YAML 1.2 and every instructor read it (YAML 1.1 wants `1.0e-9`)."""
+
+
+_LOADER.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+                              list("-+0123456789"))
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64

@@ -35,7 +35,10 @@ class AnswerReader(Protocol):
     `vector`, `matrix` and `auto`; the other methods read one piece at a time for kinds whose
     answers are built of pieces (a mapping's keys and values). Every method raises the
     grader's AnswerError, with a message for the student, for what it cannot read.
+    `written` is the answer as typed in the file (a string, nested like the answer), or None.
     """
+
+    written: Any
 
     def read(self, raw: Any, mode: str) -> Any: ...
 

@@ -303,6 +303,27 @@ def _too_coarse(e: Fraction, g: Fraction, written: tuple[int, int], needed: tupl
     return g == (truncated if e >= 0 else -truncated)
 
 
+#: a value cut off at the required digit instead of rounded: right, as teachers grade it
+TRUNCATED = Comparison(True, 1.0, "", note="truncated rather than rounded: right, but round "
+                                          "the last digit next time")
+
+
+def _truncated(e: Fraction, g: Fraction, tol: Tolerance) -> bool:
+    """Whether ``g`` is ``e`` cut (not rounded) to the decimals or significant figures the
+    tolerance asks for: a student who writes 0.761 for tanh(1) = 0.76159 under ``decimals: 3``
+    knows the step; only the rounding rule slipped."""
+    units = []
+    if tol.decimals is not None:
+        units.append(Fraction(10) ** -tol.decimals)
+    if tol.sigfigs is not None and e != 0:
+        units.append(Fraction(10) ** (_order(abs(e)) - tol.sigfigs + 1))
+    for unit in units:
+        cut = math.floor(abs(e) / unit) * unit
+        if g == (cut if e >= 0 else -cut):
+            return True
+    return False
+
+
 def compare_number(expected: Any, given: Any, tol: Tolerance, given_text: str | None) -> Comparison:
     if isinstance(given, bool) or not is_number(given):
         return wrong(f"expected a number, got {describe(given)}")
@@ -323,6 +344,8 @@ def compare_number(expected: Any, given: Any, tol: Tolerance, given_text: str | 
     off = abs(g - e)
     if off <= band:
         return RIGHT
+    if _truncated(e, g, tol):
+        return TRUNCATED
     digits = 4
     if e != 0 and band > 0:
         digits = min(15, max(4, _order(abs(e)) - _order(band) + 2))

@@ -8,6 +8,7 @@ write 5 as [5]). Each kind below narrows it to its own rule.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -21,7 +22,9 @@ from nnsolve.derivation.kinds.base import CompareContext, ValueKind
 from nnsolve.derivation.kinds.compare_symbolic import compare_expression
 from nnsolve.derivation.kinds.tolerance import Comparison, Tolerance, wrong
 
-_GROUPED_COUNT = re.compile(r"\s*[1-9]\d{0,2}(?:([,\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
+_GROUPED_COUNT = re.compile(r"\s*[1-9]\d{0,2}(?:([,.\u00a0\u202f _'’])\d{3})(?:\1\d{3})*\s*\Z")
+#: a share written as a percentage: 73.1%, 46,69 %
+_PERCENT = re.compile(r"\s*[+\-−]?[0-9.,]+\s*%\s*\Z")
 
 
 def written_as(raw: Any, form: re.Pattern) -> bool:
@@ -96,7 +99,13 @@ class Number(GenericKind):
         return is_scalar(value)
 
     def read(self, raw: Any, reader, expected: Any = None) -> Any:
+        """A number; "46.69%" is 0.4669, as a probability or a share is often written."""
         symbolic = isinstance(expected, sympy.Basic) and bool(expected.free_symbols)
+        if not symbolic and written_as(raw, _PERCENT):
+            value = reader.read(raw.strip()[:-1], self.expect)
+            if isinstance(value, float):
+                return float(Fraction(repr(value)) / 100)
+            return value / 100
         return reader.read(raw, "expression" if symbolic else self.expect)
 
 
@@ -107,7 +116,11 @@ class Count(Number):
     expect = "count"
 
     def read(self, raw: Any, reader, expected: Any = None) -> Any:
-        """`34,944` is how a count is written by hand: read as 34944, not 34.944."""
+        """`34,944` is how a count is written by hand, and `34.944` in much of Europe: read as
+        34944 (a count has no fraction, and `39.574.528` can only be grouped). YAML reads
+        `34.944` as a float, so the text as written decides."""
+        if isinstance(raw, float) and isinstance(getattr(reader, "written", None), str):
+            raw = reader.written
         if written_as(raw, _GROUPED_COUNT):
             raw = int(re.sub(r"\D", "", raw))
         return super().read(raw, reader, expected)

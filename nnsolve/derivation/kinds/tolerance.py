@@ -13,7 +13,6 @@ from dataclasses import dataclass, fields, replace
 MAX_DIGITS = 100
 
 
-
 @dataclass(frozen=True)
 class Tolerance:
     """How close a number must be.
@@ -84,6 +83,9 @@ class Comparison:
     #: how ``fraction`` was computed, when that is not simply the share of elements right
     #: (a selection: right picks minus wrong picks over the right options)
     scoring: str = ""
+    #: a remark on a right answer the student should still read (a value truncated rather
+    #: than rounded); never the expected value, so it may be shown whatever is revealed
+    note: str = ""
 
 
 RIGHT = Comparison(True, 1.0, "")

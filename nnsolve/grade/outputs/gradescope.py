@@ -24,7 +24,8 @@ from nnsolve.grade.outputs.values import show
 from nnsolve.grade.outputs.wording import points, quantity_title, record_detail
 from nnsolve.grade.report import GradeResult
 
-VISIBILITY = "visible"
+#: Gradescope's settings for when students see a test's output
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 class MixedStudents(ValueError):
@@ -32,8 +33,13 @@ class MixedStudents(ValueError):
 
 
 class GradescopeOutput:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, visibility: str = "visible"):
+        """`visibility`: when the student sees the tests (Gradescope's own setting); what
+        they see then is chosen by `grade --reveal`."""
+        if visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
         self.path = Path(path)
+        self.visibility = visibility
         self.student: str | None = None
         self.tests: list[dict] = []
         self.score = 0.0
@@ -52,7 +58,8 @@ class GradescopeOutput:
         file = Path(result.file).name
         if result.error is not None:
             self.invalid.append(f"{file}: {result.error}")
-            self.tests.append(_test(f"{file}: could not be graded", 0, 0, False, result.error))
+            self.tests.append(_test(f"{file}: could not be graded", 0, 0, False, result.error,
+                                   self.visibility))
             return
         several = len({r.problem for r in result.records}) > 1
         for record in result.records:
@@ -61,7 +68,7 @@ class GradescopeOutput:
             if not passed:
                 output += f"\nyour answer: {show(record.given)}"
             self.tests.append(_test(quantity_title(record, problem=several), record.awarded,
-                                    record.points, passed, output))
+                                    record.points, passed, output, self.visibility))
         self.score += result.score
         self.max_score += result.max_score
 
@@ -74,14 +81,15 @@ class GradescopeOutput:
         if self.max_score:
             lines.append(f"Score: {points(self.score)} / {points(self.max_score)}")
         data = {"score": round(self.score, 6), "output": "\n".join(lines),
-                "output_format": "text", "visibility": VISIBILITY, "tests": self.tests}
+                "output_format": "text", "visibility": self.visibility, "tests": self.tests}
         write_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     def discard(self) -> None:
         """Nothing is written before `finish`."""
 
 
-def _test(name: str, score: float, max_score: float, passed: bool, output: str) -> dict:
+def _test(name: str, score: float, max_score: float, passed: bool, output: str,
+          visibility: str) -> dict:
     return {"name": name, "score": round(score, 6), "max_score": round(max_score, 6),
             "status": "passed" if passed else "failed", "output": output,
-            "output_format": "text", "visibility": VISIBILITY}
+            "output_format": "text", "visibility": visibility}

@@ -22,7 +22,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 td.id { white-space: nowrap; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .9em; }
 .status { font-weight: 600; white-space: nowrap; }
-.correct { color: #1b7f3b; } .ecf { color: #0b7285; } .incorrect { color: #b42318; }
+.correct { color: #1b7f3b; } .ecf { color: #0b7285; } .partial { color: #b54708; } .incorrect { color: #b42318; }
 .missing { color: #8a6d00; } .invalid { color: #8e24aa; }
 .error { border-left: 4px solid #8e24aa; padding: .5rem 1rem; background: #faf5fb; }
 .legend span { display: inline-block; margin-right: 1rem; }

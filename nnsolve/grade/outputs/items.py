@@ -62,7 +62,7 @@ class Item:
         self.counts[record.status] = self.counts.get(record.status, 0) + 1
         self.label = self.label or record.label
         self.points = max(self.points, record.points)
-        if record.status == "incorrect" and record.given is not None:
+        if record.status in ("incorrect", "partial") and record.given is not None:
             self.wrong.add(canonical(record.given), record.misconception)
 
     def common_wrong(self, n: int = 3) -> list[dict]:
@@ -85,6 +85,8 @@ class ItemAnalysis:
 
     def add(self, records) -> None:
         for record in records:
+            if not record.asked:
+                continue
             where = (record.problem, record.part, record.name)
             item = self.items.get(where)
             if item is None:

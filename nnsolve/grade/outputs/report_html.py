@@ -10,7 +10,7 @@ from nnsolve.grade.outputs.htmlpage import esc, page
 from nnsolve.grade.outputs.wording import wrong_answer
 from nnsolve.grade.report import STATUSES
 
-COLOURS = {"correct": "#2e7d32", "ecf": "#66bb6a", "incorrect": "#c62828",
+COLOURS = {"correct": "#2e7d32", "ecf": "#66bb6a", "partial": "#f9a825", "incorrect": "#c62828",
            "missing": "#bdbdbd", "invalid": "#8e24aa"}
 LABEL_WIDTH = 260
 BAR_WIDTH = 480
@@ -32,7 +32,7 @@ def chart(items) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
            f'height="{height}" viewBox="0 0 {width} {height}" '
            f'font-family="system-ui, sans-serif" font-size="12">',
-           "<title>Share of correct, ecf, incorrect, missing and invalid answers "
+           "<title>Share of correct, ecf, partial, incorrect, missing and invalid answers "
            "per quantity</title>"]
     for i, item in enumerate(rows):
         y = 4 + i * ROW
@@ -48,7 +48,7 @@ def chart(items) -> str:
                        f'fill="{COLOURS[status]}"><title>{esc(status)}: {item.counts[status]} of '
                        f'{item.n} ({share:.0%})</title></rect>')
             if share >= 0.08:
-                colour = "#000" if status in ("missing", "ecf") else "#fff"
+                colour = "#000" if status in ("missing", "ecf", "partial") else "#fff"
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + BAR - 5}" text-anchor="middle" '
                            f'fill="{colour}">{share:.0%}</text>')
             x += w

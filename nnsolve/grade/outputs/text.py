@@ -16,7 +16,7 @@ from nnsolve.grade.outputs.items import ItemAnalysis
 from nnsolve.grade.outputs.wording import SYMBOLS, points, record_detail, wrong_answer
 from nnsolve.grade.report import STATUSES, GradeResult
 
-STYLES = {"correct": "green", "ecf": "cyan", "incorrect": "red", "missing": "yellow",
+STYLES = {"correct": "green", "ecf": "cyan", "partial": "yellow", "incorrect": "red", "missing": "yellow",
           "invalid": "magenta"}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from nnsolve.grade.outputs.values import show
 from nnsolve.grade.report import GradeRecord
 
-SYMBOLS = {"correct": "✓", "ecf": "≈", "incorrect": "✗", "missing": "–", "invalid": "!"}
+SYMBOLS = {"correct": "✓", "ecf": "≈", "partial": "◐", "incorrect": "✗", "missing": "–", "invalid": "!"}
 STATUS_WORDS = {"correct": "correct", "ecf": "consistent with your earlier answers",
-                "incorrect": "incorrect", "missing": "not answered",
+                "partial": "partly right", "incorrect": "incorrect", "missing": "not answered",
                 "invalid": "could not be read"}
 
 
