@@ -35,7 +35,9 @@ def submission_files(paths: Iterable[Path]) -> list[Path]:
     for path in map(Path, paths):
         candidates = _yaml_files(path) if path.is_dir() else [path]
         for file in candidates:
-            found.setdefault(file.resolve(), file)
+            # realpath, unlike Path.resolve, does not raise on a loop of links: the file's
+            # own row says what is wrong with it
+            found.setdefault(os.path.realpath(file), file)
     return sorted(found.values())
 
 
@@ -51,20 +53,29 @@ def grade_safely(path: str, key) -> GradeResult:
     """Grade one file; whatever goes wrong becomes the result's error, not an exception.
 
     The grader already turns bad input into an `invalid` result; this also covers a bug of
-    ours on some odd file, so that it costs one row and not the class (NNSOLVE_DEBUG=1
-    re-raises it with its traceback).
+    ours on some odd file, so that it costs one row and not the class, and that row still
+    names the file and, where the file says it, the student (NNSOLVE_DEBUG=1 re-raises it
+    with its traceback).
     """
     from nnsolve.grade.grader import grade_file
 
     try:
         return grade_file(path, key)
     except NnsolveError as exc:
-        return GradeResult(None, None, None, path, error=str(exc))
+        return failed(path, str(exc))
     except Exception as exc:
         if os.environ.get("NNSOLVE_DEBUG"):
             raise
-        return GradeResult(None, None, None, path,
-                           error=f"internal error while grading: {type(exc).__name__}: {exc}")
+        return failed(path, f"this file could not be graded ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); a person must grade it")
+
+
+def failed(path: str, reason: str) -> GradeResult:
+    """A row for a file that could not be graded, with whoever the file says it is from."""
+    from nnsolve.grade.grader import identity_of_file
+
+    student, name, problem = identity_of_file(path)
+    return GradeResult(student, name, problem, path, error=reason)
 
 
 # --- worker processes ------------------------------------------------------------------
@@ -185,21 +196,25 @@ def run_batch(results: Iterable[GradeResult], outputs: list,
 
 
 @contextmanager
-def stop_cleanly_on_sigterm() -> Iterator[None]:
-    """Let `kill` (SIGTERM) unwind like Ctrl-C does, so staged outputs are discarded on the
-    way out instead of left behind (exit status 143, as for a process killed by SIGTERM)."""
+def stop_cleanly_on_signals() -> Iterator[None]:
+    """Let `kill` (SIGTERM) and a closed terminal (SIGHUP) unwind like Ctrl-C does, so staged
+    outputs are discarded on the way out instead of left behind (exit status 128 + the
+    signal, as for a process killed by it). SIGKILL cannot be caught: what it leaves is
+    cleaned by the next run."""
     def stop(signum, frame):
         raise SystemExit(128 + signum)
 
+    caught = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in caught}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from nnsolve.grade.submission import (Submission, identity_from_text,
                                       parse_submission)
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
+from nnsolve.fileio import read_regular
 from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take
@@ -47,7 +48,7 @@ def grade_file(path, key: Key) -> GradeResult:
     try:
         doc = load_file(path)
     except NnsolveError as exc:
-        student, name, problem = _identity_from_file(path)
+        student, name, problem = identity_of_file(path)
         return _not_graded(file, str(exc), student, name, problem, key)
     try:
         submission = parse_submission(doc)
@@ -419,11 +420,10 @@ def _size(raw: Any, limit: int = MAX_ECHO_ITEMS) -> int:
 
 # -- submissions that cannot be graded ---------------------------------------------------------
 
-def _identity_from_file(path: Path) -> tuple[str | None, str | None, str | None]:
+def identity_of_file(path: str | Path) -> tuple[str | None, str | None, str | None]:
     try:
-        with open(path, "rb") as f:
-            head = f.read(65536)
-    except OSError:
+        head = read_regular(path, 65536, head=True)
+    except NnsolveError:
         return None, None, None
     return identity_from_text(head.decode("utf-8", "replace"))
 

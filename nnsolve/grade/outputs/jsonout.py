@@ -15,6 +15,7 @@ import sys
 from typing import TextIO
 
 from nnsolve.grade.report import GradeResult
+from nnsolve.terminal import StdoutOutput, printable
 
 
 def _indented(data, indent: int) -> str:
@@ -23,7 +24,7 @@ def _indented(data, indent: int) -> str:
     return "\n".join(pad + line for line in text.splitlines())
 
 
-class JsonOutput:
+class JsonOutput(StdoutOutput):
     """Writes to `stream`, or to whatever sys.stdout is at the time of writing (a progress bar
     may route it above itself while it runs)."""
 
@@ -33,6 +34,9 @@ class JsonOutput:
         self._write('{\n  "nnsolve": 1,\n  "results": [')
 
     def _write(self, text: str) -> None:
+        self._emit(self._send, printable(text))
+
+    def _send(self, text: str) -> None:
         stream = self._stream or sys.stdout
         stream.write(text)
         stream.flush()
