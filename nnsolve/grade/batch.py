@@ -125,41 +125,57 @@ def chunk_size(files: int, workers: int) -> int:
     return max(1, min(32, files // (workers * 8)))
 
 
+#: why a file whose worker died twice was not graded
+WORKER_DIED = ("the worker process grading this file died twice (killed, or out of memory); "
+               "a person must grade it")
+
+
+def _grade_chunk(paths: list[str]) -> list[GradeResult]:
+    return [_grade_in_worker(path) for path in paths]
+
+
 class BatchGrader:
     """Grades files in this process (workers=1) or in a pool started on entering.
 
     The pool is started before anything else runs threads (the progress bar does), so
-    forking it is safe.
+    forking it is safe. A worker that dies (the OOM killer, a `kill -9`) breaks the pool:
+    every chunk it held is graded again, file by file, in a spare one-worker pool where a
+    second death can only be that file's, which then becomes an `invalid` row; the main pool
+    is started afresh for the rest. The batch always finishes.
     """
 
     def __init__(self, key, workers: int = 1):
         self.key = key
         self.workers = max(1, workers)
         self.pool = None
+        self.spare = None
 
     def __enter__(self) -> "BatchGrader":
-        global _worker_key
         if self.workers > 1:
-            import multiprocessing
-
             _warm(self.key)
-            _worker_key = self.key
-            try:
-                self.pool = multiprocessing.get_context().Pool(
-                    self.workers, initializer=_init_worker, initargs=(self.key.paths,))
-            finally:
-                _worker_key = None
+            self.pool = self._start(self.workers)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.pool is None:
-            return
-        if exc_type is None:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
-        self.pool = None
+        for pool in (self.pool, self.spare):
+            if pool is not None:
+                _stop(pool, wait=exc_type is None)
+        self.pool = self.spare = None
+
+    def _start(self, workers: int):
+        """A pool whose workers are forked now, holding the key already solved."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _worker_key
+        _worker_key = self.key
+        try:
+            pool = ProcessPoolExecutor(workers, multiprocessing.get_context(),
+                                       initializer=_init_worker, initargs=(self.key.paths,))
+            pool.submit(os.getpid)  # a forking pool starts all its workers on the first task
+        finally:
+            _worker_key = None
+        return pool
 
     def results(self, files: list[Path]) -> Iterator[GradeResult]:
         names = [str(f) for f in files]
@@ -167,7 +183,69 @@ class BatchGrader:
             for name in names:
                 yield grade_safely(name, self.key)
             return
-        yield from self.pool.imap(_grade_in_worker, names, chunk_size(len(names), self.workers))
+        yield from self._pooled(names)
+
+    def _pooled(self, names: list[str]) -> Iterator[GradeResult]:
+        """Results in file order, a few chunks per worker in flight at a time."""
+        from collections import deque
+        from concurrent.futures.process import BrokenProcessPool
+
+        size = chunk_size(len(names), self.workers)
+        chunks = iter([names[i:i + size] for i in range(0, len(names), size)])
+        pending: deque = deque()
+
+        def fill() -> None:
+            while len(pending) < self.workers * 2:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                pending.append((chunk, self.pool, self._submit(chunk)))
+
+        fill()
+        while pending:
+            chunk, pool, future = pending.popleft()
+            try:
+                graded = future.result()
+            except BrokenProcessPool:
+                if pool is self.pool:  # the first to notice starts a new one
+                    _stop(self.pool, wait=False)
+                    self.pool = self._start(self.workers)
+                graded = [self._retry(name) for name in chunk]
+            yield from graded
+            fill()
+
+    def _submit(self, chunk: list[str]):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(_grade_chunk, chunk)
+        except BrokenProcessPool:  # broken before its failure reached us
+            _stop(self.pool, wait=False)
+            self.pool = self._start(self.workers)
+            return self.pool.submit(_grade_chunk, chunk)
+
+    def _retry(self, name: str) -> GradeResult:
+        """Grade one file again, alone in the spare pool: if its worker dies again, it was
+        this file."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.spare is None:
+            self.spare = self._start(1)
+        try:
+            return self.spare.submit(_grade_chunk, [name]).result()[0]
+        except BrokenProcessPool:
+            _stop(self.spare, wait=False)
+            self.spare = None
+            return failed(name, WORKER_DIED)
+
+
+def _stop(pool, wait: bool) -> None:
+    """Shut a pool down; unless waiting for it, its workers are ended at once (Ctrl-C)."""
+    if not wait:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.terminate()
+    pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
 # --- the run -------------------------------------------------------------------------

@@ -42,6 +42,9 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
     def warn(message: str) -> None:
         say(f"warning: {message}")
 
+    for reason in answer_key.skipped:
+        warn(f"left out of the key: {reason}")
+
     outputs: list = []
     try:
         # held while outputs are staged and renamed into place: a second run on the same
