@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 
 #: C0 controls but tab and newline, DEL, C1 controls (0x9b alone starts a sequence on many
 #: terminals), and the bidirectional overrides that make text read in another order
@@ -25,10 +24,9 @@ def printable(text: object) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
 
 
-def silence(stream=None) -> None:
-    """Send what is still to be written to `stream` (stdout) nowhere, so that neither later
-    output nor the interpreter's flush at exit fails on the closed pipe again."""
-    stream = stream or sys.stdout
+def silence(stream) -> None:
+    """Send what is still to be written to `stream` nowhere, so that neither later output
+    nor the interpreter's flush at exit fails on the closed pipe again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())
@@ -43,11 +41,12 @@ class StdoutOutput:
 
     closed = False
 
-    def _emit(self, write, *args) -> None:
+    def _emit(self, stream, write, *args) -> None:
+        """`write(*args)`, which writes to `stream`, unless the reader has gone."""
         if self.closed:
             return
         try:
             write(*args)
         except BrokenPipeError:
             self.closed = True
-            silence()
+            silence(stream)

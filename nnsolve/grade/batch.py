@@ -31,14 +31,20 @@ def submission_files(paths: Iterable[Path]) -> list[Path]:
     """Every submission named, in file-name order: files as given, directories searched
     recursively for *.yaml and *.yml (hidden files and directories skipped, as are
     symbolic links to directories), each file once."""
-    found: dict[Path, Path] = {}
+    found: dict[str, Path] = {}
     for path in map(Path, paths):
         candidates = _yaml_files(path) if path.is_dir() else [path]
         for file in candidates:
-            # realpath, unlike Path.resolve, does not raise on a loop of links: the file's
-            # own row says what is wrong with it
-            found.setdefault(os.path.realpath(file), file)
+            found.setdefault(_identity(file), file)
     return sorted(found.values())
+
+
+def _identity(file: Path) -> str:
+    """What makes two names one submission: the regular file they lead to. Anything else (a
+    link to a device, a loop of links) is its own row, which says what is wrong with it;
+    realpath, unlike Path.resolve, does not raise on a loop."""
+    real = os.path.realpath(file)
+    return real if os.path.isfile(real) else os.path.abspath(file)
 
 
 def _yaml_files(directory: Path) -> Iterator[Path]:

@@ -25,7 +25,7 @@ from nnsolve.grade.compare import Tolerance, compare
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
 from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
                                carry_forward_elements, find_misconception, repeated_input, same)
-from nnsolve.grade.key import Key
+from nnsolve.grade.key import Key, UnknownProblem
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
 from nnsolve.grade.submission import (Submission, identity_from_text,
@@ -57,6 +57,9 @@ def grade_file(path, key: Key) -> GradeResult:
         return _not_graded(file, str(exc), student, name, problem, key)
     try:
         return grade_submission(submission, key)
+    except UnknownProblem as exc:  # the student's own line is what to look at
+        return GradeResult(submission.student_id, submission.name, submission.problem, file,
+                           records=[], error=str(doc.error(("problem",), str(exc))))
     except NnsolveError as exc:
         return GradeResult(submission.student_id, submission.name, submission.problem, file,
                            records=[], error=str(exc))

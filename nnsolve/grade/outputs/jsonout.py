@@ -34,10 +34,11 @@ class JsonOutput(StdoutOutput):
         self._write('{\n  "nnsolve": 1,\n  "results": [')
 
     def _write(self, text: str) -> None:
-        self._emit(self._send, printable(text))
-
-    def _send(self, text: str) -> None:
         stream = self._stream or sys.stdout
+        self._emit(stream, self._send, stream, printable(text))
+
+    @staticmethod
+    def _send(stream: TextIO, text: str) -> None:
         stream.write(text)
         stream.flush()
 

@@ -60,10 +60,19 @@ class ResultView:
             yield line
 
 
+class _ResultsConsole(Console):
+    """rich ends the whole process when stdout's reader leaves; the batch goes on instead
+    (its files are still to be written), and `StdoutOutput` stops printing."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def stdout_console() -> Console:
     """The console for results: a terminal's own width; otherwise (a file, a pipe) wide enough
     that the item-analysis table is not squeezed into 80 columns, unless COLUMNS says."""
-    console = Console()
+    console = _ResultsConsole()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160
     return console
@@ -98,13 +107,13 @@ class TextOutput(StdoutOutput):
         self.console = console or stdout_console()
 
     def add(self, result: GradeResult) -> None:
-        self._emit(self.console.print, ResultView(result))
+        self._emit(self.console.file, self.console.print, ResultView(result))
 
     def finish(self, summary) -> None:
         """The item analysis speaks of a class: a student checking one file is not shown it."""
         if len(summary.items) and summary.submissions > 1:
-            self._emit(self.console.print)
-            self._emit(self.console.print, item_table(summary.items))
+            self._emit(self.console.file, self.console.print)
+            self._emit(self.console.file, self.console.print, item_table(summary.items))
 
     def discard(self) -> None:
         """Lines already printed are on the terminal; nothing is staged."""
