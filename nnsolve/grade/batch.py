@@ -2,13 +2,14 @@
 
 Nothing class-sized is kept: results stream from the grader to the outputs one at a time, in
 file-name order, and only totals and the bounded item analysis stay behind. With several
-workers the files go to a process pool (ordered `imap` in chunks); each worker holds one key
-for the whole batch (forked from the parent with the shared solutions already solved), so an
-answer key is solved once per variant and worker, never once per student.
+workers the files go to a process pool in chunks, results taken in order; each worker holds
+one key for the whole batch (forked from the parent with the shared solutions already solved),
+so an answer key is solved once per variant and worker, never once per student.
 
 A file that cannot be graded is a result with an `error`, never an exception: one bad file
-does not stop a batch. An exception that does stop it (Ctrl-C, a full disk) discards every
-staged output, so nothing half-written is left behind.
+does not stop a batch, nor does a worker process that dies grading it. An exception that does
+stop it (Ctrl-C, a full disk) discards every staged output, so nothing half-written is left
+behind.
 """
 
 from __future__ import annotations
