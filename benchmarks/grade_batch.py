@@ -5,7 +5,8 @@
 Writes N submissions for exercise E2 (AlexNet's first convolutional layer) into a temporary
 directory: right answers, common mistakes (bias forgotten, units of one slice), answers that
 are wrong but consistent with an earlier wrong one, missing answers, and `--broken` files broken
-in a dozen ways (bad YAML, an alias bomb, binary bytes, an empty file, a 10 MB file, ...).
+in twenty ways (bad YAML, an alias bomb, binary bytes, an empty file, a 10 MB file, a FIFO, a
+link to /dev/zero, a loop of links, ESC sequences, a 5,000-digit integer, ...).
 Then it times, each in a fresh process so that peak memory is its own:
 
   load YAML only     reading and checking every submission, no grading (the floor)
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -84,8 +86,19 @@ def alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
-def broken_files(student: str) -> list[tuple[str, bytes]]:
-    """(kind, content) of every way a submission file can be broken."""
+def _link_to(target: str):
+    def make(path: Path) -> None:
+        path.symlink_to(target)
+    return make
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def broken_files(student: str) -> list[tuple[str, bytes | Callable[[Path], None]]]:
+    """(kind, content) of every way a submission file can be broken: its bytes, or what makes
+    it (a FIFO, a link to a device, a loop of links)."""
     good = as_yaml(submission(student, "Broken", RIGHT))
     deep = submission(student, "Broken", {"a": {"units": 290400}})
     deep["answers"]["a"]["params"] = json.loads("[" * 200 + "]" * 200)
@@ -106,6 +119,20 @@ def broken_files(student: str) -> list[tuple[str, bytes]]:
         ("key written twice",
          f"nnsolve: 1\nnnsolve: 1\nstudent: {student}\nproblem: alexnet-conv1\n"
          f"answers: {{a: {{units: 290400}}}}\n".encode()),
+        ("a FIFO", os.mkfifo),
+        ("a link to /dev/zero", _link_to("/dev/zero")),
+        ("a loop of links", _loop),
+        ("a long student line with an open quote",
+         f"nnsolve: 1\nstudent: {student}{' ' * 60_000}\"\nanswers: {{a: [1\n".encode()),
+        ("an integer of 5,000 digits",
+         good.replace("34944", "9" * 5000).encode()),
+        ("200,000 junk keys", "".join(f"{i:x}: 0\n" for i in range(200_000)).encode()),
+        ("ESC sequences in the id and name",
+         good.replace(f"id: {student}", f'id: "{student}\\e[2J"').replace(
+             "name: Broken", 'name: "\\e]0;pwned\\a"').encode()),
+        ("a division by an exact zero",
+         as_yaml(submission(student, "Broken", in_a(
+             params="1/(sin(10^99)^2 + cos(10^99)^2 - 1)"))).encode()),
     ]
 
 
@@ -119,9 +146,13 @@ def write_batch(directory: Path, n: int = 500, broken: int = 50, seed: int = 1) 
         student = f"s{i:04d}"
         file = directory / f"{student}.yaml"
         if i in broken_at:
-            kind, content = broken_files(student)[k % 12]
+            hostile = broken_files(student)
+            kind, content = hostile[k % len(hostile)]
             k += 1
-            file.write_bytes(content)
+            if callable(content):
+                content(file)
+            else:
+                file.write_bytes(content)
         else:
             answers, kind = VARIANTS[rng.randrange(len(VARIANTS))] if rng.random() < 0.6 \
                 else VARIANTS[0]
@@ -157,9 +188,11 @@ def _grade(workers: int):
         from nnsolve.grade.command import grade_command
 
         out = Path(tempfile.mkdtemp(prefix="nnsolve-bench-out-"))
-        with redirect_stdout(io.StringIO()):
-            grade_command([directory], keys=[key], fmt="json", csv_path=str(out / "grades.csv"),
-                          feedback_dir=str(out / "feedback"), workers=workers)
+        with redirect_stdout(io.StringIO()) as printed:
+            code = grade_command([directory], keys=[key], fmt="json",
+                                 csv_path=str(out / "grades.csv"),
+                                 feedback_dir=str(out / "feedback"), workers=workers)
+        return {"exit": code, "rows": len(json.loads(printed.getvalue())["results"])}
     return run
 
 
@@ -175,11 +208,12 @@ def run_scenario(name: str, directory: Path, key: Path) -> dict:
 
     os.environ.pop("NO_COLOR", None)
     start = time.perf_counter()
-    SCENARIOS[name](directory, key)
+    outcome = SCENARIOS[name](directory, key) or {}
     seconds = time.perf_counter() - start
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "rss_mb": rss_kb / 1024, "children_rss_mb": children_kb / 1024}
+    return {"seconds": seconds, "rss_mb": rss_kb / 1024, "children_rss_mb": children_kb / 1024,
+            **outcome}
 
 
 def main() -> None:
@@ -209,12 +243,13 @@ def main() -> None:
             figures[name] = json.loads(done.stdout.strip().splitlines()[-1])
     reference = figures[REFERENCE]["seconds"]
     print(f"{'run':<18} {'seconds':>8} {'subs/s':>8} {'ms/sub':>8} {'peak RSS MB':>12} "
-          f"{'vs workers=1':>13}")
+          f"{'vs workers=1':>13} {'rows':>5} {'exit':>4}")
     for name, f in figures.items():
         rss = f["rss_mb"] + f["children_rss_mb"]
         seconds = f["seconds"]
         print(f"{name:<18} {seconds:>8.2f} {args.n / seconds:>8.0f} "
-              f"{1000 * seconds / args.n:>8.2f} {rss:>12.0f} {seconds / reference:>12.2f}×")
+              f"{1000 * seconds / args.n:>8.2f} {rss:>12.0f} {seconds / reference:>12.2f}× "
+              f"{f.get('rows', ''):>5} {f.get('exit', ''):>4}")
 
 
 if __name__ == "__main__":

@@ -52,13 +52,18 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         from nnsolve.errors import NnsolveError
+        from nnsolve.terminal import printable, silence
 
         try:
             return super().invoke(ctx)
         except NnsolveError as exc:
             for line in str(exc).splitlines():
-                click.echo(f"error: {line}", err=True)
+                click.echo(printable(f"error: {line}"), err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # the reader closed the pipe (`| head`): nothing to say
+            silence(sys.stdout)
+            silence(sys.stderr)
+            ctx.exit(141)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -67,8 +72,8 @@ class _Group(click.Group):
         except Exception as exc:  # a bug of ours: say so briefly; NNSOLVE_DEBUG shows the trace
             if os.environ.get("NNSOLVE_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} "
-                       "(set NNSOLVE_DEBUG=1 for details)", err=True)
+            click.echo(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                 "(set NNSOLVE_DEBUG=1 for details)"), err=True)
             ctx.exit(1)
 
 
@@ -92,7 +97,9 @@ def _format(fmt: str | None, output: str | None, default: str, allowed: tuple) -
 
 def _output(text: str, out: str | None) -> None:
     if out is None or out == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        from nnsolve.terminal import printable
+
+        click.echo(printable(text), nl=not text.endswith("\n"))
         return
     from nnsolve.fileio import write_atomic
 
@@ -211,6 +218,8 @@ def check(files, key_paths, variants, roster, id_column, name_column, seed):
     """Validate problems and submissions; report every error with file:line."""
     from nnsolve.checking import check_files
 
+    from nnsolve.terminal import printable
+
     students = None
     if variants and roster:
         raise click.UsageError("give --variants or --roster, not both")
@@ -220,8 +229,9 @@ def check(files, key_paths, variants, roster, id_column, name_column, seed):
         from nnsolve.roster import read_roster
 
         students = [s.id for s in read_roster(roster, id_column, name_column)]
-    ok = check_files([Path(f) for f in files], echo=click.echo, seed=seed, students=students,
-                     keys=[Path(k) for k in key_paths] or None)
+    ok = check_files([Path(f) for f in files],
+                     echo=lambda text, **options: click.echo(printable(text), **options),
+                     seed=seed, students=students, keys=[Path(k) for k in key_paths] or None)
     sys.exit(0 if ok else 1)
 
 

@@ -1,10 +1,78 @@
-"""Writing output files so that an interrupted run never leaves half a file behind."""
+"""Files in and out: the one place input files are opened, and output written so that an
+interrupted run never leaves half a file behind.
+
+Input comes from anyone, so it is read only from regular files: a symbolic link to
+/dev/zero, a FIFO or a socket named `*.yaml` would otherwise grow a read to gigabytes or block
+it forever, and a stat of the name says 0 bytes for all of them.
+"""
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
+import shutil
+import stat
 import tempfile
 from pathlib import Path
+
+from nnsolve.errors import NnsolveError
+
+
+def read_regular(path: str | Path, max_bytes: int, *, head: bool = False) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, else NnsolveError naming the file
+    (with `head`, the first `max_bytes` of a longer one instead).
+
+    The type is checked before opening (opening a FIFO blocks) and again on the open file
+    (the name may have been swapped in between); the size is checked while reading, since
+    a file may grow after its size was taken.
+    """
+    name = str(path)
+    try:
+        kind = _regular_or_why(os.stat(path).st_mode)
+        if kind:
+            raise NnsolveError(f"not a regular file ({kind}); only files are read", file=name)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise NnsolveError(f"cannot read file: {_reason(exc)}", file=name) from None
+    try:
+        kind = _regular_or_why(os.fstat(fd).st_mode)
+        if kind:
+            raise NnsolveError(f"not a regular file ({kind}); only files are read", file=name)
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes and head:
+                return b"".join(chunks)[:max_bytes]
+            if total > max_bytes:
+                raise NnsolveError(f"file is more than {max_bytes:,} bytes; the limit is "
+                                   f"{max_bytes:,}", file=name)
+    except OSError as exc:
+        raise NnsolveError(f"cannot read file: {_reason(exc)}", file=name) from None
+    finally:
+        os.close(fd)
+
+
+def _regular_or_why(mode: int) -> str:
+    """'' for a regular file, else what it is instead."""
+    if stat.S_ISREG(mode):
+        return ""
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return kind
+    return "not a file"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    return exc.strerror or str(exc)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -39,6 +107,8 @@ class StagedFile:
     def __init__(self, path: Path, *, binary: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a run killed outright (SIGKILL)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                         dir=self.path.parent)
         options = {} if binary else {"encoding": "utf-8", "newline": ""}
@@ -88,6 +158,9 @@ class StagedDir:
         self.path = Path(path)
         self.created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.glob(".staging-*"):  # left by a run killed outright (SIGKILL)
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.path))
         self.done = False
 
@@ -111,11 +184,69 @@ class StagedDir:
         if self.done:
             return
         self.done = True
-        import shutil
-
         shutil.rmtree(self.staging, ignore_errors=True)
         if self.created:
             try:
                 self.path.rmdir()  # only if still empty: a directory we made for nothing
             except OSError:
                 pass
+
+
+class OutputLock:
+    """An exclusive hold on output paths for one run: a second run writing the same gradebook
+    or feedback folder is refused instead of both claiming success while one's rows are lost.
+
+    The lock is an advisory `flock` on a hidden file beside each path; the kernel drops it
+    when the holder dies, however it dies, so a killed run never leaves a stale lock. The
+    stale staging files such a run leaves are cleaned by the next run, under its lock.
+    """
+
+    def __init__(self, paths):
+        self.paths = [Path(p) for p in paths if p]
+        self.held: list[tuple[int, Path]] = []
+
+    def __enter__(self) -> "OutputLock":
+        try:
+            for path in self.paths:
+                self.held.append((self._take(path), self._lock_file(path)))
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.release()
+
+    @staticmethod
+    def _lock_file(path: Path) -> Path:
+        return path.parent / f".{path.name}.lock"
+
+    def _take(self, path: Path) -> int:
+        try:
+            import fcntl
+        except ImportError:  # no advisory locks on this system: nothing to hold
+            return -1
+        lock = self._lock_file(path)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise NnsolveError(f"another nnsolve run is writing {path} (it holds {lock}); "
+                                   "wait for it to finish, or write elsewhere") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # not a file the previous holder removed as we opened it
+                return fd
+            os.close(fd)
+
+    def release(self) -> None:
+        for fd, lock in reversed(self.held):
+            if fd >= 0:
+                lock.unlink(missing_ok=True)
+                os.close(fd)
+        self.held = []

@@ -405,7 +405,28 @@ def test_undecided_simplify_is_reported_not_failed_silently(stuck_simplify, monk
                      kind="expression", time_limit=0.5)
     assert time.monotonic() - start < 1.5
     assert not result.ok and result.undecided and "a person must check it" in result.message
-    assert len(stuck_simplify) == 1
+
+
+def test_a_verdict_does_not_depend_on_a_simplify_stuck_before_it(monkeypatch):
+    """Issue 17 item 13: a timed-out simplify used to hold the one slot, so the next
+    student's provable answer was `invalid`; now each runs in its own child, ended in time."""
+    monkeypatch.setattr(symbolic_module, "_evaluate", lambda expr, point: None)
+    real = sympy.simplify
+
+    def simplify(expr, *args, **kwargs):
+        if expr.has(sympy.tan):
+            time.sleep(30)  # stuck: ended by the time limit
+        return real(expr, *args, **kwargs)
+
+    monkeypatch.setattr(sympy, "simplify", simplify)
+    alone = compare(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1) + 0 * x, DEFAULT,
+                    kind="expression", time_limit=5)
+    stuck = compare(sympy.tan(x), sympy.sin(x) / sympy.cos(x) + 0 * y, DEFAULT,
+                    kind="expression", time_limit=0.3)
+    after = compare(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1) + 0 * x, DEFAULT,
+                    kind="expression", time_limit=5)
+    assert stuck.undecided
+    assert alone.ok and after.ok
 
 
 def test_simplify_decides_when_points_cannot_be_evaluated(monkeypatch):

@@ -39,15 +39,13 @@ def test_an_undecidable_answer_is_invalid_not_incorrect(nnsolve, tmp_path, undec
     assert "a person must check it" in records["dw35"]["message"]
 
 
-def test_a_stuck_simplify_does_not_pile_up_threads(undecidable):
+def test_a_stuck_simplify_is_ended_and_leaves_nothing_running(undecidable):
     x = sympy.Symbol("x")
     difference = sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1
-    assert compare_module._simplifies_to_zero(difference, 0.05) is None     # abandoned, running
-    running = [t for t in threading.enumerate() if t.name == "nnsolve-simplify"]
-    for _ in range(20):
+    before = threading.active_count()
+    for _ in range(5):
         assert compare_module._simplifies_to_zero(difference, 0.05) is None
-    assert [t for t in threading.enumerate() if t.name == "nnsolve-simplify"] == running
-    assert len(running) == 1
+    assert threading.active_count() == before
 
 
 def test_simplify_still_proves_when_nothing_is_stuck():

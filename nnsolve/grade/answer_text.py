@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 
 import sympy
+from sympy.core.evalf import PrecisionExhausted
 from sympy.core.function import FunctionClass
 
 from nnsolve.derivation.functions import (MAX_EXPONENT, ArgumentError, check_size,
@@ -309,6 +310,7 @@ def _finish(value: sympy.Expr) -> sympy.Expr | float:
         raise AnswerError("the answer is undefined (division by zero?)")
     if value.has(sympy.I):
         raise AnswerError("the answer is not a real number")
+    _check_divisors(value)
     if not value.free_symbols and value.is_number and not _real(value):
         raise AnswerError("the answer is not a real number")
     if value.free_symbols or not value.has(sympy.Float):
@@ -320,6 +322,28 @@ def _finish(value: sympy.Expr) -> sympy.Expr | float:
     if math.isinf(result):
         raise AnswerError("number too large")
     return result
+
+
+#: decimal digits evalf may use to tell a divisor from zero
+_DIVISOR_DIGITS = 600
+
+
+def _check_divisors(value: sympy.Expr) -> None:
+    """Refuse a division by a number that is exactly zero but not written as 0.
+
+    sympy leaves sin(10^99)^2 + cos(10^99)^2 − 1 as it is, and evalf then makes its 1/x
+    a huge number out of rounding noise; a divisor must be told from zero to full precision.
+    """
+    for node in sympy.preorder_traversal(value):
+        if node.is_Pow and node.exp.is_negative and not node.base.is_Number \
+                and node.base.is_number:
+            try:
+                node.base.evalf(17, strict=True, maxn=_DIVISOR_DIGITS)
+            except PrecisionExhausted:
+                raise AnswerError("the answer divides by something that is zero, or cannot be "
+                                  "told from zero (division by zero?)") from None
+            except (ValueError, TypeError, ArithmeticError):
+                continue  # not a number evalf knows: judged with the whole value
 
 
 def _real(value: sympy.Expr) -> bool:

@@ -2,13 +2,14 @@
 
 Nothing class-sized is kept: results stream from the grader to the outputs one at a time, in
 file-name order, and only totals and the bounded item analysis stay behind. With several
-workers the files go to a process pool (ordered `imap` in chunks); each worker holds one key
-for the whole batch (forked from the parent with the shared solutions already solved), so an
-answer key is solved once per variant and worker, never once per student.
+workers the files go to a process pool in chunks, results taken in order; each worker holds
+one key for the whole batch (forked from the parent with the shared solutions already solved),
+so an answer key is solved once per variant and worker, never once per student.
 
 A file that cannot be graded is a result with an `error`, never an exception: one bad file
-does not stop a batch. An exception that does stop it (Ctrl-C, a full disk) discards every
-staged output, so nothing half-written is left behind.
+does not stop a batch, nor does a worker process that dies grading it. An exception that does
+stop it (Ctrl-C, a full disk) discards every staged output, so nothing half-written is left
+behind.
 """
 
 from __future__ import annotations
@@ -32,12 +33,20 @@ def submission_files(paths: Iterable[Path]) -> list[Path]:
     """Every submission named, in file-name order: files as given, directories searched
     recursively for *.yaml and *.yml (hidden files and directories skipped, as are
     symbolic links to directories), each file once."""
-    found: dict[Path, Path] = {}
+    found: dict[str, Path] = {}
     for path in map(Path, paths):
         candidates = _yaml_files(path) if path.is_dir() else [path]
         for file in candidates:
-            found.setdefault(file.resolve(), file)
+            found.setdefault(_identity(file), file)
     return sorted(found.values())
+
+
+def _identity(file: Path) -> str:
+    """What makes two names one submission: the regular file they lead to. Anything else (a
+    link to a device, a loop of links) is its own row, which says what is wrong with it;
+    realpath, unlike Path.resolve, does not raise on a loop."""
+    real = os.path.realpath(file)
+    return real if os.path.isfile(real) else os.path.abspath(file)
 
 
 def _yaml_files(directory: Path) -> Iterator[Path]:
@@ -52,20 +61,29 @@ def grade_safely(path: str, key) -> GradeResult:
     """Grade one file; whatever goes wrong becomes the result's error, not an exception.
 
     The grader already turns bad input into an `invalid` result; this also covers a bug of
-    ours on some odd file, so that it costs one row and not the class (NNSOLVE_DEBUG=1
-    re-raises it with its traceback).
+    ours on some odd file, so that it costs one row and not the class, and that row still
+    names the file and, where the file says it, the student (NNSOLVE_DEBUG=1 re-raises it
+    with its traceback).
     """
     from nnsolve.grade.grader import grade_file
 
     try:
         return grade_file(path, key)
     except NnsolveError as exc:
-        return GradeResult(None, None, None, path, error=str(exc))
+        return failed(path, str(exc))
     except Exception as exc:
         if os.environ.get("NNSOLVE_DEBUG"):
             raise
-        return GradeResult(None, None, None, path,
-                           error=f"internal error while grading: {type(exc).__name__}: {exc}")
+        return failed(path, f"this file could not be graded ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); a person must grade it")
+
+
+def failed(path: str, reason: str) -> GradeResult:
+    """A row for a file that could not be graded, with whoever the file says it is from."""
+    from nnsolve.grade.unreadable import identity_from_file
+
+    student, name, problem = identity_from_file(path)
+    return GradeResult(student, name, problem, path, error=reason)
 
 
 # --- worker processes ------------------------------------------------------------------
@@ -115,41 +133,58 @@ def chunk_size(files: int, workers: int) -> int:
     return max(1, min(32, files // (workers * 8)))
 
 
+#: why a file whose worker died twice was not graded
+WORKER_DIED = ("the worker process grading this file died twice (killed, or out of memory); "
+               "a person must grade it")
+
+
+def _grade_chunk(paths: list[str]) -> list[GradeResult]:
+    return [_grade_in_worker(path) for path in paths]
+
+
 class BatchGrader:
     """Grades files in this process (workers=1) or in a pool started on entering.
 
     The pool is started before anything else runs threads (the progress bar does), so
-    forking it is safe.
+    forking it is safe. A worker that dies (the OOM killer, a `kill -9`) breaks the pool:
+    every chunk it held is graded again, file by file, in a spare one-worker pool where a
+    second death can only be that file's, which then becomes an `invalid` row; the main pool
+    is started afresh for the rest. The batch always finishes.
     """
 
     def __init__(self, key, workers: int = 1):
         self.key = key
         self.workers = max(1, workers)
         self.pool = None
+        self.spare = None
 
     def __enter__(self) -> "BatchGrader":
-        global _worker_key
         if self.workers > 1:
-            import multiprocessing
-
             _warm(self.key)
-            _worker_key = self.key
-            try:
-                self.pool = multiprocessing.get_context().Pool(
-                    self.workers, initializer=_init_worker, initargs=(self.key.paths, self.key.seed))
-            finally:
-                _worker_key = None
+            self.pool = self._start(self.workers)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.pool is None:
-            return
-        if exc_type is None:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
-        self.pool = None
+        for pool in (self.pool, self.spare):
+            if pool is not None:
+                _stop(pool, wait=exc_type is None)
+        self.pool = self.spare = None
+
+    def _start(self, workers: int):
+        """A pool whose workers are forked now, holding the key already solved."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _worker_key
+        _worker_key = self.key
+        try:
+            pool = ProcessPoolExecutor(workers, multiprocessing.get_context(),
+                                       initializer=_init_worker,
+                                       initargs=(self.key.paths, self.key.seed))
+            pool.submit(os.getpid)  # a forking pool starts all its workers on the first task
+        finally:
+            _worker_key = None
+        return pool
 
     def results(self, files: list[Path]) -> Iterator[GradeResult]:
         names = [str(f) for f in files]
@@ -157,7 +192,69 @@ class BatchGrader:
             for name in names:
                 yield grade_safely(name, self.key)
             return
-        yield from self.pool.imap(_grade_in_worker, names, chunk_size(len(names), self.workers))
+        yield from self._pooled(names)
+
+    def _pooled(self, names: list[str]) -> Iterator[GradeResult]:
+        """Results in file order, a few chunks per worker in flight at a time."""
+        from collections import deque
+        from concurrent.futures.process import BrokenProcessPool
+
+        size = chunk_size(len(names), self.workers)
+        chunks = iter([names[i:i + size] for i in range(0, len(names), size)])
+        pending: deque = deque()
+
+        def fill() -> None:
+            while len(pending) < self.workers * 2:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                pending.append((chunk, self.pool, self._submit(chunk)))
+
+        fill()
+        while pending:
+            chunk, pool, future = pending.popleft()
+            try:
+                graded = future.result()
+            except BrokenProcessPool:
+                if pool is self.pool:  # the first to notice starts a new one
+                    _stop(self.pool, wait=False)
+                    self.pool = self._start(self.workers)
+                graded = [self._retry(name) for name in chunk]
+            yield from graded
+            fill()
+
+    def _submit(self, chunk: list[str]):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(_grade_chunk, chunk)
+        except BrokenProcessPool:  # broken before its failure reached us
+            _stop(self.pool, wait=False)
+            self.pool = self._start(self.workers)
+            return self.pool.submit(_grade_chunk, chunk)
+
+    def _retry(self, name: str) -> GradeResult:
+        """Grade one file again, alone in the spare pool: if its worker dies again, it was
+        this file."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.spare is None:
+            self.spare = self._start(1)
+        try:
+            return self.spare.submit(_grade_chunk, [name]).result()[0]
+        except BrokenProcessPool:
+            _stop(self.spare, wait=False)
+            self.spare = None
+            return failed(name, WORKER_DIED)
+
+
+def _stop(pool, wait: bool) -> None:
+    """Shut a pool down; unless waiting for it, its workers are ended at once (Ctrl-C)."""
+    if not wait:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.terminate()
+    pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
 # --- the run -------------------------------------------------------------------------
@@ -190,21 +287,25 @@ def run_batch(results: Iterable[GradeResult], outputs: list,
 
 
 @contextmanager
-def stop_cleanly_on_sigterm() -> Iterator[None]:
-    """Let `kill` (SIGTERM) unwind like Ctrl-C does, so staged outputs are discarded on the
-    way out instead of left behind (exit status 143, as for a process killed by SIGTERM)."""
+def stop_cleanly_on_signals() -> Iterator[None]:
+    """Let `kill` (SIGTERM) and a closed terminal (SIGHUP) unwind like Ctrl-C does, so staged
+    outputs are discarded on the way out instead of left behind (exit status 128 + the
+    signal, as for a process killed by it). SIGKILL cannot be caught: what it leaves is
+    cleaned by the next run."""
     def stop(signum, frame):
         raise SystemExit(128 + signum)
 
+    caught = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in caught}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 
-from nnsolve.grade.batch import (BatchGrader, progress, run_batch, stop_cleanly_on_sigterm,
+from nnsolve.fileio import OutputLock
+from nnsolve.grade.batch import (BatchGrader, progress, run_batch, stop_cleanly_on_signals,
                                  submission_files)
+from nnsolve.terminal import printable
 
 DEFAULT_KEY = Path("problems")
 
@@ -36,19 +38,25 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
     stderr = Console(stderr=True)
 
     def say(message: str) -> None:
-        stderr.print(message, markup=False, highlight=False, soft_wrap=True)
+        stderr.print(printable(message), markup=False, highlight=False, soft_wrap=True)
 
     def warn(message: str) -> None:
         say(f"warning: {message}")
 
+    for reason in answer_key.skipped:
+        warn(f"left out of the key: {reason}")
+
     outputs: list = []
     try:
-        _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir, warn,
-                      visibility)
-        workers = min(workers, len(files))
-        with stop_cleanly_on_sigterm(), BatchGrader(answer_key, workers) as grader, \
-                progress(len(files), stderr) as advance:
-            summary = run_batch(grader.results(files), outputs, advance, reveal=reveal)
+        # held while outputs are staged and renamed into place: a second run on the same
+        # files is refused, and this run cleans what a killed one left
+        with OutputLock([csv_path, gradescope_path, feedback_dir]):
+            _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir,
+                          warn, visibility)
+            workers = min(workers, len(files))
+            with stop_cleanly_on_signals(), BatchGrader(answer_key, workers) as grader, \
+                    progress(len(files), stderr) as advance:
+                summary = run_batch(grader.results(files), outputs, advance, reveal=reveal)
     except MixedStudents as exc:
         raise _usage(str(exc)) from None
     except BaseException:

@@ -26,7 +26,7 @@ from nnsolve.grade.compare import Comparison, Tolerance, compare
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
 from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
                                carry_forward_elements, find_misconception, repeated_input, same)
-from nnsolve.grade.key import Key
+from nnsolve.grade.key import Key, UnknownProblem
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.unreadable import echo, identity_from_data, identity_from_file, not_graded
 from nnsolve.grade.written import without_unit
@@ -34,6 +34,7 @@ from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, ha
 from nnsolve.grade.submission import Submission, parse_submission
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
+from nnsolve.fileio import read_regular
 from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take
@@ -56,6 +57,9 @@ def grade_file(path, key: Key) -> GradeResult:
         return not_graded(file, str(exc), student, name, problem, key)
     try:
         return grade_submission(submission, key)
+    except UnknownProblem as exc:  # the student's own line is what to look at
+        return GradeResult(submission.student_id, submission.name, submission.problem, file,
+                           records=[], error=str(doc.error(("problem",), str(exc))))
     except NnsolveError as exc:
         return GradeResult(submission.student_id, submission.name, submission.problem, file,
                            records=[], error=str(exc))
@@ -119,7 +123,7 @@ class _PartGrader:
         asked = [a.name for a in self.solved.asked]
         for name in raw:
             if name not in self.derivation:
-                message = text.unknown_name(name, self.solved.id, asked, list(self.derivation))
+                message = text.unknown_name(name, self.solved.id, asked, list(self.derivation.quantities))
                 records.append(GradeRecord(self.problem.id, self.solved.id, name, 0.0, 0.0,
                                            "invalid", given=echo(raw[name]), message=message,
                                            hint=message, asked=False))

@@ -50,6 +50,8 @@ class Key:
         #: the course seed given on the command line (a worker process loads with it too)
         self.seed = seed
         self._solutions: dict[tuple, Solution | NnsolveError] = {}
+        #: why each file of a --key folder that could not be loaded was left out
+        self.skipped: list[str] = []
 
     @classmethod
     def from_path(cls, path: str | Path, seed: str | None = None) -> "Key":
@@ -62,6 +64,7 @@ class Key:
         only once across all of them. A directory is also a set of its problems, by its name."""
         problems: dict[str, Problem] = {}
         sets: dict[str, list[str]] = {}
+        skipped: list[str] = []
         for path in map(Path, paths):
             if path.is_dir():
                 files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -71,7 +74,14 @@ class Key:
                 files = [path]
             found: list[str] = []
             for file in files:
-                loaded = load(file, seed)
+                try:
+                    loaded = load(file, seed)
+                except NnsolveError as exc:
+                    if not path.is_dir():  # a file named on its own is meant to be used
+                        raise
+                    # one broken file of a folder costs its own problems, not the run
+                    skipped.append(str(exc))
+                    continue
                 members = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
                 if isinstance(loaded, ProblemSet):
                     _add_set(sets, loaded.id, [p.id for p in members], file)
@@ -91,8 +101,10 @@ class Key:
                     found.append(problem.id)
             if path.is_dir():
                 _add_set(sets, path.resolve().name, list(dict.fromkeys(found)), path, folder=True)
-        return cls(list(problems.values()), sets, ", ".join(map(str, paths)),
-                   [str(Path(p).resolve()) for p in paths], seed)
+        key = cls(list(problems.values()), sets, ", ".join(map(str, paths)),
+                  [str(Path(p).resolve()) for p in paths], seed)
+        key.skipped = skipped
+        return key
 
     @classmethod
     def from_problems(cls, problems: list[Problem], sets: dict[str, list[str]] | None = None) -> "Key":
@@ -112,8 +124,10 @@ class Key:
         hint = _closest(wanted, known)
         listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
         where = f" in {self.source}" if self.source else ""
+        unread = f"; {len(self.skipped)} key file(s) could not be read" if self.skipped else ""
         raise UnknownProblem(f"no problem or problem set {wanted!r}{where}"
-                             f"{f' (did you mean {hint!r}?)' if hint else ''} (known: {listed})")
+                             f"{f' (did you mean {hint!r}?)' if hint else ''} (known: {listed})"
+                             f"{unread}")
 
     def solution(self, problem: Problem, student_id: str | None) -> Solution:
         """The solution of the student's variant, solved at most once per distinct variant."""

@@ -301,9 +301,11 @@ def _by_shape(answers: dict, problem: str) -> tuple[dict, dict]:
 
 # -- salvaging what can be read from a file that cannot be loaded -------------------------
 
+#: characters kept of an id or name read from a broken file
+MAX_SALVAGED = 200
 _PROBLEM_LINE = re.compile(r"^problem\s*:\s*[\"']?([A-Za-z0-9._-]+)", re.M)
 _STUDENT_FLOW = re.compile(r"^student\s*:\s*\{([^}\n]*)\}", re.M)
-_STUDENT_PLAIN = re.compile(r"^student\s*:\s*[\"']?([^\s\"'{#][^\"'#\n]*?)[\"']?\s*(?:#.*)?$", re.M)
+_STUDENT_PLAIN = re.compile(r"^student[ \t]*:[ \t]*([^\n]*)", re.M)
 _STUDENT_BLOCK = re.compile(r"^student\s*:\s*\n((?:[ \t]+\S.*\n?)+)", re.M)
 _FIELD = re.compile(r"\b(id|name)\s*:\s*(\"[^\"\n]*\"|'[^'\n]*'|[^,}\n#]+)")
 
@@ -321,6 +323,20 @@ def identity_from_text(text: str) -> tuple[str | None, str | None, str | None]:
     else:
         plain = _STUDENT_PLAIN.search(head)
         if plain:
-            fields["id"] = plain.group(1).strip()
-    return fields.get("id") or None, fields.get("name") or None, \
-        problem.group(1) if problem else None
+            fields["id"] = _plain_id(plain.group(1))
+    return (fields.get("id") or "")[:MAX_SALVAGED] or None, \
+        (fields.get("name") or "")[:MAX_SALVAGED] or None, problem.group(1) if problem else None
+
+
+def _plain_id(written: str) -> str:
+    """The id of `student: s1234` (quoted or not, a comment after it): cut in plain string
+    steps, since a pattern with optional quotes and spaces around a lazy middle backtracks
+    quadratically on a long line of spaces."""
+    value = written[:MAX_SALVAGED + 2]
+    if value[:1] in ("'", '"'):
+        value = value[1:]
+    elif value[:1] in ("{", "#"):
+        return ""
+    for stop in ("'", '"', "#"):
+        value = value.split(stop, 1)[0]
+    return value.strip()

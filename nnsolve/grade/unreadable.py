@@ -11,6 +11,7 @@ from typing import Any
 
 from nnsolve.derivation import values as V
 from nnsolve.errors import NnsolveError
+from nnsolve.fileio import read_regular
 from nnsolve.grade import feedback_text as text
 from nnsolve.grade.key import Key
 from nnsolve.grade.report import GradeRecord, GradeResult
@@ -56,11 +57,11 @@ def _size(raw: Any, limit: int = MAX_ECHO_ITEMS) -> int:
     return count
 
 
-def identity_from_file(path: Path) -> tuple[str | None, str | None, str | None]:
+def identity_from_file(path: str | Path) -> tuple[str | None, str | None, str | None]:
+    """Who a file says it is from, read as a regular file only (never a FIFO or a device)."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(65536)
-    except OSError:
+        head = read_regular(path, 65536, head=True)
+    except NnsolveError:
         return None, None, None
     return identity_from_text(head.decode("utf-8", "replace"))
 

@@ -26,6 +26,19 @@ class Convention:
     doc: str
 
 
+#: layers one problem part may have: a derivation of thousands of layers takes minutes to
+#: build and gigabytes to hold, and no exercise on paper has more than a few dozen
+MAX_LAYERS = 500
+
+
+def at_most_max_layers(layers: Any) -> Any:
+    """A `before` validator for a solver's list of layers: too many are refused before each
+    one is validated (20,000 layers cost seconds in validation alone)."""
+    if isinstance(layers, list) and len(layers) > MAX_LAYERS:
+        raise ValueError(f"{len(layers):,} layers; the limit is {MAX_LAYERS:,} layers")
+    return layers
+
+
 class Given(pydantic.BaseModel):
     """Base of every solver's given schema: unknown fields are errors, not silently ignored."""
 

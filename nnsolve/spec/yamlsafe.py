@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from nnsolve.errors import NnsolveError, field_path
+from nnsolve.fileio import read_regular
 
 
 
@@ -33,6 +34,14 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_ALIASES = 100
 MAX_NODES = 1_000_000
+#: keys of all mappings together: a course file has a few hundred, and every key costs a
+#: line record, a did-you-mean and a message, so 200,000 junk keys would cost seconds
+MAX_KEYS = 10_000
+#: characters of a plain integer: Python refuses to print one of over 4,300 digits, so a
+#: longer one could never be shown back in a message or a gradebook
+MAX_INTEGER_CHARS = 1_000
+
+_INTEGER = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_:]*)")
 
 
 @dataclass
@@ -83,18 +92,8 @@ class _SubDocument(Document):
 
 
 def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
-    path = Path(path)
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise NnsolveError(f"cannot read file: {exc.strerror or exc}", file=name) from None
-    if size > max_bytes:
-        raise NnsolveError(f"file is {size:,} bytes; the limit is {max_bytes:,}", file=name)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise NnsolveError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    raw = read_regular(path, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,23 +105,27 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise NnsolveError(f"document is larger than {max_bytes:,} bytes", file=name)
     _prescan(text, name)
+    lines: dict[tuple, int] = {}
+    texts: dict[tuple, str] = {}
     try:
         loader = _LOADER(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return Document(None, name, {})
+            # indexed before construction, which folds merge keys (<<) into their mapping
+            duplicate = _index(node, lines, texts)
+            if duplicate:
+                path, line = duplicate
+                raise NnsolveError("key is written twice", file=name, line=line,
+                                   field=field_path(path))
             data = loader.construct_document(node)
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, name) from None
-    lines: dict[tuple, int] = {}
-    texts: dict[tuple, str] = {}
-    duplicate = _index(node, lines, texts)
-    if duplicate:
-        path, line = duplicate
-        raise NnsolveError("key is written twice", file=name, line=line, field=field_path(path))
+    except (ValueError, OverflowError) as exc:  # a date such as 2024-13-45
+        raise NnsolveError(f"a value cannot be read: {exc}", file=name) from None
     return Document(data, name, lines, texts)
 
 
@@ -132,13 +135,24 @@ def _prescan(text: str, name: str) -> None:
     The expanded size counts an alias as the whole tree it stands for, which is what any
     later traversal would visit: that is what catches an alias bomb.
     """
-    depth = aliases = 0
-    open_sizes: list[list] = [[0, None]]  # [expanded size, anchor] of each open collection
+    depth = aliases = keys = 0
+    # [expanded size, anchor, a mapping?, children so far] of each open collection
+    open_sizes: list[list] = [[0, None, False, 0]]
     anchor_sizes: dict[str, int] = {}
+
+    def node(line: int) -> None:
+        """Count a node of the open collection, and a key when it stands where one does."""
+        nonlocal keys
+        parent = open_sizes[-1]
+        if parent[2] and parent[3] % 2 == 0:
+            keys += 1
+            if keys > MAX_KEYS:
+                raise NnsolveError(f"more than {MAX_KEYS:,} mapping keys", file=name, line=line)
+        parent[3] += 1
 
     def add(size: int, line: int) -> None:
         open_sizes[-1][0] += size
-        if open_sizes[-1][0] > MAX_NODES or sum(s for s, _ in open_sizes) > MAX_NODES:
+        if open_sizes[-1][0] > MAX_NODES or sum(s[0] for s in open_sizes) > MAX_NODES:
             raise NnsolveError(f"more than {MAX_NODES:,} values once YAML aliases are expanded",
                                file=name, line=line)
 
@@ -146,21 +160,28 @@ def _prescan(text: str, name: str) -> None:
         for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                node(line)
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name, line=line)
-                open_sizes.append([1, event.anchor])
+                open_sizes.append([1, event.anchor, isinstance(event, yaml.MappingStartEvent), 0])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-                size, anchor = open_sizes.pop()
+                size, anchor, _, _ = open_sizes.pop()
                 if anchor:
                     anchor_sizes[anchor] = size
                 add(size, line)
             elif isinstance(event, yaml.ScalarEvent):
+                node(line)
+                if event.implicit[0] and len(event.value) > MAX_INTEGER_CHARS \
+                        and _INTEGER.fullmatch(event.value):
+                    raise NnsolveError(f"a number of {len(event.value):,} digits; the limit is "
+                                       f"{MAX_INTEGER_CHARS:,}", file=name, line=line)
                 if event.anchor:
                     anchor_sizes[event.anchor] = 1
                 add(1, line)
             elif isinstance(event, yaml.AliasEvent):
+                node(line)
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=name,
@@ -199,6 +220,8 @@ def _index(root: yaml.Node, lines: dict[tuple, int], texts: dict[tuple, str]):
         if isinstance(node, yaml.MappingNode):
             seen: set = set()
             for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    continue  # merged keys give way to those written beside them
                 key = _scalar_key(key_node)
                 if key in seen:
                     return path + (key,), key_node.start_mark.line + 1
@@ -211,6 +234,9 @@ def _index(root: yaml.Node, lines: dict[tuple, int], texts: dict[tuple, str]):
         elif isinstance(node, yaml.ScalarNode) and not node.style:
             texts[path] = node.value
     return None
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _scalar_key(node: yaml.Node):

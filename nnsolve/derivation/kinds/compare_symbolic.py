@@ -7,16 +7,18 @@ is zero within a time limit.
 
 Random points come before simplify on purpose: agreement at six random points to nine digits
 settles equivalence for the algebraic and elementary expressions of the course, and a
-disagreement settles the opposite, in milliseconds. simplify can take seconds and cannot be
-interrupted (it runs in a daemon thread that is merely abandoned at the time limit), so it is
-kept for the rare pair that cannot be evaluated numerically, and only one runs at a time.
+disagreement settles the opposite, in milliseconds. simplify can take seconds, so it is
+kept for the rare pair that cannot be evaluated numerically, and runs in a child process that
+is ended at the time limit.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import random
-import threading
+import select
+import signal
 import time
 from collections.abc import Mapping
 from fractions import Fraction
@@ -225,35 +227,42 @@ def _show_pair(a: complex, b: complex) -> tuple[str, str]:
     return shown_a, shown_b
 
 
-#: one simplify at a time: an abandoned one holds it until it ends
-_SIMPLIFY_SLOT = threading.BoundedSemaphore(1)
-
-
 def _simplifies_to_zero(difference: sympy.Expr, time_limit: float) -> bool | None:
-    """Run simplify in a daemon thread; None when it does not finish in time.
+    """Run simplify in a forked child process ended at the time limit; None when it does not
+    finish in time (or cannot be run apart on this system).
 
-    A thread cannot be stopped, so a stuck simplify keeps running in the
-    background until it ends; as a daemon it never delays interpreter exit.
-    While one is still running no other starts (the answer is left undecided
-    instead), so a class full of hard expressions costs one busy core at most,
-    not one more thread per answer.
+    A thread cannot be stopped: an abandoned simplify would keep a core, or the one slot
+    kept for it, busy while later students are graded, so the verdict on an answer would
+    depend on what was graded before it. A child process is killed at the limit, and every
+    difference gets the same time whatever came before.
     """
-    if not _SIMPLIFY_SLOT.acquire(blocking=False):
+    if not hasattr(os, "fork") or time_limit <= 0:
         return None
-    outcome: list[bool | None] = []
-
-    def work() -> None:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: one byte for the verdict, then gone without the parent's cleanup
+        verdict = b"?"
         try:
-            outcome.append(sympy.simplify(difference) == 0)
-        except Exception:  # simplify failing only means "not proven"
-            outcome.append(None)
+            os.close(read)
+            verdict = b"1" if sympy.simplify(difference) == 0 else b"0"
+        except BaseException:  # simplify failing only means "not proven"
+            pass
         finally:
-            _SIMPLIFY_SLOT.release()
-
-    worker = threading.Thread(target=work, name="nnsolve-simplify", daemon=True)
-    worker.start()
-    worker.join(max(time_limit, 0.0))
-    return outcome[0] if outcome else None
+            try:
+                os.write(write, verdict)
+            finally:
+                os._exit(0)
+    os.close(write)
+    answer = b""
+    try:
+        ready, _, _ = select.select([read], [], [], time_limit)
+        answer = os.read(read, 1) if ready else b""
+    finally:
+        os.close(read)
+        if not answer:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    return {b"1": True, b"0": False}.get(answer)
 
 
 #: an expression expanded by the derivation's definitions is given up beyond this many nodes

@@ -15,6 +15,7 @@ import sys
 from typing import TextIO
 
 from nnsolve.grade.report import GradeResult
+from nnsolve.terminal import StdoutOutput, printable
 
 
 def _indented(data, indent: int) -> str:
@@ -23,7 +24,7 @@ def _indented(data, indent: int) -> str:
     return "\n".join(pad + line for line in text.splitlines())
 
 
-class JsonOutput:
+class JsonOutput(StdoutOutput):
     """Writes to `stream`, or to whatever sys.stdout is at the time of writing (a progress bar
     may route it above itself while it runs)."""
 
@@ -34,6 +35,10 @@ class JsonOutput:
 
     def _write(self, text: str) -> None:
         stream = self._stream or sys.stdout
+        self._emit(stream, self._send, stream, printable(text))
+
+    @staticmethod
+    def _send(stream: TextIO, text: str) -> None:
         stream.write(text)
         stream.flush()
 

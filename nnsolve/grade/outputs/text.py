@@ -15,6 +15,7 @@ from rich.text import Text
 from nnsolve.grade.outputs.items import ItemAnalysis
 from nnsolve.grade.outputs.wording import SYMBOLS, points, record_detail, wrong_answer
 from nnsolve.grade.report import STATUSES, GradeResult
+from nnsolve.terminal import StdoutOutput, printable
 
 STYLES = {"correct": "green", "ecf": "cyan", "partial": "yellow", "incorrect": "red", "missing": "yellow",
           "invalid": "magenta"}
@@ -29,19 +30,19 @@ class ResultView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r = self.result
         head = Text()
-        head.append(r.student or "?", style="bold")
+        head.append(printable(r.student or "?"), style="bold")
         if r.name:
-            head.append(f"  {r.name}")
+            head.append(printable(f"  {r.name}"))
         if r.problem:
-            head.append(f"  {r.problem}", style="dim")
+            head.append(printable(f"  {r.problem}"), style="dim")
         if r.error is not None:
             head.append("  invalid", style="bold magenta")
-            head.append(f"  ({r.file})", style="dim")
+            head.append(printable(f"  ({r.file})"), style="dim")
             yield head
-            yield Text(f"  {r.error}", style="magenta")
+            yield Text(printable(f"  {r.error}"), style="magenta")
             return
         head.append(f"  {points(r.score)}/{points(r.max_score)}", style="bold")
-        head.append(f"  ({r.file})", style="dim")
+        head.append(printable(f"  ({r.file})"), style="dim")
         yield head
         several = len({record.problem for record in r.records}) > 1   # a problem set
         names = [(f"{record.problem} " if several else "") + f"{record.part}.{record.name}"
@@ -53,15 +54,25 @@ class ResultView:
             style = STYLES.get(record.status, "")
             line = Text("  ")
             line.append(SYMBOLS.get(record.status, "?"), style=style)
-            line.append(f" {name:<{name_width}}  {score:>{score_width}}  ")
-            line.append(record_detail(record), style="" if record.status == "correct" else style)
+            line.append(printable(f" {name:<{name_width}}  {score:>{score_width}}  "))
+            line.append(printable(record_detail(record)),
+                        style="" if record.status == "correct" else style)
             yield line
+
+
+class _ResultsConsole(Console):
+    """rich ends the whole process when stdout's reader leaves; the batch goes on instead
+    (its files are still to be written), and `StdoutOutput` stops printing."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def stdout_console() -> Console:
     """The console for results: a terminal's own width; otherwise (a file, a pipe) wide enough
     that the item-analysis table is not squeezed into 80 columns, unless COLUMNS says."""
-    console = Console()
+    console = _ResultsConsole()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160
     return console
@@ -85,24 +96,24 @@ def item_table(items: ItemAnalysis, top: int = 3) -> Table:
         row += [item.part, item.name, str(item.n)]
         row += [f"{item.share(s):.0%}" for s in STATUSES]
         row.append(wrong or "—")
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(printable(cell)) for cell in row))
     return table
 
 
-class TextOutput:
+class TextOutput(StdoutOutput):
     """Writes each block to stdout as soon as it is graded; the table at the end."""
 
     def __init__(self, console: Console | None = None):
         self.console = console or stdout_console()
 
     def add(self, result: GradeResult) -> None:
-        self.console.print(ResultView(result))
+        self._emit(self.console.file, self.console.print, ResultView(result))
 
     def finish(self, summary) -> None:
         """The item analysis speaks of a class: a student checking one file is not shown it."""
         if len(summary.items) and summary.submissions > 1:
-            self.console.print()
-            self.console.print(item_table(summary.items))
+            self._emit(self.console.file, self.console.print)
+            self._emit(self.console.file, self.console.print, item_table(summary.items))
 
     def discard(self) -> None:
         """Lines already printed are on the terminal; nothing is staged."""

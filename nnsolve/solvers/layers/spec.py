@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field, PlainValidator, WithJsonSchema
 
-from nnsolve.solvers.base import Given
+from nnsolve.solvers.base import Given, at_most_max_layers
 
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
@@ -369,6 +369,8 @@ class LayersGiven(Given):
                                                  "{kind: {options}} per layer")
     receptive_field: Flag = Field(
         False, description="also derive the receptive field and jump of conv and pooling layers")
+
+    _layer_count = pydantic.field_validator("layers", mode="before")(at_most_max_layers)
 
     @pydantic.field_validator("layers")
     @classmethod

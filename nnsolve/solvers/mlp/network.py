@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Union
 
 import sympy
-from pydantic import Field, StrictFloat, StrictInt, StrictStr
+from pydantic import Field, StrictFloat, StrictInt, StrictStr, field_validator
 
 from nnsolve.derivation.names import canonical_name
-from nnsolve.solvers.base import Given, SolverError
+from nnsolve.solvers.base import Given, SolverError, at_most_max_layers
 from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
                                              Activation, Loss, activation, loss)
 
@@ -66,6 +66,8 @@ class MlpGiven(Given):
         "auto", description="neurons: every a_j, y_j, δ_j, Δw_ij by name; layers: vectors and "
                             f"matrices per layer; auto: neurons up to {NEURON_VIEW_LIMIT} weights "
                             "for one sample, layers otherwise")
+
+    _layer_count = field_validator("layers", mode="before")(at_most_max_layers)
 
 
 # -- the checked network -------------------------------------------------------------------
