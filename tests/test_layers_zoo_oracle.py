@@ -107,7 +107,7 @@ class Builder:
                 self.seq(o.shortcut, name, shape, "shortcut")[0]
             return Fn(lambda x, m, s: m(x) + s(x), main, short)
         if kind == "concat":
-            branches = [self.seq(b, f"{name}.branch{i + 1}", shape)[0] if b else nn.Identity()
+            branches = [self.seq(b, name, shape, f"branch{i + 1}.layer")[0] if b else nn.Identity()
                         for i, b in enumerate(o.branches)]
             axis = 1 if len(shape) == 3 else -1   # channels of an image, features of a sequence
             return Fn(lambda x, *bs: torch.cat([b(x) for b in bs], dim=axis), *branches)

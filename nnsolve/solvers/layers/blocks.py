@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 import sympy
 
+from nnsolve.derivation.core import Misconception
 from nnsolve.derivation.ordered import total
 from nnsolve.solvers.base import SolverError
 from nnsolve.solvers.layers import kinds, resizing, sequences
@@ -124,12 +125,24 @@ def residual(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
 
 
 def concat_branches(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
-    outs, labels = [], []
+    """Named layers of a branch are `<block>.<name>`, so names are unique across branches;
+    unnamed ones are `<block>.branch<b>.layer<j>`."""
+    outs, labels, seen = [], [], {}
     for b, branch in enumerate(o.branches, start=1):
-        scope = f"{layer.prefix}.branch{b}"
-        outs.append(walk(stack, branch, scope, layer.path + ("branches", b - 1), x))
+        for j, entry in enumerate(branch):
+            name = entry.options.name
+            if name in seen:
+                raise SolverError(f"{name!r} is already the name of a layer of branch "
+                                  f"{seen[name]}", layer.path + ("branches", b - 1, j,
+                                                                 entry.kind, "name"))
+            if name:
+                seen[name] = b
+        outs.append(walk(stack, branch, layer.prefix, layer.path + ("branches", b - 1), x,
+                         stem=f"branch{b}.layer"))
         labels.append(f"branch {b}" + ("" if branch else " (the block's input)"))
-    return join_channels(stack, layer, outs, labels, "branches")
+    passed = [out.axes[-1].symbol for out, branch in zip(outs, o.branches) if branch]
+    forgotten = total(passed) if len(passed) < len(outs) and passed else None
+    return join_channels(stack, layer, outs, labels, "branches", forgotten)
 
 
 # -- joining ---------------------------------------------------------------------------------------
@@ -143,7 +156,7 @@ def _equal(p, q) -> bool:
 
 
 def join_channels(stack: Stack, layer: Layer, outs: list[Tensor], labels: list[str],
-                  field_name: str) -> Tensor:
+                  field_name: str, input_forgotten=None) -> Tensor:
     """Concatenation on the last axis (channels, or features of a sequence): every other size
     must agree."""
     first = outs[0]
@@ -159,7 +172,10 @@ def join_channels(stack: Stack, layer: Layer, outs: list[Tensor], labels: list[s
     word = "channels" if first.rank == 3 else "features" if first.rank == 2 else "units"
     symbol = stack.add(name, f"{word} of {layer.prefix} (the joined inputs' {word} added up)",
                        total(out.axes[-1].symbol for out in outs), layer.symbol("K"),
-                       group=layer.group)
+                       group=layer.group, alternatives=[] if input_forgotten is None else [
+                           Misconception("input-branch-forgotten", "the block's input, passed "
+                                         "on beside the new features, was not counted",
+                                         input_forgotten)])
     return Tensor((*first.axes[:-1], Axis(name, symbol)))
 
 

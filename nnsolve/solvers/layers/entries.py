@@ -14,11 +14,11 @@ import difflib
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PlainValidator, PrivateAttr
 
 from nnsolve.solvers.base import Given
 from nnsolve.solvers.layers.options import (AdaptivePoolOptions, AttentionOptions, Conv1dOptions,
-                                            JoinOptions, LayerNormOptions, RecurrentOptions,
+                                            JoinOptions, LayerNormOptions, join_inputs, RecurrentOptions,
                                             ReshapeOptions, UpsampleOptions)
 from nnsolve.solvers.layers.spec import (ACTIVATIONS, Activation, BatchNormOptions,
                                          ConvOptions, ConvTransposeOptions, DenseOptions,
@@ -68,16 +68,15 @@ class ConcatOptions(Options):
     branches: list[list[LayerEntry]] | None = Field(
         None, description="parallel branches on the same input, joined on the channels; [] is "
                           "the input itself (DenseNet)")
-    inputs: Any = Field(None, description="or, as a layer: earlier layers' outputs by name")
+    inputs: Annotated[Any, PlainValidator(lambda v: None if v is None else join_inputs(v))] = \
+        Field(None, description="or, as a layer: earlier layers' outputs by name")
 
     @pydantic.model_validator(mode="after")
     def _branches_or_inputs(self):
         if (self.branches is None) == (self.inputs is None):
             raise ValueError("concat takes either branches (parallel branches on its input) or "
                              "inputs (earlier layers by name), and exactly one of them")
-        if self.inputs is not None:
-            self.inputs = JoinOptions.model_validate({"inputs": self.inputs}).inputs
-        elif len(self.branches) < 2:
+        if self.branches is not None and len(self.branches) < 2:
             raise ValueError("branches: needs at least two branches")
         return self
 

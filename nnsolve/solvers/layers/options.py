@@ -76,7 +76,7 @@ class ReshapeOptions(Options):
         Field(description="the new shape; one size may be -1")
 
 
-def _inputs(value: Any) -> tuple[str, ...]:
+def join_inputs(value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or len(value) < 2:
         raise ValueError("must list at least two earlier layers by name (or input), not "
                          f"{_describe(value)}")
@@ -87,7 +87,7 @@ def _inputs(value: Any) -> tuple[str, ...]:
 
 
 class JoinOptions(Options):
-    inputs: Annotated[Any, PlainValidator(_inputs), WithJsonSchema(
+    inputs: Annotated[Any, PlainValidator(join_inputs), WithJsonSchema(
         {"type": "array", "items": {"type": "string", "pattern": LAYER_NAME}})] = Field(
         description="the earlier layers (by name, or input) whose outputs are joined")
 

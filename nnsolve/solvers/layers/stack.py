@@ -272,20 +272,32 @@ class Stack:
         return _Contribution(name, symbol, shifts)
 
     # -- blocks ------------------------------------------------------------------------------
-    def counted(self) -> tuple[int, int]:
+    def counted(self) -> tuple[int, int, int]:
         """Where a block starts in the lists of contributions."""
-        return len(self._params), len(self._macs)
+        return len(self._params), len(self._macs), len(self.frozen)
 
-    def block_totals(self, layer: Layer, start: tuple[int, int]) -> None:
-        """A block's parameters and multiply-adds: the sum over its layers, shown for the block
-        but counted once in the stack's totals (through the layers themselves)."""
-        params, macs = self._params[start[0]:], self._macs[start[1]:]
-        if params:
-            self._total(layer.name("params"), f"parameters of {layer.prefix}", params,
-                        layer.group, "", layer.symbol("params"))
-        if macs:
-            self._total(layer.name("macs"), f"multiply-adds of {layer.prefix}", macs,
-                        layer.group, "", layer.symbol("MACs"))
+    def block_totals(self, layer: Layer, start: tuple[int, int, int]) -> None:
+        """A block's parameters and multiply-adds: the sum over its layers. In the totals above
+        it the block then stands for its layers, so a sum has one term per block (a DenseNet's
+        total is four dense blocks and their neighbours, not 360 layers)."""
+        for field, parts, label in (("params", self._params, "parameters"),
+                                    ("macs", self._macs, "multiply-adds")):
+            begin = start[0] if field == "params" else start[1]
+            inside = parts[begin:]
+            if not inside:
+                continue
+            symbol = layer.symbol("params" if field == "params" else "MACs")
+            self._total(layer.name(field), f"{label} of {layer.prefix}", inside, layer.group,
+                        "", symbol)
+            del parts[begin:]
+            parts.append(self._contribution(layer.name(field), symbol))
+        frozen = self.frozen[start[2]:]
+        if frozen:
+            symbol = self.add(layer.name("non_trainable_params"),
+                              f"non-trainable parameters of {layer.prefix}", total(frozen),
+                              layer.symbol("params_frozen"), group=layer.group)
+            del self.frozen[start[2]:]
+            self.frozen.append(symbol)
 
     # -- the whole stack -----------------------------------------------------------------
     def totals(self, tensor: Tensor, note: str) -> None:
