@@ -274,30 +274,57 @@ def test_upsample_adaptive_pool_and_reshape():
 # -- the summary ----------------------------------------------------------------------------------
 def test_the_summary_lists_every_layer_and_block_with_totals():
     d = solve(FIRE, batchnorm_params="with_running_stats")
-    (table,) = d.tables
+    table = d["summary"].value
     assert table.header == ("layer", "kind", "output shape", "params", "multiply-adds")
-    names = [row[0].strip() for row in table.rows]
-    assert names == ["fire2", "fire2.squeeze", "fire2.expand", "fire2.expand.e1",
-                     "fire2.expand.e3", "total", "trainable", "non-trainable"]
-    assert table.rows[1][0] == "  fire2.squeeze"
+    assert table.column("layer") == ("fire2", "fire2.squeeze", "fire2.expand", "fire2.expand.e1",
+                                     "fire2.expand.e3", "total")
+    assert table.rows[0][1:4] == ("block", (55, 55, 128), 11_920)
+    assert table.rows[1] == ("fire2.squeeze", "conv", (55, 55, 16), 1_552, 55 * 55 * 16 * 96)
+    assert table.rows[-1] == ("total", "model", (55, 55, 128), 11_920, value(d, "macs"))
     assert value(d, "trainable_params") == 11_920 and value(d, "non_trainable_params") == 0
     d = solve(BASIC, batchnorm_params="with_running_stats")
     assert value(d, "non_trainable_params") == 3 * 256
     assert value(d, "trainable_params") == 230_144
+    assert d["summary"].value.rows[-1][3] == 230_144 + 3 * 256
 
 
-def test_the_summary_in_json_and_text(nnsolve, problem_file):
-    path = problem_file("nnsolve: 1\nid: fire\nsolver: layers\ngiven:\n  input: [55, 55, 96]\n"
-                        "  layers:\n    - conv: {name: squeeze, filters: 16, kernel: 1}\n"
-                        "ask: [params]\n")
-    tables = nnsolve("run", path, "--format", "json").json()["parts"][0]["tables"]
-    assert tables == [{"title": "summary", "header": ["layer", "kind", "output shape", "params",
-                                                      "multiply-adds"],
-                       "rows": [["squeeze", "conv", [55, 55, 16], 1552, 55 * 55 * 16 * 96],
-                                ["total", "", [55, 55, 16], 1552, 55 * 55 * 16 * 96],
-                                ["trainable", "", "", 1552, ""],
-                                ["non-trainable", "", "", 0, ""]]}]
+SQUEEZE = ("nnsolve: 1\nid: squeeze\nsolver: layers\ngiven:\n  input: [55, 55, 96]\n"
+           "  layers:\n    - conv: {name: squeeze, filters: 16, kernel: 1}\n"
+           "    - maxpool: {name: pool, size: 5}\n"
+           "ask: [squeeze.params, summary]\n")
+MACS = 55 * 55 * 16 * 96
+
+
+def test_the_summary_in_json_and_every_renderer(nnsolve, problem_file):
+    path = problem_file(SQUEEZE)
+    part = nnsolve("run", path, "--format", "json").json()["parts"][0]
+    summary = next(q for q in part["quantities"] if q["name"] == "summary")
+    assert summary["kind"] == "table"
+    assert summary["value"] == {
+        "header": ["layer", "kind", "output shape", "params", "multiply-adds"],
+        "rows": [["squeeze", "conv", [55, 55, 16], 1552, MACS],
+                 ["pool", "maxpool", [11, 11, 16], 0, 0],
+                 ["total", "model", [11, 11, 16], 1552, MACS]]}
     text = nnsolve("run", path).stdout
-    assert "summary" in text and "non-trainable" in text
+    assert "multiply-adds" in text and "non-trainable parameters" in text
     for fmt in ("md", "tex", "html"):
-        assert "non-trainable" in nnsolve("run", path, "--format", fmt).stdout
+        out = nnsolve("run", path, "--format", fmt).stdout
+        assert "multiply-adds" in out and "non-trainable" in out and "maxpool" in out
+
+
+def test_a_filled_in_summary_is_graded_with_errors_carried_forward(nnsolve, problem_file):
+    """The squeeze layer's parameters taken as 3×3 by mistake, (9·96 + 1)·16 = 13,840: the
+    summary written from that answer is right from there (the total is 13,840 too)."""
+    key = problem_file(SQUEEZE)
+    wrong = 13_840
+    submission = problem_file(
+        "nnsolve: 1\nstudent: {id: s1}\nproblem: squeeze\nanswers:\n"
+        f"  squeeze.params: {wrong}\n"
+        "  summary:\n"
+        f"    - [squeeze, conv, [55, 55, 16], {wrong}, {MACS}]\n"
+        "    - [pool, maxpool, [11, 11, 16], 0, 0]\n"
+        f"    - [total, model, [11, 11, 16], {wrong}, {MACS}]\n", "submission.yaml")
+    result = nnsolve("grade", submission, "--key", key, "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"]}
+    assert records["squeeze.params"]["status"] == "incorrect"
+    assert records["summary"]["status"] == "ecf", records["summary"]["message"]

@@ -39,10 +39,13 @@ class AttentionOptions(Options):
 
 
 class Conv1dOptions(Options):
-    filters: Size
-    kernel: Size
+    """A convolution along the steps of a sequence, over all its features (PyTorch's Conv1d,
+    Keras' Conv1D)."""
+
+    filters: Size = Field(description="output features per step")
+    kernel: Size = Field(description="steps one filter spans")
     stride: Size = 1
-    padding: PaddingSpec = 0
+    padding: PaddingSpec = Field(0, description="steps added at each end, same or valid")
     dilation: Size = 1
     groups: Groups = 1
     bias: Flag = True

@@ -9,8 +9,9 @@
         - dense: {units: 256}
 
 Every layer gets its output sizes with the general formula and the numbers put in, its output
-shape and units, and its parameters; conv and dense layers also get their multiply-adds. The
-stack gets the totals. Sizes may be symbols (`kernel: F`), which gives the general formulas.
+shape and units, and its parameters; layers with weights also get their multiply-adds. Blocks
+(`block`, `repeat`, `residual`, `concat` with branches) hold layers of their own and get the sums
+over them. The stack gets the totals, split into trainable and not, and a summary table. Sizes may be symbols (`kernel: F`), which gives the general formulas.
 """
 
 from __future__ import annotations
@@ -52,10 +53,24 @@ class LayersSolver(Solver):
                                                  "and the input distance between neighbouring "
                                                  "outputs (…_h and …_w once anything is "
                                                  "rectangular)",
+        "<block>.<layer>.<quantity>": "a layer inside a block (block, residual, concat) is "
+                                      "named inside it: fire2.squeeze.params; a repeat's "
+                                      "copies are <repeat>.1, <repeat>.2, ...; unnamed layers "
+                                      "are layer<j>, shortcut<j> or branch<b>.layer<j>",
+        "<block>.output_shape, <block>.params, <block>.macs": "a block's output, and the sums "
+                                                              "over its layers",
+        "<layer>.channels": "channels (or features) of a concat: the joined outputs' added up",
+        "<layer>.hidden, <layer>.features": "a recurrent layer's units (hidden state) and, when "
+                                            "bidirectional, its 2·units output features",
+        "<layer>.head_dim": "features per head of multi-head attention (E/h)",
+        "<layer>.out_t": "output steps of a conv1d",
+        "trainable_params, non_trainable_params": "the split of params: batch norm's running "
+                                                  "mean and variance are not trained "
+                                                  "(batchnorm_params: with_running_stats)",
         "output_shape": "output shape of the whole stack",
         "units": "units (elements) of the final output",
         "params": "parameters of the whole stack (sum over the layers)",
-        "macs": "multiply-adds of the whole stack (sum over conv and dense layers)",
+        "macs": "multiply-adds of the whole stack (sum over the layers with weights)",
     }
     principal = ("output_shape", "params")
     conventions = {
@@ -106,7 +121,7 @@ class LayersSolver(Solver):
             stack.receptive = (ONE, ONE, ONE, ONE)
         stack.outputs["input"] = x
         x = walk(stack, given.layers, "", ("layers",), x)
-        stack.totals(x, note="conv and dense layers; "
+        stack.totals(x, note="layers with weights; "
                              + ("bias additions included" if conventions["macs"] == "with_bias"
                                 else "bias additions not counted"))
         summary_table(stack)
