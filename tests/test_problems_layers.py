@@ -211,9 +211,13 @@ SPEC_ERRORS = {
     "word in the input": (
         "[28, width, 1]", "    - flatten\n",
         "given.input: must be a whole number ≥ 1 or a symbol, not 'width'"),
-    "two-element input": (
-        "[28, 28]", "    - flatten\n",
-        "given.input: has 2 elements; it takes 3, [height, width, channels]"),
+    "two-element input under a conv": (
+        "[28, 28]", "    - conv: {filters: 4, kernel: 3}\n",
+        "given.layers[0].conv: conv takes an image (H×W×C), but its input is 28×28 (T×F, a "
+        "sequence; an image with one channel has 3 sizes, H×W×1)"),
+    "five-element input": (
+        "[1, 2, 28, 28, 3]", "    - flatten\n",
+        "given.input: has 5 elements; it takes 3, [height, width, channels]"),
     "four-element input": (
         "[1, 28, 28, 3]", "    - flatten\n",
         "given.input: has 4 elements; it takes 3"),

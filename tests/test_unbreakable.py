@@ -298,7 +298,10 @@ def test_12_a_problem_with_20000_layers_is_refused_quickly(tmp_path, nnsolve, la
     assert time.monotonic() - start < 5
     assert result.exit_code == 1
     said = result.stderr + result.stdout
-    assert ("the limit is 500 layers" in said or "more than 10,000 mapping keys" in said) and \
+    from nnsolve.solvers.base import MAX_LAYERS
+
+    assert (f"the limit is {MAX_LAYERS:,} layers" in said
+            or "more than 10,000 mapping keys" in said) and \
         f"{path}:" in said
 
 
@@ -310,7 +313,7 @@ def test_12_the_layer_limit_names_itself(tmp_path, nnsolve):
         "    given:\n      input: [8, 8, 3]\n      layers:\n"
         + "        - relu\n" * (MAX_LAYERS + 1)))
     result = nnsolve("check", path)
-    assert f"parts[0].given.layers: {MAX_LAYERS + 1:,} layers; the limit is {MAX_LAYERS}" in \
+    assert f"parts[0].given.layers: {MAX_LAYERS + 1:,} layers; the limit is {MAX_LAYERS:,}" in \
         result.stderr + result.stdout
 
 
@@ -391,3 +394,16 @@ def test_a_class_of_500_with_10_percent_hostile_files_gives_500_rows_in_seconds(
     assert seconds < 60
     assert not any("internal error" in (r["error"] or "") for r in results)
     assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_12_a_repeated_block_counts_every_copy(tmp_path, nnsolve):
+    """A few bytes of YAML that would write out a hundred billion layers."""
+    path = write(tmp_path, "repeat.yaml", (
+        "nnsolve: 1\nid: rep\ntitle: rep\nsolver: layers\ngiven:\n  input: [8, 8, 3]\n"
+        "  layers:\n    - repeat:\n        times: 100000000\n        layers:\n"
+        "          - repeat: {times: 1000, layers: [relu]}\nask: [params]\n"))
+    start = time.monotonic()
+    result = nnsolve("check", path)
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 1
+    assert "100,100,000,001 layers once blocks are written out" in result.stderr + result.stdout

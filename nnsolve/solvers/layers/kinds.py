@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 import sympy
 
 from nnsolve.derivation.core import Misconception
-from nnsolve.derivation.ordered import over, plus, squared, times
+from nnsolve.derivation.ordered import over, plus, squared, times, total
 from nnsolve.solvers.layers.formulas import Window, transposed_size
 from nnsolve.solvers.layers.spec import (ConvOptions, ConvTransposeOptions, DenseOptions, Options,
                                          Padding, PoolOptions)
@@ -47,12 +47,37 @@ def conv(stack: Stack, layer: Layer, o: ConvOptions, x: Tensor) -> Tensor:
     out = Tensor((out_h, out_w, k))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
 
-    per_filter = _filter_params(stack, layer, kernel, c_in, k, groups, depthwise, o.bias)
     outputs = times(out_h.symbol, out_w.symbol, k.symbol)
-    _weighted_macs(stack, layer, times(outputs, per_filter), outputs, o.bias,
-                   weights=times(per_filter, k.symbol))
+    if o.connections is not None:
+        _sparse(stack, layer, kernel, c_in, k, o.connections, o.bias)
+    else:
+        per_filter = _filter_params(stack, layer, kernel, c_in, k, groups, depthwise, o.bias)
+        _weighted_macs(stack, layer, times(outputs, per_filter), outputs, o.bias,
+                       weights=times(per_filter, k.symbol))
     extend_receptive_field(stack, layer, kernel, stride, dilation)
     return out
+
+
+def _sparse(stack: Stack, layer: Layer, kernel: Hyper, c_in: Axis, k: Axis, connections,
+            bias: bool) -> None:
+    """A connection table: filter i sees c_i of the input channels, F·F·Σc_i weights in all."""
+    c = stack.value(c_in)
+    if stack.numeric(c) and max(connections) > c:
+        raise layer.error(f"a filter cannot see more than the {c} input channels", "connections")
+    seen = stack.add(layer.name("connections"), "input channels seen, summed over the filters",
+                     total(connections), layer.symbol("C"), group=layer.group)
+    area = squared(kernel.h) if kernel.square else times(kernel.h, kernel.w)
+    weights = times(area, seen)
+    stack.params(layer, plus(weights, k.symbol) if bias else weights, alternatives=[
+        Misconception("table-ignored", "every filter was counted over all input channels; the "
+                                       "connection table gives each only some of them",
+                      times(plus(times(area, c_in.symbol), 1) if bias else
+                            times(area, c_in.symbol), k.symbol))],
+        note="each filter has F·F weights per channel it sees" +
+             (", plus one bias" if bias else ""))
+    stack.macs(layer, times(stack.d[layer.name("out_h")].symbol,
+                            stack.d[layer.name("out_w")].symbol, weights),
+               note="one multiply-add per weight and output position")
 
 
 def conv_transpose(stack: Stack, layer: Layer, o: ConvTransposeOptions, x: Tensor) -> Tensor:
@@ -121,8 +146,13 @@ def pool(stack: Stack, layer: Layer, o: PoolOptions, x: Tensor) -> Tensor:
                                 rounding, "size")
     out = Tensor((out_h, out_w, c))
     stack.output(layer, out, sized=(out_h.name, out_w.name))
-    stack.no_params(layer, "pooling has no weights: it takes the "
-                           f"{'maximum' if layer.kind == 'maxpool' else 'average'} of each window")
+    if o.trainable:
+        stack.params(layer, times(2, c.symbol), note="a trained coefficient and bias per "
+                                                     "channel (LeNet-5's subsampling)")
+    else:
+        stack.no_params(layer, "pooling has no weights: it takes the "
+                               f"{'maximum' if layer.kind == 'maxpool' else 'average'} of each "
+                               "window")
     extend_receptive_field(stack, layer, size, stride, None)
     return out
 
@@ -225,6 +255,8 @@ def batchnorm(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
             (False, True): "affine: false, so only the running mean and variance per channel"}
     stack.params(layer, times(count, c.symbol), alternatives=alternatives,
                  note=note[(o.affine, stats)])
+    if stats:
+        stack.frozen.append(times(2, c.symbol))
     return x
 
 

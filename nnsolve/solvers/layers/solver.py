@@ -9,8 +9,9 @@
         - dense: {units: 256}
 
 Every layer gets its output sizes with the general formula and the numbers put in, its output
-shape and units, and its parameters; conv and dense layers also get their multiply-adds. The
-stack gets the totals. Sizes may be symbols (`kernel: F`), which gives the general formulas.
+shape and units, and its parameters; layers with weights also get their multiply-adds. Blocks
+(`block`, `repeat`, `residual`, `concat` with branches) hold layers of their own and get the sums
+over them. The stack gets the totals, split into trainable and not, and a summary table. Sizes may be symbols (`kernel: F`), which gives the general formulas.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import sympy
 
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.ordered import times
-from nnsolve.solvers.base import Convention, Solver, SolverError
-from nnsolve.solvers.layers.kinds import derive
-from nnsolve.solvers.layers.spec import LayerEntry, LayersGiven, Pair, Padding
-from nnsolve.solvers.layers.stack import ONE, Axis, Layer, Stack, Tensor
+from nnsolve.solvers.base import Convention, Solver
+from nnsolve.solvers.layers.blocks import walk
+from nnsolve.solvers.layers.entries import LayersGiven
+from nnsolve.solvers.layers.stack import ONE, Axis, Stack, Tensor
+from nnsolve.solvers.layers.summary import summary_table
 
 
 class LayersSolver(Solver):
@@ -51,10 +53,24 @@ class LayersSolver(Solver):
                                                  "and the input distance between neighbouring "
                                                  "outputs (…_h and …_w once anything is "
                                                  "rectangular)",
+        "<block>.<layer>.<quantity>": "a layer inside a block (block, residual, concat) is "
+                                      "named inside it: fire2.squeeze.params; a repeat's "
+                                      "copies are <repeat>.1, <repeat>.2, ...; unnamed layers "
+                                      "are layer<j>, shortcut<j> or branch<b>.layer<j>",
+        "<block>.output_shape, <block>.params, <block>.macs": "a block's output, and the sums "
+                                                              "over its layers",
+        "<layer>.channels": "channels (or features) of a concat: the joined outputs' added up",
+        "<layer>.hidden, <layer>.features": "a recurrent layer's units (hidden state) and, when "
+                                            "bidirectional, its 2·units output features",
+        "<layer>.head_dim": "features per head of multi-head attention (E/h)",
+        "<layer>.out_t": "output steps of a conv1d",
+        "trainable_params, non_trainable_params": "the split of params: batch norm's running "
+                                                  "mean and variance are not trained "
+                                                  "(batchnorm_params: with_running_stats)",
         "output_shape": "output shape of the whole stack",
         "units": "units (elements) of the final output",
         "params": "parameters of the whole stack (sum over the layers)",
-        "macs": "multiply-adds of the whole stack (sum over conv and dense layers)",
+        "macs": "multiply-adds of the whole stack (sum over the layers with weights)",
     }
     principal = ("output_shape", "params")
     conventions = {
@@ -74,6 +90,10 @@ class LayersSolver(Solver):
                                        "batch norm has 2C parameters (γ, β: PyTorch's "
                                        "parameters, Keras' trainable ones), or 4C with the "
                                        "running mean and variance (Keras' total)"),
+        "recurrent_bias": Convention("pytorch", ("pytorch", "keras"),
+                                     "bias vectors per gate of rnn, lstm and gru: two (PyTorch's "
+                                     "b_ih and b_hh), or one (Keras; its GRU keeps two, for "
+                                     "reset_after); a layer's `biases` overrides it"),
         "layout": Convention("hwc", ("hwc", "chw"),
                              "image axes in `input` and in shapes: H×W×C (Keras) or C×H×W "
                              "(PyTorch); a part's `layout:` given says the same"),
@@ -99,14 +119,12 @@ class LayersSolver(Solver):
         x = _input(stack, given.input, layout)
         if given.receptive_field:
             stack.receptive = (ONE, ONE, ONE, ONE)
-        for i, (entry, prefix) in enumerate(zip(given.layers, _prefixes(given.layers))):
-            layer = Layer(i + 1, prefix, entry.kind, ("layers", i, entry.kind),
-                          group=f"{prefix}: {describe_layer(entry)}")
-            x = derive(stack, layer, entry.options, x)
-            stack.last_layer = layer
-        stack.totals(x, note="conv and dense layers; "
+        stack.outputs["input"] = x
+        x = walk(stack, given.layers, "", ("layers",), x)
+        stack.totals(x, note="layers with weights; "
                              + ("bias additions included" if conventions["macs"] == "with_bias"
                                 else "bias additions not counted"))
+        summary_table(stack)
         return stack.d
 
 
@@ -116,6 +134,17 @@ def _input(stack: Stack, sizes: tuple, layout: str) -> Tensor:
         n = stack.given("input_units", sizes[0], "input size (elements of the input vector)",
                         sympy.Symbol("N_0"), group)
         return Tensor((Axis("input_units", n),))
+    if len(sizes) == 2:
+        axes = []
+        for letter, size, label in (("t", sizes[0], "input steps (sequence length)"),
+                                    ("f", sizes[1], "input features per step")):
+            symbol = stack.given(f"input.{letter}", size, label,
+                                 sympy.Symbol(f"{letter.upper()}_0"), group)
+            axes.append(Axis(f"input.{letter}", symbol))
+        x = Tensor(tuple(axes))
+        stack.add("input_units", "elements of the input", times(*(a.symbol for a in axes)),
+                  sympy.Symbol("N_0"), group=group)
+        return x
     order = "hwc" if layout == "hwc" else "chw"
     labels = {"h": "input height", "w": "input width", "c": "input channels"}
     axes = {}
@@ -127,80 +156,3 @@ def _input(stack: Stack, sizes: tuple, layout: str) -> Tensor:
     stack.add("input_units", "elements of the input", times(*(a.symbol for a in stack.shown(x))),
               sympy.Symbol("N_0"), group=group)
     return x
-
-
-def _prefixes(layers: list[LayerEntry]) -> list[str]:
-    """Each layer's `name:`, or layer<i>; two layers may not share one. A clash always involves
-    a written name, and is reported there."""
-    prefixes = [e.options.name or f"layer{i + 1}" for i, e in enumerate(layers)]
-    unnamed = {p: i for i, (e, p) in enumerate(zip(layers, prefixes)) if e.options.name is None}
-    named: dict[str, int] = {}
-    for i, (entry, prefix) in enumerate(zip(layers, prefixes)):
-        if entry.options.name is None:
-            continue
-        path = ("layers", i, entry.kind, "name")
-        if prefix == "input":
-            raise SolverError("the name input is taken by the input's sizes; choose another",
-                              path)
-        if prefix in unnamed:
-            j = unnamed[prefix]
-            raise SolverError(f"{prefix!r} is the default name of layer {j + 1} (a layer without "
-                              "a name is layer<position>); choose another name, or name layer "
-                              f"{j + 1} too", path)
-        if prefix in named:
-            raise SolverError(f"{prefix!r} is already the name of layer {named[prefix] + 1}",
-                              path)
-        named[prefix] = i
-    return prefixes
-
-
-def describe_layer(entry: LayerEntry) -> str:
-    """A layer in a few words, for the heading its quantities are shown under."""
-    o, kind = entry.options, entry.kind
-    words = []
-    if kind in ("conv", "conv_transpose"):
-        filters = "depthwise" if o.filters is None else f"{o.filters} filters"
-        words.append(f"{kind.replace('_', ' ')}, {filters} {_pair(o.kernel, area=True)}")
-        words.append(f"stride {_pair(o.stride)}")
-        words.append(_padding(o.padding))
-        if o.dilation.values() != (1, 1):
-            words.append(f"dilation {_pair(o.dilation)}")
-        if o.groups not in (1, "depthwise"):
-            words.append(f"groups {o.groups}")
-        elif o.groups == "depthwise" and o.filters is not None:
-            words.append("depthwise")
-        if not o.bias:
-            words.append("no bias")
-    elif kind in ("maxpool", "avgpool"):
-        how = "max" if kind == "maxpool" else "average"
-        words.append(f"{how} pooling {_pair(o.size, area=True)}")
-        words.append(f"stride {_pair(o.stride or o.size)}")
-        if o.padding != Padding("explicit", Pair(0, 0, True)):
-            words.append(_padding(o.padding))
-        if o.ceil_mode:
-            words.append("ceil mode")
-    elif kind == "dense":
-        words.append(f"dense, {o.units} units" + ("" if o.bias else ", no bias"))
-    elif kind == "dropout":
-        words.append(f"dropout {o.rate:g}")
-    elif kind == "embedding":
-        words.append(f"embedding, {o.vocab} tokens × {o.dim}")
-    else:
-        words.append(kind.replace("_", " "))
-    activation = getattr(o, "activation", None)
-    text = ", ".join(w for w in words if w)
-    return text + (f", then {activation}" if activation else "")
-
-
-def _pair(pair: Pair, *, area: bool = False) -> str:
-    """A kernel is written 11×11 even when given as 11; a stride of 4 stays 4."""
-    return f"{pair.h}×{pair.w}" if area or not pair.square else str(pair.h)
-
-
-def _padding(padding) -> str:
-    if isinstance(padding, Pair):
-        padding = Padding("explicit", padding)
-    if padding.mode != "explicit":
-        return f"padding {padding.mode}"
-    p = padding.pair
-    return f"padding {p.h}" if p.square else f"padding {p.h}×{p.w}"

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field, PlainValidator, WithJsonSchema
 
-from nnsolve.solvers.base import Given, at_most_max_layers
+from nnsolve.solvers.base import Given
 
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
@@ -36,7 +36,7 @@ KEYWORDS = frozenset({"same", "valid", "depthwise"})
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 
-ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh", "softmax",
+ACTIVATIONS = ("relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh", "softmax",
                "softplus")
 
 
@@ -161,18 +161,17 @@ def _groups(value: Any) -> int | str:
 
 
 _INPUT_FORMS = ("it takes 3, [height, width, channels] (an image; [C, H, W] with layout: chw), "
-                "or 1, [size] (a vector)")
+                "2, [steps, features] (a sequence), or 1, [size] (a vector)")
 
 
 def _input(value: Any) -> tuple[int | str, ...]:
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"must be a list: [height, width, channels] (an image; [C, H, W] with "
-                         f"layout: chw) or [size] (a vector), not {_describe(value)}")
-    if len(value) not in (1, 3):
+                         f"layout: chw), [steps, features] (a sequence) or [size] (a vector), "
+                         f"not {_describe(value)}")
+    if len(value) not in (1, 2, 3):
         hint = ""
-        if len(value) == 2:
-            hint = f"; an image with one channel is [{value[0]}, {value[1]}, 1]"
-        elif len(value) == 4:
+        if len(value) == 4:
             hint = "; leave out the batch size"
         count = "no elements" if not value else \
             f"{len(value)} element{'' if len(value) == 1 else 's'}"
@@ -233,11 +232,18 @@ class ConvOptions(Options):
     groups: Groups = 1
     bias: Flag = True
     activation: Activation | None = None
+    connections: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None, description="input channels each filter sees, one number per filter (a sparse "
+                          "connection table, as LeNet-5's C3)")
 
     @pydantic.model_validator(mode="after")
     def _filters_unless_depthwise(self):
         if self.filters is None and self.groups != "depthwise":
             raise ValueError("missing required field 'filters'")
+        if self.connections is not None and (self.groups != 1 or not isinstance(self.filters, int)
+                                             or len(self.connections) != self.filters):
+            raise ValueError("connections: one number per filter (filters a whole number, "
+                             "without groups)")
         return self
 
 
@@ -259,6 +265,8 @@ class PoolOptions(Options):
     stride: Size2 | None = Field(None, description="default: the window size")
     padding: PaddingSpec = 0
     ceil_mode: Flag | None = Field(None, description="default: the `pooling` convention")
+    trainable: Flag = Field(False, description="a learned coefficient and bias per channel "
+                                               "(LeNet-5's subsampling layers)")
 
 
 class GlobalPoolOptions(Options):
@@ -286,95 +294,3 @@ class BatchNormOptions(Options):
 class EmbeddingOptions(Options):
     vocab: Size = Field(description="number of distinct tokens")
     dim: Size = Field(description="length of each token's vector")
-
-
-#: kinds whose every option has a default, so the bare name is a whole layer
-_BARE = {"flatten", "global_avgpool", "global_maxpool", "dropout", "batchnorm", "maxpool",
-         "avgpool", *ACTIVATIONS}
-_EXAMPLES = {"conv": "{conv: {filters: 32, kernel: 3}}",
-             "conv_transpose": "{conv_transpose: {filters: 32, kernel: 2, stride: 2}}",
-             "dense": "{dense: {units: 10}}", "embedding": "{embedding: {vocab: 1000, dim: 64}}"}
-
-
-class LayerEntry(Given):
-    """One layer: exactly one of these kinds, with its options."""
-
-    conv: ConvOptions | None = None
-    conv_transpose: ConvTransposeOptions | None = None
-    maxpool: PoolOptions | None = None
-    avgpool: PoolOptions | None = None
-    global_avgpool: GlobalPoolOptions | None = None
-    global_maxpool: GlobalPoolOptions | None = None
-    flatten: PlainOptions | None = None
-    dense: DenseOptions | None = None
-    dropout: DropoutOptions | None = None
-    batchnorm: BatchNormOptions | None = None
-    embedding: EmbeddingOptions | None = None
-    relu: PlainOptions | None = None
-    leaky_relu: PlainOptions | None = None
-    elu: PlainOptions | None = None
-    selu: PlainOptions | None = None
-    gelu: PlainOptions | None = None
-    silu: PlainOptions | None = None
-    sigmoid: PlainOptions | None = None
-    tanh: PlainOptions | None = None
-    softmax: PlainOptions | None = None
-    softplus: PlainOptions | None = None
-
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _one_kind(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            _known_kind(data)
-            if data not in _BARE:
-                raise ValueError(f"{data} needs options, e.g. {_EXAMPLES[data]}")
-            return {data: {}}
-        if not isinstance(data, dict) or len(data) != 1:
-            raise ValueError("a layer is a kind name (flatten, relu) or one kind with its "
-                             "options, e.g. {conv: {filters: 32, kernel: 3}}; "
-                             f"not {_describe(data)}" + (f" with {len(data)} keys"
-                                                         if isinstance(data, dict) else ""))
-        (kind, options), = data.items()
-        _known_kind(kind)
-        return {kind: {} if options is None else options}
-
-    @property
-    def kind(self) -> str:
-        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
-
-    @property
-    def options(self) -> Options:
-        return getattr(self, self.kind)
-
-
-def kinds() -> tuple[str, ...]:
-    return tuple(LayerEntry.model_fields)
-
-
-def _known_kind(kind: Any) -> None:
-    if kind in LayerEntry.model_fields:
-        return
-    close = difflib.get_close_matches(str(kind), kinds(), n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    raise ValueError(f"unknown layer kind {kind!r}{hint}; the kinds are {', '.join(kinds())}")
-
-
-class LayersGiven(Given):
-    input: InputShape = Field(description="[H, W, C] (or [C, H, W] with layout: chw), or [N]; "
-                                          "a size is a whole number or a symbol (W, H_0, d_k, "
-                                          "alpha)")
-    layout: Literal["hwc", "chw"] | None = Field(
-        None, description="order of the image axes (default: the `layout` convention)")
-    layers: list[LayerEntry] = Field(description="a kind name (flatten, relu, ...) or "
-                                                 "{kind: {options}} per layer")
-    receptive_field: Flag = Field(
-        False, description="also derive the receptive field and jump of conv and pooling layers")
-
-    _layer_count = pydantic.field_validator("layers", mode="before")(at_most_max_layers)
-
-    @pydantic.field_validator("layers")
-    @classmethod
-    def _some_layers(cls, layers: list[LayerEntry]) -> list[LayerEntry]:
-        if not layers:
-            raise ValueError("needs at least one layer")
-        return layers

@@ -104,6 +104,20 @@ class Stack:
         #: the receptive-field chain: (r_h, r_w, j_h, j_w) so far, or None once it is broken
         self.receptive: tuple[Axis, Axis, Axis, Axis] | None = None
         self.receptive_split = False
+        #: every layer's output by name (and the input's), for add and concat layers
+        self.outputs: dict[str, Tensor] = {}
+        #: every layer and block in the order derived, for the summary table
+        #: the parameters that are not trained (batch norm's running statistics), as terms
+        self.frozen: list[sympy.Expr] = []
+        self.rows: list[tuple[Layer, int, bool]] = []   # layer, nesting depth, is a block
+        self.depth = 0
+        self._index = 0
+
+    def next_index(self) -> int:
+        """Layers are numbered in the order they are derived (blocks and the layers inside
+        them alike), so the subscripts of their symbols never collide."""
+        self._index += 1
+        return self._index
 
     # -- values --------------------------------------------------------------------------
     def value(self, axis: Axis) -> Any:
@@ -123,7 +137,10 @@ class Stack:
         return "×".join(V.format_value(s) for s in sizes)
 
     def of(self, symbol: sympy.Expr) -> Any:
-        """The value of the quantity a formula symbol stands for."""
+        """The value of the quantity a formula symbol stands for; a constant size (the 1s of a
+        kept 1×1×C volume) is its own value."""
+        if not isinstance(symbol, sympy.Symbol):
+            return symbol
         return self.d[self.d.name_of(symbol)].value
 
     def name_of(self, symbol: sympy.Expr) -> str:
@@ -254,6 +271,34 @@ class Stack:
             shifts[m.id] = (m.description, delta)
         return _Contribution(name, symbol, shifts)
 
+    # -- blocks ------------------------------------------------------------------------------
+    def counted(self) -> tuple[int, int, int]:
+        """Where a block starts in the lists of contributions."""
+        return len(self._params), len(self._macs), len(self.frozen)
+
+    def block_totals(self, layer: Layer, start: tuple[int, int, int]) -> None:
+        """A block's parameters and multiply-adds: the sum over its layers. In the totals above
+        it the block then stands for its layers, so a sum has one term per block (a DenseNet's
+        total is four dense blocks and their neighbours, not 360 layers)."""
+        for field, parts, label in (("params", self._params, "parameters"),
+                                    ("macs", self._macs, "multiply-adds")):
+            begin = start[0] if field == "params" else start[1]
+            inside = parts[begin:]
+            if not inside:
+                continue
+            symbol = layer.symbol("params" if field == "params" else "MACs")
+            self._total(layer.name(field), f"{label} of {layer.prefix}", inside, layer.group,
+                        "", symbol)
+            del parts[begin:]
+            parts.append(self._contribution(layer.name(field), symbol))
+        frozen = self.frozen[start[2]:]
+        if frozen:
+            symbol = self.add(layer.name("non_trainable_params"),
+                              f"non-trainable parameters of {layer.prefix}", total(frozen),
+                              layer.symbol("params_frozen"), group=layer.group)
+            del self.frozen[start[2]:]
+            self.frozen.append(symbol)
+
     # -- the whole stack -----------------------------------------------------------------
     def totals(self, tensor: Tensor, note: str) -> None:
         group = "whole stack"
@@ -268,7 +313,7 @@ class Stack:
         self._total("macs", "multiply-adds of the whole stack", self._macs, group, note)
 
     def _total(self, name: str, label: str, parts: list[_Contribution], group: str,
-               note: str) -> None:
+               note: str, symbol: sympy.Expr | None = None) -> None:
         formula = total(p.symbol for p in parts)
         base = self.d.rule_for(formula)
         ids = _unique(i for p in parts for i in p.shifts)
@@ -279,8 +324,8 @@ class Stack:
             text = next(p.shifts[alternative_id][0] for p in parts if alternative_id in p.shifts)
             misconceptions.append(Misconception(alternative_id, text,
                                                 lambda v, delta=delta: base(v) + delta))
-        self.add(name, label, formula, sympy.Symbol(name), group=group,
-                 misconceptions=misconceptions, note=note)
+        self.add(name, label, formula, symbol if symbol is not None else sympy.Symbol(name),
+                 group=group, misconceptions=misconceptions, note=note)
 
 
 def _kind(value: Any) -> str:

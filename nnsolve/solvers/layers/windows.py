@@ -23,8 +23,10 @@ AXIS_WORD = {"h": "height", "w": "width"}
 
 def image_axes(stack: Stack, layer: Layer, x: Tensor) -> tuple[Axis, Axis, Axis]:
     if x.rank != 3:
+        hint = " (T×F, a sequence; an image with one channel has 3 sizes, H×W×1)" \
+            if x.rank == 2 else ""
         raise layer.error(f"{layer.kind} takes an image (H×W×C), but its input is "
-                          f"{stack.describe(x)}")
+                          f"{stack.describe(x)}{hint}")
     return x.axes
 
 
