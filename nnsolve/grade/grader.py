@@ -34,7 +34,6 @@ from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, ha
 from nnsolve.grade.submission import Submission, parse_submission
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
-from nnsolve.fileio import read_regular
 from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take

@@ -67,7 +67,7 @@ def _html(solutions, name: str, student_id: str, title: str, headed: bool) -> st
     for solution in solutions:
         problem = solution.problem
         heading = html_escape(common.problem_heading(problem))
-        out.append(f'<article class="problem">' + (f"<h2>{heading}</h2>" if headed else ""))
+        out.append('<article class="problem">' + (f"<h2>{heading}</h2>" if headed else ""))
         if problem.statement:
             out.append(f'<div class="statement">{statements.to_html(problem.statement)}</div>')
         for heading, statement, asked in _parts(solution):

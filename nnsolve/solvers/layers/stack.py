@@ -280,17 +280,17 @@ class Stack:
         """A block's parameters and multiply-adds: the sum over its layers. In the totals above
         it the block then stands for its layers, so a sum has one term per block (a DenseNet's
         total is four dense blocks and their neighbours, not 360 layers)."""
-        for field, parts, label in (("params", self._params, "parameters"),
-                                    ("macs", self._macs, "multiply-adds")):
-            begin = start[0] if field == "params" else start[1]
+        for quantity, parts, label in (("params", self._params, "parameters"),
+                                       ("macs", self._macs, "multiply-adds")):
+            begin = start[0] if quantity == "params" else start[1]
             inside = parts[begin:]
             if not inside:
                 continue
-            symbol = layer.symbol("params" if field == "params" else "MACs")
-            self._total(layer.name(field), f"{label} of {layer.prefix}", inside, layer.group,
+            symbol = layer.symbol("params" if quantity == "params" else "MACs")
+            self._total(layer.name(quantity), f"{label} of {layer.prefix}", inside, layer.group,
                         "", symbol)
             del parts[begin:]
-            parts.append(self._contribution(layer.name(field), symbol))
+            parts.append(self._contribution(layer.name(quantity), symbol))
         frozen = self.frozen[start[2]:]
         if frozen:
             symbol = self.add(layer.name("non_trainable_params"),
