@@ -237,13 +237,16 @@ def check(files, key_paths, variants, roster, id_column, name_column, seed):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-def selftest(paths):
+@click.option("--variants", type=click.IntRange(1, 1000), default=5, show_default=True,
+              metavar="N", help="Students whose variants of a problem with variables are tested.")
+@_seed_option
+def selftest(paths, variants, seed):
     """Grade made-up submissions to each problem under PATHS (PROBLEM, SET or DIR): right,
     rounded as you go, truncated, with a slip carried forward, with a known misconception,
     unreadable; report every answer not graded as intended (exit 1 if any)."""
     from nnsolve.grade.selftest import selftest as run
 
-    report = run([Path(p) for p in paths], echo=click.echo)
+    report = run([Path(p) for p in paths], echo=click.echo, variants=variants, seed=seed)
     click.echo(report.line(), err=True)
     sys.exit(1 if report.deviations else 0)
 

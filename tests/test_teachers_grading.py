@@ -228,3 +228,14 @@ def test_a_tolerance_too_wide_for_slips_fails_the_self_test(nnsolve, tmp_path):
     assert "e1-lax a.a3: slip in a3, carried forward: graded correct, meant incorrect" \
         in result.stdout
     assert "e1-lax a.y3: slip in a3, carried forward: graded correct, meant ecf" in result.stdout
+
+
+def test_the_self_test_grades_other_students_variants_too():
+    """A problem with variables is tested in several students' numbers, not one."""
+    from nnsolve.grade.selftest import selftest
+
+    problem = ROOT / "examples" / "problems" / "conv-output-exact.yaml"
+    one = selftest([problem], variants=1)
+    five = selftest([problem], variants=5)
+    assert not one.deviations and not five.deviations
+    assert five.cases > 4 * one.cases > 0     # cases depend a little on the numbers drawn

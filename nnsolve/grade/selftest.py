@@ -51,39 +51,49 @@ class Report:
                 f"graded; {len(self.deviations)} not as intended")
 
 
-def selftest(paths: list[Path], echo=lambda line: None) -> Report:
-    """Grade every case of every problem under `paths`; NnsolveError for a problem that
-    cannot even be solved (`nnsolve check` says why)."""
-    key = Key.from_paths(paths)
+def selftest(paths: list[Path], echo=lambda line: None, *, variants: int = 1,
+             seed: str | None = None) -> Report:
+    """Grade every case of every problem under `paths`, for `variants` students' variants of
+    a problem with variables (a tolerance right for one student's numbers can be too lax for
+    another's); NnsolveError for a problem that cannot even be solved (`nnsolve check` says
+    why)."""
+    key = Key.from_paths(paths, seed=seed)
     report = Report()
     for problem in key.problems.values():
         report.problems += 1
-        solution = key.solution(problem, STUDENT)
-        for solved in solution.parts:
-            def tolerance(name, solved=solved):
-                ask = next((a for a in solved.asked if a.name == name), None)
-                return tolerance_for(problem, solved, ask, solved.derivation[name])
-
-            for case in cases(solved, tolerance):
-                graded, found = _grade(key, problem, case)
-                report.cases += 1
-                report.records += graded
-                for deviation in found:
-                    report.deviations.append(deviation)
-                    echo(str(deviation))
+        students = [STUDENT] if not (problem.variables or problem.let) else \
+            [STUDENT] + [f"{STUDENT}{k}" for k in range(2, variants + 1)]
+        for student in students:
+            _test_variant(key, problem, student, report, echo)
     return report
 
 
-def _grade(key: Key, problem, case: Case) -> tuple[int, list[Deviation]]:
-    """(records graded, deviations among them) of one case."""
-    text = yaml.safe_dump({"nnsolve": 1, "student": {"id": STUDENT}, "problem": problem.id,
+def _test_variant(key: Key, problem, student: str, report: Report, echo) -> None:
+    solution = key.solution(problem, student)
+    for solved in solution.parts:
+        def tolerance(name, solved=solved):
+            ask = next((a for a in solved.asked if a.name == name), None)
+            return tolerance_for(problem, solved, ask, solved.derivation[name])
+
+        for case in cases(solved, tolerance):
+            graded, found = _grade(key, problem, case, student)
+            report.cases += 1
+            report.records += graded
+            for deviation in found:
+                report.deviations.append(deviation)
+                echo(str(deviation))
+
+
+def _grade(key: Key, problem, case: Case, student: str) -> tuple[int, list[Deviation]]:
+    """(records graded, deviations among them) of one case, as `student`'s submission."""
+    text = yaml.safe_dump({"nnsolve": 1, "student": {"id": student}, "problem": problem.id,
                            "answers": {case.part: case.answers}}, allow_unicode=True)
     try:
         submission = parse_submission(load_text(text, f"<selftest {problem.id}>"))
         result = grade_submission(submission, key)
     except NnsolveError as exc:
-        return 0, [Deviation(problem.id, case.part, "*", case.scenario, "not graded", "graded",
-                             str(exc))]
+        return 0, [Deviation(problem.id, case.part, "*", f"{case.scenario} ({student})",
+                             "not graded", "graded", str(exc))]
     out, graded = [], 0
     for record in result.records:
         if record.part != case.part or record.name not in case.meant:
@@ -92,11 +102,16 @@ def _grade(key: Key, problem, case: Case) -> tuple[int, list[Deviation]]:
         meant = case.meant[record.name]
         wanted = case.misconception.get(record.name)
         if record.status not in meant:
-            out.append(Deviation(problem.id, record.part, record.name, case.scenario,
+            out.append(Deviation(problem.id, record.part, record.name, _who(case, student),
                                  record.status, " or ".join(sorted(meant)), record.message))
         elif wanted and record.misconception not in wanted:
             named = " or ".join(sorted(wanted))
-            out.append(Deviation(problem.id, record.part, record.name, case.scenario,
+            out.append(Deviation(problem.id, record.part, record.name, _who(case, student),
                                  f"{record.status} without naming {named}",
                                  f"{record.status} naming {named}", record.message))
     return graded, out
+
+
+def _who(case: Case, student: str) -> str:
+    """The scenario, with the variant it was graded in when that is not the default one."""
+    return case.scenario if student == STUDENT else f"{case.scenario} (variant of {student})"
