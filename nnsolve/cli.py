@@ -294,6 +294,64 @@ def _solver(kind: str):
                                  param_hint="KIND") from None
 
 
+# --- course platforms: the Canvas gradebook round trip and `export` ---------------------
+
+def _canvas_round_trip_options(command):
+    """`grade --canvas-gradebook EXPORT -o IMPORT [--assignment PROBLEM="Title (id)"]...`"""
+    options = [
+        click.option("--canvas-gradebook", metavar="EXPORT.csv",
+                     type=click.Path(exists=True, dir_okay=False),
+                     help="The gradebook exported from Canvas: written back to -o with each "
+                          "problem's scores in its assignment column, every other cell as it "
+                          "was."),
+        click.option("-o", "--output", metavar="IMPORT.csv", type=click.Path(dir_okay=False),
+                     help="With --canvas-gradebook: the file to import into Canvas."),
+        click.option("--assignment", "assignments", metavar='PROBLEM="Title (id)"',
+                     multiple=True,
+                     help="The Canvas column a problem's score goes into (default: a column "
+                          "headed by the problem's title, new if there is none); repeatable."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("problem", type=click.Path(exists=True))
+@click.option("--to", "to", type=click.Choice(["moodle", "qti", "gradescope"]), required=True,
+              help="moodle: Moodle XML question bank; qti: a Canvas quiz package (.zip); "
+                   "gradescope: an autograder (.zip).")
+@click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
+              help="The file to write.")
+@click.option("--variants", type=click.IntRange(1, 10_000), metavar="N",
+              help="Quizzes: the variants of N students (ids s1 ... sN).")
+@_roster_options("Quizzes: the variant of")
+@click.option("--reveal", type=click.Choice(["answers", "hints", "status"]), default="answers",
+              show_default=True, help="Gradescope: what students see of the key (as grade).")
+@click.option("--gradescope-visibility", "visibility", default="visible", show_default=True,
+              type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+              help="Gradescope: when students see the tests.")
+def export(problem, to, output, variants, roster, id_column, name_column, seed, reveal,
+           visibility):
+    """Put PROBLEM (a file, a set or a directory) where students answer: Moodle XML or a
+    Canvas QTI zip with a question per variant, or a Gradescope autograder zip."""
+    from nnsolve.export.command import export_command
+    from nnsolve.terminal import printable
+
+    if variants and roster:
+        raise click.UsageError("give --variants or --roster, not both")
+    students = [f"s{i}" for i in range(1, variants + 1)] if variants else None
+    if roster:
+        from nnsolve.roster import read_roster
+
+        students = [s.id for s in read_roster(roster, id_column, name_column)]
+    done = export_command(problem, to, output, students=students, seed=seed, reveal=reveal,
+                          visibility=visibility,
+                          warn=lambda message: click.echo(printable(f"warning: {message}"),
+                                                          err=True))
+    click.echo(printable(done), err=True)
+
+
 @main.command()
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--key", "key_paths", metavar="PROBLEM|SET|DIR", type=click.Path(exists=True),
@@ -323,8 +381,9 @@ def _solver(kind: str):
               type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
               default="visible", show_default=True,
               help="When students see the tests of results.json (Gradescope's setting).")
+@_canvas_round_trip_options
 def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, feedback_dir, workers,
-          seed, reveal, visibility):
+          seed, reveal, visibility, canvas_gradebook, output, assignments):
     """Grade one or many SUBMISSIONS (files, or directories searched for *.yaml and *.yml).
 
     Exit code 1 when any submission could not be graded (it is still listed, as invalid).
@@ -334,7 +393,9 @@ def grade(submissions, key_paths, fmt, csv_path, csv_style, gradescope_path, fee
     code = grade_command([Path(s) for s in submissions], keys=[Path(k) for k in key_paths],
                          fmt=fmt, csv_path=csv_path, gradescope_path=gradescope_path,
                          feedback_dir=feedback_dir, workers=workers, csv_style=csv_style,
-                         seed=seed, reveal=reveal, visibility=visibility)
+                         seed=seed, reveal=reveal, visibility=visibility,
+                         canvas_gradebook=canvas_gradebook, output=output,
+                         assignments=assignments)
     sys.exit(code)
 
 

@@ -24,7 +24,8 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
                   csv_path: str | None = None, gradescope_path: str | None = None,
                   feedback_dir: str | None = None, workers: int = 1,
                   csv_style: str = "plain", seed: str | None = None, reveal: str = "answers",
-                  visibility: str = "visible") -> int:
+                  visibility: str = "visible", canvas_gradebook: str | None = None,
+                  output: str | None = None, assignments: tuple[str, ...] = ()) -> int:
     from rich.console import Console
 
     from nnsolve.grade.key import Key
@@ -45,12 +46,17 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
 
     for reason in answer_key.skipped:
         warn(f"left out of the key: {reason}")
+    if bool(canvas_gradebook) != bool(output):
+        raise _usage("--canvas-gradebook EXPORT.csv and -o IMPORT.csv go together")
 
     outputs: list = []
     try:
         # held while outputs are staged and renamed into place: a second run on the same
         # files is refused, and this run cleans what a killed one left
-        with OutputLock([csv_path, gradescope_path, feedback_dir]):
+        with OutputLock([csv_path, gradescope_path, feedback_dir, output]):
+            if canvas_gradebook:
+                outputs.append(_round_trip(answer_key, canvas_gradebook, output, assignments,
+                                           warn))
             _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir,
                           warn, visibility)
             workers = min(workers, len(files))
@@ -64,13 +70,25 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
             output.discard()
         raise
     say(summary.line())
-    for path in (csv_path, gradescope_path):
+    for path in (csv_path, gradescope_path, output):
         if path:
             say(f"wrote {path}")
     if feedback_dir:
         say(f"wrote feedback for {summary.submissions} submissions and item-analysis.html "
             f"to {feedback_dir}")
     return 1 if summary.invalid else 0
+
+
+def _round_trip(answer_key, export: str, output: str, assignments: tuple[str, ...], warn):
+    """The Canvas export read back with the scores put in (see outputs/canvas_roundtrip)."""
+    from nnsolve.grade.outputs.canvas_roundtrip import CanvasRoundTrip, parse_assignments
+
+    mapping = parse_assignments(assignments)
+    unknown = sorted(p for p in mapping if p not in answer_key.problems)
+    if unknown:
+        raise _usage(f"--assignment names no problem of the key: {', '.join(unknown)}")
+    titles = {pid: problem.title for pid, problem in answer_key.problems.items()}
+    return CanvasRoundTrip(Path(export), Path(output), titles, mapping, warn)
 
 
 def _key_paths(keys: list[Path] | None) -> list[Path]:

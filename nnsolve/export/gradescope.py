@@ -1,0 +1,139 @@
+"""A Gradescope autograder in one zip: nnsolve itself, the problems, and the two scripts.
+
+Gradescope builds an image once with `setup.sh` and runs `run_autograder` for every
+submission, with the student's files in /autograder/submission and this zip's in
+/autograder/source. The package travels in the zip (not fetched from an index), so the
+image grades with exactly the nnsolve the instructor exported with; `setup.sh` only installs
+it with its dependencies. `run_autograder` is `nnsolve grade --gradescope` with the export's
+course seed, `--reveal` level and visibility baked in; the root comes from
+$NNSOLVE_AUTOGRADER_ROOT (default /autograder), so the bundle can be tried out locally.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import zipfile
+from pathlib import Path
+
+import nnsolve
+from nnsolve.errors import NnsolveError
+from nnsolve.spec.problem import Problem, ProblemSet
+
+#: what `pip install` needs besides the package: the dependencies and the built-in solvers
+PYPROJECT = """[build-system]
+requires = ["setuptools>=68", "wheel"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "nnsolve"
+version = "{version}"
+requires-python = ">=3.10"
+dependencies = {dependencies}
+
+[project.entry-points."nnsolve.solvers"]
+{solvers}
+
+[tool.setuptools.packages.find]
+include = ["nnsolve*"]
+"""
+DEPENDENCIES = ["click>=8.1", "numpy>=1.24", "sympy>=1.12", "rich>=13", "pyyaml>=6",
+                "pydantic>=2.5", "markdown-it-py>=2.2"]
+SOLVERS = {"layers": "nnsolve.solvers.layers:LayersSolver",
+           "mlp": "nnsolve.solvers.mlp:MlpSolver",
+           "choice": "nnsolve.solvers.choice:ChoiceSolver"}
+
+SETUP = """#!/usr/bin/env bash
+# Gradescope runs this once, to build the image every submission is graded in.
+set -euo pipefail
+if ! command -v python3 >/dev/null || ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update && apt-get install -y python3 python3-pip
+fi
+python3 -m pip install --break-system-packages /autograder/source/package \\
+    || python3 -m pip install /autograder/source/package
+"""
+
+RUN = """#!/usr/bin/env bash
+# Gradescope runs this once per submission: grade the student's files, write results.json.
+set -uo pipefail
+ROOT="${{NNSOLVE_AUTOGRADER_ROOT:-/autograder}}"
+RESULTS="$ROOT/results/results.json"
+mkdir -p "$ROOT/results"
+export PYTHONPATH="$ROOT/source/package${{PYTHONPATH:+:$PYTHONPATH}}"
+if ! find "$ROOT/submission" -maxdepth 5 \\( -name '*.yaml' -o -name '*.yml' \\) -type f \\
+        2>/dev/null | grep -q .; then
+    cat > "$RESULTS" <<'JSON'
+{{"score": 0, "output": "No answers found: upload your answers as a .yaml file (nnsolve new submission gives a template).", "visibility": "visible", "tests": []}}
+JSON
+    exit 0
+fi
+cd "$ROOT/source"
+python3 -m nnsolve.cli grade "$ROOT/submission" --key "$ROOT/source/problems" \\
+    --gradescope "$RESULTS" {options}
+status=$?
+# exit 1 means a file could not be graded: results.json says which, and why
+[ "$status" -le 1 ] && exit 0
+exit "$status"
+"""
+
+
+def bundle(loaded: Problem | ProblemSet, *, seed: str | None, reveal: str,
+           visibility: str) -> bytes:
+    """The zip to upload as the assignment's autograder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _script(archive, "setup.sh", SETUP)
+        options = ["--reveal", reveal, "--gradescope-visibility", visibility]
+        course_seed = seed if seed is not None else _seed_of(loaded)
+        if course_seed is not None:
+            options += ["--seed", course_seed]
+        _script(archive, "run_autograder",
+                RUN.format(options=" ".join(shlex.quote(o) for o in options)))
+        for name, text in problem_files(loaded).items():
+            archive.writestr(f"problems/{name}", text)
+        _package(archive)
+    return buffer.getvalue()
+
+
+def problem_files(loaded: Problem | ProblemSet) -> dict[str, bytes]:
+    """The problems as the key folder `run_autograder` grades against: each problem's file
+    by its name, and a set as a set file naming them (its own may point outside its folder)."""
+    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
+    files: dict[str, bytes] = {}
+    for problem in problems:
+        path = Path(problem.file)
+        if isinstance(loaded, ProblemSet) and path.resolve() == Path(loaded.file).resolve():
+            return {path.name: path.read_bytes()}       # the set holds its problems inline
+        if path.name in files and files[path.name] != path.read_bytes():
+            raise NnsolveError(f"two problem files are named {path.name}: rename one to "
+                               "bundle them together", file=problem.file)
+        files[path.name] = path.read_bytes()
+    if isinstance(loaded, ProblemSet):
+        data = {"nnsolve": 1, "id": loaded.id, "title": loaded.title,
+                "problems": list(files)}
+        files[f"{loaded.id}.set.yaml"] = (json.dumps(data, indent=2, ensure_ascii=False)
+                                          + "\n").encode("utf-8")
+    return files
+
+
+def _seed_of(loaded: Problem | ProblemSet) -> str | None:
+    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
+    return next((p.seed for p in problems if p.seed is not None), None)
+
+
+def _package(archive: zipfile.ZipFile) -> None:
+    root = Path(nnsolve.__file__).parent
+    for file in sorted(root.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
+            archive.write(file, f"package/nnsolve/{file.relative_to(root).as_posix()}")
+    solvers = "\n".join(f'{name} = "{target}"' for name, target in SOLVERS.items())
+    archive.writestr("package/pyproject.toml", PYPROJECT.format(
+        version=nnsolve.__version__, dependencies=json.dumps(DEPENDENCIES), solvers=solvers))
+
+
+def _script(archive: zipfile.ZipFile, name: str, text: str) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = 0o100755 << 16      # executable once unpacked
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, text)
