@@ -318,9 +318,10 @@ def _canvas_round_trip_options(command):
 
 @main.command()
 @click.argument("problem", type=click.Path(exists=True))
-@click.option("--to", "to", type=click.Choice(["moodle", "qti", "gradescope"]), required=True,
+@click.option("--to", "to", type=click.Choice(["moodle", "qti", "prairielearn", "gradescope"]),
+              required=True,
               help="moodle: Moodle XML question bank; qti: a Canvas quiz package (.zip); "
-                   "gradescope: an autograder (.zip).")
+                   "prairielearn: question folders (.zip); gradescope: an autograder (.zip).")
 @click.option("-o", "--output", metavar="FILE", required=True, type=click.Path(dir_okay=False),
               help="The file to write.")
 @click.option("--variants", type=click.IntRange(1, 10_000), metavar="N",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -275,3 +276,60 @@ def test_export_needs_no_heavy_import_at_start_up():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=os.environ | {"PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "False"
+
+
+def test_statement_math_is_mathml_and_odd_characters_keep_the_xml_valid(nnsolve, problem_file,
+                                                                         tmp_path):
+    problem = problem_file("""nnsolve: 1
+id: sigma
+title: "Odd \\e[2J title"
+statement: "What is $\\\\sigma(x_1)$ for $x_1 = 0$? \\e]0;x\\a"
+solver: choice
+given: {question: "Value?", options: {a: "1/2", b: "0 } ~ # {"}, answer: a}
+""")
+    for to, name in (("moodle", "q.xml"), ("qti", "q.zip")):
+        out = tmp_path / name
+        result = nnsolve("export", problem, "--to", to, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        if to == "moodle":
+            root = ET.parse(out).getroot()
+            text = root.findall("question")[1].findtext("questiontext/text")
+            assert "<math>" in text and "<msub>" in text and "\\u001b" in text
+        else:
+            archive = zipfile.ZipFile(out)
+            for member in archive.namelist():
+                ET.fromstring(archive.read(member))
+    # a Cloze answer with Cloze's own characters is escaped
+    from nnsolve.export.moodle import cloze
+    from nnsolve.export.questions import Blank
+
+    blank = Blank("a", "answer", "Value?", 1, "choice", "b",
+                  options={"a": "1/2", "b": "0 } ~ # {"})
+    assert cloze(blank, 1) == "{1:MULTICHOICE:1\\/2~=0 \\} \\~ \\# \\{}"
+
+
+# --- PrairieLearn ---------------------------------------------------------------------------
+
+def test_prairielearn_questions_pick_a_precomputed_variant(nnsolve, tmp_path):
+    out = tmp_path / "questions.zip"
+    result = nnsolve("export", VARIANT, "--to", "prairielearn", "-o", out, "--variants", "5")
+    assert result.exit_code == 0, result.stderr
+    archive = zipfile.ZipFile(out)
+    assert set(archive.namelist()) == {f"conv-output-variant/{name}" for name in
+                                       ("info.json", "question.html", "server.py",
+                                        "variants.json")}
+    info = json.loads(archive.read("conv-output-variant/info.json"))
+    assert info["type"] == "v3" and len(info["uuid"]) == 36 and info["title"]
+    page = archive.read("conv-output-variant/question.html").decode()
+    assert page.count("<pl-number-input") == 4 and 'atol="{{params.atol_b3}}"' in page
+    variants = json.loads(archive.read("conv-output-variant/variants.json"))
+    for variant in variants:
+        expected = [v for v, _ in key_answers(nnsolve, VARIANT, variant["student"])]
+        assert [variant["correct_answers"][f"b{i}"] for i in range(4)] == expected
+    folder = tmp_path / "q"
+    archive.extractall(folder)
+    namespace = runpy.run_path(str(folder / "conv-output-variant" / "server.py"))
+    data = {"params": {}, "correct_answers": {}}
+    namespace["generate"](data)
+    assert data["correct_answers"] in [v["correct_answers"] for v in variants]
+    assert "<math" in data["params"]["solution"]

@@ -13,7 +13,8 @@ from nnsolve.errors import NnsolveError
 from nnsolve.fileio import write_atomic
 from nnsolve.spec.problem import ProblemSet, load
 
-FORMATS = ("moodle", "qti", "gradescope")
+FORMATS = ("moodle", "qti", "prairielearn", "gradescope")
+NAMES = {"moodle": "Moodle XML", "qti": "Canvas QTI", "prairielearn": "PrairieLearn"}
 
 
 def export_command(path: str, to: str, output: str, *, students: list[str] | None,
@@ -41,10 +42,14 @@ def export_command(path: str, to: str, output: str, *, students: list[str] | Non
         from nnsolve.export.moodle import moodle_xml
 
         write_atomic(Path(output), moodle_xml(quiz))
+    elif to == "prairielearn":
+        from nnsolve.export.prairielearn import prairielearn_zip
+
+        write_atomic(Path(output), prairielearn_zip(quiz))
     else:
         from nnsolve.export.qti import qti_zip
 
         title = loaded.title if isinstance(loaded, ProblemSet) else problems[0].title
         write_atomic(Path(output), qti_zip(quiz, title or problems[0].id))
     return (f"wrote {len(quiz)} question(s) of {len(problems)} problem(s) to {output} "
-            f"({'Moodle XML' if to == 'moodle' else 'Canvas QTI'})")
+            f"({NAMES[to]})")

@@ -6,11 +6,22 @@ solution go in as the answer key's HTML renders them: no images, no script, noth
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from nnsolve.export.questions import Blank, Question
 from nnsolve.render import common, statements
 from nnsolve.render.html import part_html
+
+#: what XML 1.0 cannot hold at all, not even escaped (a problem file may carry an ESC)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_document(body: str) -> str:
+    """A whole XML document, with the characters XML forbids written as their \\u escape,
+    so that an importer reads the file instead of refusing it."""
+    text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
 def statement(question: Question) -> str:

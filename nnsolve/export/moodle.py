@@ -32,7 +32,7 @@ def moodle_xml(questions: list[Question]) -> str:
             _text(_sub(node, "category"), f"$course$/top/nnsolve/{category}")
         _question(quiz, question)
     ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, "unicode") + "\n"
+    return H.xml_document(ET.tostring(quiz, "unicode"))
 
 
 def _question(quiz: ET.Element, question: Question) -> None:

@@ -163,4 +163,4 @@ def _number(value) -> str:
 
 
 def _document(root: ET.Element) -> str:
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    return H.xml_document(ET.tostring(root, "unicode"))
