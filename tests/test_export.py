@@ -333,3 +333,42 @@ def test_prairielearn_questions_pick_a_precomputed_variant(nnsolve, tmp_path):
     namespace["generate"](data)
     assert data["correct_answers"] in [v["correct_answers"] for v in variants]
     assert "<math" in data["params"]["solution"]
+
+
+def test_gradescope_bundle_keeps_sets_and_their_relative_paths(nnsolve, tmp_path):
+    from nnsolve.grade.key import Key
+
+    bundle = tmp_path / "autograder.zip"
+    assert nnsolve("export", ROOT / "problems", "--to", "gradescope", "-o",
+                   bundle).exit_code == 0
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "source")
+        script = archive.read("run_autograder").decode()
+    assert '--key "$ROOT/source/problems/"\'\'' in script
+    key = Key.from_paths([tmp_path / "source" / "problems"])
+    assert "e7-model-sizes" in key.sets and "alexnet-conv1" in key.problems
+    assert (tmp_path / "source" / "problems" / "models" / "vgg16.yaml").is_file()
+    # a set that reaches outside its folder (../problems/) keeps the layout it needs
+    assert nnsolve("export", EXAMPLES / "course" / "week3.yaml", "--to", "gradescope", "-o",
+                   bundle).exit_code == 0
+    with zipfile.ZipFile(bundle) as archive:
+        assert {"problems/course/week3.yaml", "problems/problems/conv-output-exact.yaml"} <= \
+            set(archive.namelist())
+        assert '--key "$ROOT/source/problems/"course/week3.yaml' in \
+            archive.read("run_autograder").decode()
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="run_autograder is a bash script")
+def test_gradescope_bundle_writes_results_even_when_grading_refuses(nnsolve, tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    assert nnsolve("export", ALEXNET, "--to", "gradescope", "-o", bundle).exit_code == 0
+    root = tmp_path / "autograder"
+    _unpack(bundle, root)
+    for student in ("s1", "s2"):     # two students in one run: grade refuses (usage error)
+        (root / "submission" / f"{student}.yaml").write_text(
+            f"nnsolve: 1\nstudent: {{id: {student}}}\nproblem: alexnet-conv1\n"
+            "answers: {a: {params: 34944}}\n", encoding="utf-8")
+    ran = _run_autograder(root)
+    assert ran.returncode == 2
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 0 and "could not grade" in results["output"]

@@ -25,7 +25,7 @@ def export_command(path: str, to: str, output: str, *, students: list[str] | Non
     if to == "gradescope":
         from nnsolve.export.gradescope import bundle
 
-        write_atomic(Path(output), bundle(loaded, seed=seed, reveal=reveal,
+        write_atomic(Path(output), bundle(path, loaded, seed=seed, reveal=reveal,
                                           visibility=visibility))
         return f"wrote the Gradescope autograder {output}"
     from nnsolve.export.questions import problems_of, questions

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shlex
 import zipfile
 from pathlib import Path
 
 import nnsolve
-from nnsolve.errors import NnsolveError
+from nnsolve.export.questions import problems_of
 from nnsolve.spec.problem import Problem, ProblemSet
 
 #: what `pip install` needs besides the package: the dependencies and the built-in solvers
@@ -69,57 +70,58 @@ JSON
     exit 0
 fi
 cd "$ROOT/source"
-python3 -m nnsolve.cli grade "$ROOT/submission" --key "$ROOT/source/problems" \\
+python3 -m nnsolve.cli grade "$ROOT/submission" --key "$ROOT/source/problems/"{key} \\
     --gradescope "$RESULTS" {options}
 status=$?
 # exit 1 means a file could not be graded: results.json says which, and why
-[ "$status" -le 1 ] && exit 0
+[ "$status" -le 1 ] && [ -s "$RESULTS" ] && exit 0
+if [ ! -s "$RESULTS" ]; then
+    printf '{{"score": 0, "output": "%s", "visibility": "visible", "tests": []}}\n' \
+        "The autograder could not grade this submission (nnsolve exit $status): see the autograder output, or ask your instructor." > "$RESULTS"
+fi
 exit "$status"
 """
 
 
-def bundle(loaded: Problem | ProblemSet, *, seed: str | None, reveal: str,
+def bundle(path: str | Path, loaded: Problem | ProblemSet, *, seed: str | None, reveal: str,
            visibility: str) -> bytes:
     """The zip to upload as the assignment's autograder."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _script(archive, "setup.sh", SETUP)
+        files, key = problem_files(path, loaded)
+        for name, data in files.items():
+            archive.writestr(f"problems/{name}", data)
         options = ["--reveal", reveal, "--gradescope-visibility", visibility]
         course_seed = seed if seed is not None else _seed_of(loaded)
         if course_seed is not None:
             options += ["--seed", course_seed]
         _script(archive, "run_autograder",
-                RUN.format(options=" ".join(shlex.quote(o) for o in options)))
-        for name, text in problem_files(loaded).items():
-            archive.writestr(f"problems/{name}", text)
+                RUN.format(key=shlex.quote(key if key != "." else ""),
+                           options=" ".join(shlex.quote(o) for o in options)))
         _package(archive)
     return buffer.getvalue()
 
 
-def problem_files(loaded: Problem | ProblemSet) -> dict[str, bytes]:
-    """The problems as the key folder `run_autograder` grades against: each problem's file
-    by its name, and a set as a set file naming them (its own may point outside its folder)."""
-    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
-    files: dict[str, bytes] = {}
-    for problem in problems:
-        path = Path(problem.file)
-        if isinstance(loaded, ProblemSet) and path.resolve() == Path(loaded.file).resolve():
-            return {path.name: path.read_bytes()}       # the set holds its problems inline
-        if path.name in files and files[path.name] != path.read_bytes():
-            raise NnsolveError(f"two problem files are named {path.name}: rename one to "
-                               "bundle them together", file=problem.file)
-        files[path.name] = path.read_bytes()
-    if isinstance(loaded, ProblemSet):
-        data = {"nnsolve": 1, "id": loaded.id, "title": loaded.title,
-                "problems": list(files)}
-        files[f"{loaded.id}.set.yaml"] = (json.dumps(data, indent=2, ensure_ascii=False)
-                                          + "\n").encode("utf-8")
-    return files
+def problem_files(path: str | Path, loaded: Problem | ProblemSet) -> tuple[dict[str, bytes], str]:
+    """The problem files as they lie, under their nearest common folder, and where the key
+    (the file or folder exported) is among them: a set keeps its id, its seed and its
+    relative paths (`../problems/x.yaml`), and a folder its set files."""
+    path = Path(path).resolve()
+    files = {Path(p.file).resolve() for p in problems_of(loaded)}
+    if path.is_dir():
+        files |= {f.resolve() for f in path.iterdir()
+                  if f.suffix in (".yaml", ".yml") and f.is_file()}
+    else:
+        files.add(path)
+    root = Path(os.path.commonpath([str(f.parent) for f in files] +
+                                   ([str(path)] if path.is_dir() else [])))
+    out = {f.relative_to(root).as_posix(): f.read_bytes() for f in sorted(files)}
+    return out, path.relative_to(root).as_posix()
 
 
 def _seed_of(loaded: Problem | ProblemSet) -> str | None:
-    problems = loaded.problems if isinstance(loaded, ProblemSet) else [loaded]
-    return next((p.seed for p in problems if p.seed is not None), None)
+    return next((p.seed for p in problems_of(loaded) if p.seed is not None), None)
 
 
 def _package(archive: zipfile.ZipFile) -> None:
