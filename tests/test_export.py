@@ -213,6 +213,14 @@ def _unpack(bundle: Path, root: Path) -> None:
                 os.chmod(root / "source" / info.filename, mode & 0o777)
 
 
+def _alexnet_autograder(nnsolve, tmp_path: Path) -> Path:
+    bundle = tmp_path / "autograder.zip"
+    assert nnsolve("export", ALEXNET, "--to", "gradescope", "-o", bundle).exit_code == 0
+    root = tmp_path / "autograder"
+    _unpack(bundle, root)
+    return root
+
+
 def _run_autograder(root: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NNSOLVE_SEED")}
     env["NNSOLVE_AUTOGRADER_ROOT"] = str(root)
@@ -251,10 +259,7 @@ def test_gradescope_bundle_grades_a_submission_in_an_autograder_root(nnsolve, tm
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="run_autograder is a bash script")
 def test_gradescope_bundle_without_answers_says_so(nnsolve, tmp_path):
-    bundle = tmp_path / "autograder.zip"
-    assert nnsolve("export", ALEXNET, "--to", "gradescope", "-o", bundle).exit_code == 0
-    root = tmp_path / "autograder"
-    _unpack(bundle, root)
+    root = _alexnet_autograder(nnsolve, tmp_path)
     ran = _run_autograder(root)
     assert ran.returncode == 0, ran.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
@@ -360,10 +365,7 @@ def test_gradescope_bundle_keeps_sets_and_their_relative_paths(nnsolve, tmp_path
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="run_autograder is a bash script")
 def test_gradescope_bundle_writes_results_even_when_grading_refuses(nnsolve, tmp_path):
-    bundle = tmp_path / "autograder.zip"
-    assert nnsolve("export", ALEXNET, "--to", "gradescope", "-o", bundle).exit_code == 0
-    root = tmp_path / "autograder"
-    _unpack(bundle, root)
+    root = _alexnet_autograder(nnsolve, tmp_path)
     for student in ("s1", "s2"):     # two students in one run: grade refuses (usage error)
         (root / "submission" / f"{student}.yaml").write_text(
             f"nnsolve: 1\nstudent: {{id: {student}}}\nproblem: alexnet-conv1\n"
