@@ -77,6 +77,9 @@ def test_bad_mapping_is_a_located_error(nnsolve, tmp_path):
     assert result.exit_code == 2 and "no-such" in result.stderr
     result, _, _ = grade(nnsolve, tmp_path, "--assignment", "nonsense")
     assert result.exit_code == 1 and "PROBLEM=" in result.stderr
+    result, _, _ = grade(nnsolve, tmp_path, "--assignment", "alexnet-conv1=Quiz 1 (101)",
+                         "--assignment", "nn-concepts=Quiz 1 (101)")
+    assert result.exit_code == 1 and "a column holds one problem's scores" in result.stderr
 
 
 def test_output_needs_the_export(nnsolve, tmp_path):
@@ -95,3 +98,28 @@ def test_formula_in_a_name_is_kept_as_it_was_and_names_are_printable(nnsolve, tm
     result, before, after = grade(nnsolve, tmp_path, text=text)
     assert "\x1b" not in result.stderr and "\\u001b" in result.stderr
     assert b'"=HYPERLINK(1)\x1b[2J"' in after       # not ours to change
+
+
+def test_a_set_submission_fills_a_column_per_problem(nnsolve, tmp_path):
+    import shutil
+
+    key = tmp_path / "key"
+    key.mkdir()
+    shutil.copy(KEY / "alexnet-conv1.yaml", key)
+    shutil.copy(ROOT / "examples" / "problems" / "nn-concepts.yaml", key)
+    (key / "week1.yaml").write_text("nnsolve: 1\nid: week1\ntitle: Week 1\nproblems:\n"
+                                    "  - alexnet-conv1.yaml\n  - nn-concepts.yaml\n")
+    submission = tmp_path / "ada.yaml"
+    submission.write_text("nnsolve: 1\nstudent: {id: s1001}\nproblem: week1\nanswers:\n"
+                          "  alexnet-conv1: {d: {params: 39574528}}\n"
+                          "  nn-concepts: {a: {answer: b}, b: {answer: false}}\n")
+    export = tmp_path / "export.csv"
+    export.write_bytes(EXPORT.encode("utf-8"))
+    out = tmp_path / "import.csv"
+    result = nnsolve("grade", submission, "--key", key / "week1.yaml", "--canvas-gradebook",
+                     export, "-o", out, "--assignment", "alexnet-conv1=AlexNet conv1 (202)")
+    assert result.exit_code == 0, result.stderr
+    rows = out.read_bytes().decode("utf-8").split("\r\n")
+    assert rows[0].endswith(",Current Score,\"Concepts: autoencoders, RNNs, attention, WL\"")
+    assert rows[1].endswith(",6.00,,5")                  # nn-concepts is worth 5 points
+    assert rows[2] == '"Lovelace, Ada",4100,s1001,alovelace,CS-4720,9.00,1,90,2'

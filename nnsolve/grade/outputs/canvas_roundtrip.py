@@ -36,6 +36,10 @@ def parse_assignments(pairs: tuple[str, ...]) -> dict[str, str]:
         if not sep or not problem.strip() or not title.strip():
             raise NnsolveError(f"{pair!r}: write PROBLEM=\"Assignment title (id)\"",
                                field="--assignment")
+        taken = next((p for p, t in out.items() if t == title.strip()), None)
+        if taken is not None and taken != problem.strip():
+            raise NnsolveError(f"{problem.strip()} and {taken} both go into {title.strip()!r}: "
+                               "a column holds one problem's scores", field="--assignment")
         out[problem.strip()] = title.strip()
     return out
 
