@@ -268,7 +268,13 @@ def list_solvers():
 @click.argument("kind")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def schema(kind, fmt):
-    """Show what solver KIND takes (given fields, conventions) and the quantities it produces."""
+    """Show what solver KIND takes (given fields, conventions) and the quantities it produces;
+    `schema problem` and `schema submission` print the JSON Schema of those files."""
+    if kind in ("problem", "submission"):
+        from nnsolve.formats import schema_text
+
+        click.echo(schema_text(kind))
+        return
     from nnsolve.schema import describe
 
     click.echo(describe(_solver(kind), fmt))
@@ -276,9 +282,21 @@ def schema(kind, fmt):
 
 @main.command()
 @click.argument("kind")
+@click.argument("problem", required=False, type=click.Path(exists=True))
+@_seed_option
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
-def new(kind, output):
-    """Print a template problem for solver KIND that runs as is."""
+def new(kind, problem, seed, output):
+    """Print a template problem for solver KIND that runs as is, or with `new submission
+    PROBLEM` a submission to PROBLEM listing every asked quantity."""
+    if kind == "submission":
+        if problem is None:
+            raise click.UsageError("nnsolve new submission PROBLEM: name the problem file")
+        from nnsolve.submission_template import template_submission
+
+        _output(template_submission(problem, seed), output)
+        return
+    if problem is not None:
+        raise click.UsageError(f"nnsolve new {kind} takes no PROBLEM (only `new submission` does)")
     from nnsolve.schema import template_problem
 
     _output(template_problem(_solver(kind)), output)
