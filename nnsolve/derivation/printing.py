@@ -250,9 +250,13 @@ def symbol_latex(symbol: sympy.Basic) -> str:
 
 
 _WORD = re.compile(r"^([A-Za-z]{2,})(?=[_^]|$)")
+#: a dotted name (layer1.W, option.a) is a name as a whole, upright like a word
+_DOTTED = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)(?=[_^]|$)")
 
 
 def _upright_word(text: str) -> str:
     """`\\mathrm{params}_{1}`: a name of several letters is a word, not a product of
     italic variables p·a·r·a·m·s (MathML's <mi> does the same by itself)."""
+    if _DOTTED.match(text):
+        return _DOTTED.sub(r"\\mathrm{\1}", text)
     return _WORD.sub(r"\\mathrm{\1}", text)

@@ -22,7 +22,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
 \usepackage{lmodern}
 \usepackage{amsmath,amssymb}
-\usepackage{booktabs}
+\usepackage{booktabs,array}
 \usepackage[margin=2.2cm]{geometry}
 \setcounter{MaxMatrixCols}{20}
 \setlength{\parindent}{0pt}
@@ -83,13 +83,14 @@ def part_latex(problem, solved) -> list[str]:
         out.append(statements.to_latex(solved.part.statement, escape))
     conventions = common.conventions_text(solved)
     if conventions:
-        out.append(r"\textbf{Conventions:} " + escape("; ".join(conventions)) + "\n")
+        out.append(r"{\raggedright\textbf{Conventions:} "
+                   + "; ".join(rf"\texttt{{{escape(c)}}}" for c in conventions) + "\par}\n")
     givens = common.given_quantities(d)
     if givens:
         rows = [[f"${board.symbol(d, q.name, 'latex')}$", _given_value(q),
                  escape(common.given_label(q))] for q in givens]
         out += [r"\textbf{Given}", "", r"\begin{center}",
-                _tabular(r"l l p{0.5\linewidth}", None, rows), r"\end{center}", ""]
+                _tabular(GIVEN_COLUMNS, None, rows), r"\end{center}", ""]
     asked = common.asked_points(solved)
     for group in common.derived_groups(d):
         if group.title:
@@ -108,7 +109,7 @@ def part_latex(problem, solved) -> list[str]:
                 out += [r"\begin{center}", f"${chain}$\\quad", value_tabular(table, "c"),
                         r"\end{center}"]
             if q.note:
-                out.append(r"{\small\itshape " + escape(q.note) + "}\n")
+                out.append(r"{\small\itshape " + prose(q.note) + "}\n")
             out.append("")
     for table in d.tables:
         rows = [[_table_cell(value, kind) for value, kind in row]
@@ -118,15 +119,22 @@ def part_latex(problem, solved) -> list[str]:
                 _tabular(columns, [escape(h) for h in table.header], rows), r"\end{center}", ""]
     if d.notes:
         out += [r"\textbf{Notes}", r"\begin{itemize}"]
-        out += [r"\item " + escape(note) for note in d.notes]
+        out += [r"\item " + prose(note) for note in d.notes]
         out += [r"\end{itemize}", ""]
     return out
+
+
+#: symbol, value, words: the two text columns wrap inside the margin (an option's text is long)
+GIVEN_COLUMNS = (r"l >{\raggedright\arraybackslash}p{0.42\linewidth} "
+                 r">{\raggedright\arraybackslash}p{0.34\linewidth}")
 
 
 def _given_value(q: Quantity) -> str:
     table = common.tabulated(q.value, q.kind)
     if table is not None:
         return "$=$ " + value_tabular(table, "t")
+    if isinstance(q.value, str):       # words (an option's text) are set as text, which wraps
+        return "$=$ " + escape(q.value)
     forms = common.given_forms(q, _VALUES)
     return "$= " + r" \approx ".join(forms) + "$" if forms else ""
 
@@ -157,6 +165,12 @@ def solution_latex(solution, *, statements_shown: bool, numbered: bool) -> list[
     for solved in solution.parts:
         out += part_latex(problem, solved)
     return out
+
+
+def prose(text: str) -> str:
+    """A note, escaped, with its subscripts set as subscripts."""
+    return "".join(escape(plain) + (rf"\textsubscript{{{escape(sub)}}}" if sub else "")
+                   for plain, sub in common.subscripted(text))
 
 
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:

@@ -1,0 +1,78 @@
+"""What a reader gets from the files nnsolve writes: a format named by the -o suffix or
+refused, a PDF through LaTeX, the umask obeyed, notebooks shown as HTML, and feedback a
+student can read."""
+
+import os
+import shutil
+import stat
+
+import pytest
+
+from shared_paths import PROBLEMS, ROOT
+
+
+@pytest.mark.parametrize("command", ["run", "key"])
+def test_an_unknown_suffix_is_refused(nnsolve, tmp_path, command):
+    out = tmp_path / "key.docx"
+    result = nnsolve(command, PROBLEMS / "alexnet-conv1.yaml", "-o", out)
+    assert result.exit_code == 2 and "cannot tell the format from .docx" in result.stderr
+    assert not out.exists()
+
+
+def test_a_given_format_allows_any_name(nnsolve, tmp_path):
+    out = tmp_path / "key.out"
+    assert nnsolve("key", PROBLEMS / "alexnet-conv1.yaml", "--format", "md", "-o", out).exit_code == 0
+    assert out.read_text().startswith("#")
+
+
+def test_pdf_through_pdflatex_or_a_clear_message(nnsolve, tmp_path, monkeypatch):
+    out = tmp_path / "key.pdf"
+    if shutil.which("pdflatex"):
+        result = nnsolve("key", PROBLEMS / "alexnet-conv1.yaml", "-o", out)
+        assert result.exit_code == 0, result.stderr
+        assert out.read_bytes().startswith(b"%PDF")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    out.unlink(missing_ok=True)
+    result = nnsolve("key", PROBLEMS / "alexnet-conv1.yaml", "-o", out)
+    assert result.exit_code == 1 and "needs pdflatex" in result.stderr
+    assert not out.exists()
+
+
+def test_outputs_respect_the_umask(nnsolve, tmp_path):
+    old = os.umask(0o027)
+    try:
+        nnsolve("key", PROBLEMS / "alexnet-conv1.yaml", "-o", tmp_path / "key.md")
+        nnsolve("grade", ROOT / "examples" / "submissions" / "e2-correct.yaml", "--key", PROBLEMS,
+                "--csv", tmp_path / "grades.csv")
+    finally:
+        os.umask(old)
+    for name in ("key.md", "grades.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o640, name
+
+
+def test_run_html_shows_the_statement(nnsolve):
+    page = nnsolve("run", PROBLEMS / "alexnet-conv1.yaml", "--format", "html").stdout
+    assert "The first layer of AlexNet takes" in page
+
+
+def test_a_solution_and_a_grade_report_display_as_html_in_a_notebook():
+    from nnsolve.grade.grader import grade_file
+    from nnsolve.grade.key import Key
+    from nnsolve.solution import solve_loaded
+    from nnsolve.spec.problem import load
+
+    _, (solution,) = solve_loaded(load(PROBLEMS / "alexnet-conv1.yaml"))
+    assert "AlexNet" in solution._repr_html_() and "<html" in solution._repr_html_()
+    key = Key.from_paths([PROBLEMS])
+    report = grade_file(ROOT / "examples" / "submissions" / "e2-correct.yaml", key)
+    assert "Score:" in report._repr_html_()
+
+
+def test_feedback_has_no_internal_tags_nor_doubled_labels(nnsolve, tmp_path):
+    subs = ROOT / "examples" / "submissions"
+    nnsolve("grade", subs / "e2-bias-forgotten.yaml", subs / "nn-concepts-s1003.yaml",
+            "--key", PROBLEMS, "--key", ROOT / "examples" / "problems", "--feedback-dir", tmp_path)
+    for page in tmp_path.glob("s100*.*"):
+        text = page.read_text(encoding="utf-8")
+        assert "misconception:" not in text and "chose-a" not in text, page.name
+        assert "units (units" not in text, page.name
