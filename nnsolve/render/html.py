@@ -165,6 +165,8 @@ def part_html(problem, solved, level: int) -> list[str]:
             table = common.tabulated(q.value, q.kind)
             if table is not None:
                 value = _math(_mo("=")) + "\n".join(value_table(table))
+            elif isinstance(q.value, str):   # words (an option's text) are set as text
+                value = _math(_mo("=")) + " " + escape(q.value)
             out.append(f"<tr><td>{_math(board.symbol(d, q.name, 'mathml'))}</td><td>{value}</td>"
                        f"<td>{escape(common.given_label(q))}</td></tr>")
         out.append("</table>")
