@@ -76,3 +76,54 @@ def test_feedback_has_no_internal_tags_nor_doubled_labels(nnsolve, tmp_path):
         text = page.read_text(encoding="utf-8")
         assert "misconception:" not in text and "chose-a" not in text, page.name
         assert "units (units" not in text, page.name
+
+
+def test_one_epsilon_in_latex(nnsolve):
+    import re
+
+    tex = nnsolve("key", PROBLEMS / "e1-backprop-sigmoid.yaml", "--format", "tex").stdout
+    assert r"\varepsilon" in tex and not re.search(r"\\epsilon(?![A-Za-z])", tex)
+
+
+def test_approximately_exactly_when_rounded(nnsolve):
+    md = nnsolve("run", PROBLEMS / "e1-backprop-sigmoid.yaml", "--format", "md").stdout
+    assert r"1 \cdot 0.2957 \cdot 0.7311 \approx 0.2162" in md
+    assert r"\approx 1\n" not in md and "= 1 + (-1) + (-1) \\approx" not in md
+
+
+def test_dotted_names_are_upright():
+    import sympy
+
+    from nnsolve.derivation.printing import symbol_latex
+
+    assert symbol_latex(sympy.Symbol("layer1.W")) == r"\mathrm{layer1.W}"
+    assert symbol_latex(sympy.Symbol("option.a")) == r"\mathrm{option.a}"
+
+
+def test_a_choice_answer_shows_the_option_text(nnsolve):
+    page = nnsolve("run", ROOT / "examples" / "problems" / "nn-concepts.yaml", "--format", "html").stdout
+    assert "b: the encoder" in page
+
+
+def test_notes_set_subscripts_in_html_and_latex(nnsolve):
+    path = PROBLEMS / "e1-backprop-sigmoid.yaml"
+    page = nnsolve("run", path, "--format", "html").stdout
+    assert "(t<sub>k</sub> − y<sub>k</sub>)²" in page and "t_k" not in page.split("<math")[0]
+    tex = nnsolve("run", path, "--format", "tex").stdout
+    assert r"t\textsubscript{k}" in tex and r"t\_k" not in tex
+
+
+def test_a_folder_with_its_one_set_is_titled_by_the_set(nnsolve, tmp_path):
+    problem = ROOT / "examples" / "problems" / "conv-output-exact.yaml"
+    (tmp_path / problem.name).write_text(problem.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "week3.yaml").write_text(
+        "nnsolve: 1\nid: week3\ntitle: \"Week 3: convolutions\"\nproblems: [conv-output-exact.yaml]\n",
+        encoding="utf-8")
+    assert nnsolve("key", tmp_path).stdout.startswith("# Week 3: convolutions")
+    assert nnsolve("key", PROBLEMS).stdout.startswith("# problems")   # a set of only some
+
+
+def test_readme_documents_version_completion_and_torch_cpu():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "nnsolve --version" in readme and "_NNSOLVE_COMPLETE=bash_source" in readme
+    assert "download.pytorch.org/whl/cpu" in readme

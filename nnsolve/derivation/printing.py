@@ -242,11 +242,20 @@ def to_text(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int
 
 def to_latex(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int = 4, *,
              elide: bool = False) -> str:
-    return _LatexPrinter(substitutions, digits, elide).doprint(expr)
+    return _one_epsilon(_LatexPrinter(substitutions, digits, elide).doprint(expr))
 
 
 def symbol_latex(symbol: sympy.Basic) -> str:
-    return _upright_word(latex_greek(sympy.latex(symbol)))
+    return _one_epsilon(_upright_word(latex_greek(sympy.latex(symbol))))
+
+
+_EPSILON = re.compile(r"\\epsilon(?![A-Za-z])")
+
+
+def _one_epsilon(latex: str) -> str:
+    """ε as the text, the statements and MathML show it (\\varepsilon), never the lunate ϵ
+    of TeX's \\epsilon: one learning rate should not look like two symbols."""
+    return _EPSILON.sub(r"\\varepsilon", latex)
 
 
 _WORD = re.compile(r"^([A-Za-z]{2,})(?=[_^]|$)")

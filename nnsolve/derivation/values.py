@@ -266,6 +266,17 @@ def shown_exactly(value: Any, shown: str) -> bool:
         return False
 
 
+def rounded_in(value: Any, shown: str) -> bool:
+    """True when the text of a decimal number is a rounding of it (0.21618 shown as 0.2162),
+    so that the chain says ≈ there and = everywhere else."""
+    if isinstance(value, bool) or not isinstance(value, (float, sympy.Float)):
+        return False
+    try:
+        return float(shown.replace(",", "").replace("\u2009", "")) != float(value)
+    except ValueError:
+        return False
+
+
 def expression_text(value: sympy.Expr) -> str:
     """An expression in sympy's canonical order, as students type it and the answer parser
     reads it (x^2): the form JSON and the exact forms of numbers keep, whatever order the

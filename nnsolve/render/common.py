@@ -107,7 +107,8 @@ def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
     sides = [("", symbol, printing.to_text(q.symbol)),
              ("=", formula, board.formula(d, q.name)),
              ("=", substituted, board.substituted(d, q.name, elide=True)),
-             ("=", forms[0], plain[0])]
+             ("≈" if len(forms) == 1 and V.rounded_in(q.value, plain[0]) else "=",
+              forms[0], plain[0])]
     if len(forms) > 1:
         sides.append(("=" if V.shown_exactly(q.value, plain[-1]) else "≈", forms[1], plain[-1]))
     out: list[tuple[str, Any]] = []

@@ -191,7 +191,7 @@ def _quantity_html(d, q: Quantity, points) -> list[str]:
     badge = f'<span class="badge">★ {escape(common.asked_text(points))}</span>' \
         if points is not None else ""
     out = [f'<div class="{classes}">',
-           f'<div><span class="label">{escape(q.label)}</span>{badge}</div>',
+           f'<div><span class="label">{prose(q.label)}</span>{badge}</div>',
            equation(d, q)]
     table = common.tabulated(q.value, q.kind)
     if table is not None:  # the chain, then its table beside it

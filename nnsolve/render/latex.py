@@ -132,7 +132,7 @@ def part_latex(problem, solved) -> list[str]:
     conventions = common.conventions_text(solved)
     if conventions:
         out.append(r"{\raggedright\textbf{Conventions:} "
-                   + "; ".join(rf"\texttt{{{escape(c)}}}" for c in conventions) + "\par}\n")
+                   + "; ".join(rf"\texttt{{{escape(c)}}}" for c in conventions) + r"\par}" + "\n")
     givens = common.given_quantities(d)
     if givens:
         rows = [[f"${board.symbol(d, q.name, 'latex')}$", _given_value(q),
@@ -143,7 +143,7 @@ def part_latex(problem, solved) -> list[str]:
         if group.title:
             out.append(rf"\subsubsection*{{{escape(group.title)}}}")
         for q in group.quantities:
-            header = r"\textbf{" + escape(q.label) + "}"
+            header = r"\textbf{" + prose(q.label) + "}"
             if q.name in asked:
                 header = (r"$\bigstar$ " + header + r" \hfill \textit{"
                           + escape(common.asked_text(asked[q.name])) + "}")
