@@ -5,7 +5,6 @@ are current."""
 import json
 import re
 
-import pytest
 import yaml
 
 from shared_paths import ROOT

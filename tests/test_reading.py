@@ -127,3 +127,11 @@ def test_readme_documents_version_completion_and_torch_cpu():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "nnsolve --version" in readme and "_NNSOLVE_COMPLETE=bash_source" in readme
     assert "download.pytorch.org/whl/cpu" in readme
+
+
+def test_hint_formulas_are_set_as_formulas_in_the_feedback_page(nnsolve, tmp_path):
+    nnsolve("grade", ROOT / "examples" / "submissions" / "e2-bias-forgotten.yaml", "--key", PROBLEMS,
+            "--feedback-dir", tmp_path, "--reveal", "hints")
+    page = (tmp_path / "s1002.html").read_text(encoding="utf-8")
+    assert "(F<sub>1</sub><sup>2</sup>·C<sub>0</sub> + 1)·K<sub>1</sub>" in page
+    assert "F_1^2" not in page

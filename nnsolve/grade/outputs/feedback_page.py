@@ -3,6 +3,7 @@ shows in a notebook. It needs no other output module, so the report itself can u
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ def html(result: GradeResult) -> str:
                 "<th>feedback</th></tr></thead>\n<tbody>")
     for r in result.records:
         label = f"<br><small>{esc(r.label)}</small>" if r.label else ""
-        feedback = esc(r.message or STATUS_WORDS.get(r.status, r.status))
+        feedback = with_formula(r.message or STATUS_WORDS.get(r.status, r.status))
         body.append(
             f"<tr><td class=\"status {esc(r.status)}\">"
             f"{SYMBOLS.get(r.status, '?')} {esc(r.status)}</td>"
@@ -50,3 +51,21 @@ def html(result: GradeResult) -> str:
             f"<td>{feedback}</td></tr>")
     body.append("</tbody>\n</table>")
     return page(f"Feedback: {person}", "\n".join(body))
+
+
+#: the step a hint points to ends the message: "… Check the step …: params = (F_1^2*C_0 + 1)*K_1."
+_STEP = re.compile(r"^(.*?Check the step[^:]*: )(.+?)\.?$", re.S)
+_SUB = re.compile(r"(?<=[A-Za-zα-ωΔΣ])_(\{[^}]*\}|[A-Za-z0-9]+)")
+_SUP = re.compile(r"\^(\([^()]*\)|-?[A-Za-z0-9.]+)")
+
+
+def with_formula(message: str) -> str:
+    """The message, escaped, its step's formula set as a formula is written: subscripts,
+    superscripts and · for a product, not the `F_1^2*C_0` typed on one line."""
+    found = _STEP.match(message)
+    if not found:
+        return esc(message)
+    formula = _SUP.sub(lambda m: f"<sup>{m.group(1).strip('()')}</sup>", esc(found.group(2)))
+    formula = _SUB.sub(lambda m: f"<sub>{m.group(1).strip('{}')}</sub>", formula)
+    formula = formula.replace("*", "·").replace(" - ", " − ")
+    return f'{esc(found.group(1))}<span class="formula">{formula}</span>.'
