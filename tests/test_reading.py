@@ -135,3 +135,11 @@ def test_hint_formulas_are_set_as_formulas_in_the_feedback_page(nnsolve, tmp_pat
     page = (tmp_path / "s1002.html").read_text(encoding="utf-8")
     assert "(F<sub>1</sub><sup>2</sup>·C<sub>0</sub> + 1)·K<sub>1</sub>" in page
     assert "F_1^2" not in page
+
+
+def test_thousands_are_grouped_alike_in_formulas_and_values(nnsolve):
+    path = PROBLEMS / "e7-model-sizes.yaml"
+    tex = nnsolve("key", path, "--format", "tex").stdout
+    assert "34{,}944 + 0 + 614{,}656" in tex and "= 62{,}378{,}344" in tex
+    page = nnsolve("key", path, "--format", "html").stdout
+    assert "<mn>34,944</mn><mo>+</mo><mn>0</mn>" in page and "<mn>62,378,344</mn>" in page

@@ -207,6 +207,9 @@ class _LatexPrinter(_Substituting, LatexPrinter):
         super().__init__(substitutions, digits, elide, settings)
 
     def _substituted(self, value: Any, bare: bool) -> str:
+        grouped = V.grouped_count(value)
+        if grouped:
+            return grouped.replace(",", "{,}")
         text = latex_value(value, self._digits, exact=V.FRACTIONS, elide=self._elide)
         if bare:
             return text

@@ -266,6 +266,14 @@ def shown_exactly(value: Any, shown: str) -> bool:
         return False
 
 
+def grouped_count(value: Any) -> str:
+    """A whole number of 1,000 or more grouped by thousands as counts are (34,944), for the
+    numbers put into a displayed formula to read as the values they came from; '' otherwise."""
+    if isinstance(value, sympy.Integer) and value >= 1000:
+        return f"{int(value):,}"
+    return ""
+
+
 def rounded_in(value: Any, shown: str) -> bool:
     """True when the text of a decimal number is a rounding of it (0.21618 shown as 0.2162),
     so that the chain says ≈ there and = everywhere else."""
