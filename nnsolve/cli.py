@@ -88,14 +88,32 @@ _FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".tex": "tex", ".html": "ht
 
 
 def _format(fmt: str | None, output: str | None, default: str, allowed: tuple) -> str:
-    """The --format given, else the one the -o file's suffix names (key.html is HTML)."""
-    if fmt is not None:
-        return fmt
-    inferred = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower()) if output else None
-    return inferred if inferred in allowed else default
+    """The --format given, else the one the -o file's suffix names (key.html is HTML, key.pdf
+    LaTeX made into a PDF); a suffix that names no format is refused rather than guessed."""
+    if fmt is not None or not output or output == "-" or Path(output).is_dir():
+        return fmt or default
+    suffix = Path(output).suffix.lower()
+    if suffix == ".pdf":
+        return "pdf"
+    if _FORMAT_OF_SUFFIX.get(suffix) not in allowed:
+        known = ", ".join(s for s, f in _FORMAT_OF_SUFFIX.items() if f in allowed)
+        raise click.UsageError(f"-o {output}: cannot tell the format from "
+                               f"{suffix or 'a name without a suffix'}; end it in {known} or "
+                               ".pdf, or give --format")
+    return _FORMAT_OF_SUFFIX[suffix]
 
 
-def _output(text: str, out: str | None) -> None:
+def _render(solutions, fmt: str, output: str | None, **options) -> None:
+    from nnsolve.render import render
+
+    if fmt != "pdf":
+        return _output(render(solutions, fmt, **options), output)
+    from nnsolve.render.pdf import to_pdf
+
+    _output(to_pdf(render(solutions, "tex", **options), output), output)
+
+
+def _output(text: str | bytes, out: str | None) -> None:
     if out is None or out == "-":
         from nnsolve.terminal import printable
 
@@ -140,7 +158,7 @@ def _for_roster(problem, roster, id_column, name_column, output, formats, docume
 @click.option("--student", metavar="ID", help="Solve this student's variant.")
 @_seed_option
 @click.option("--format", "fmt", type=click.Choice(RUN_FORMATS),
-              help="text (the default), or what the -o file's suffix says (.md, .tex, .html, .json).")
+              help="text (the default), or what the -o file's suffix says (.md, .tex, .html, .json; .pdf through pdflatex).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
 def run(problem, part, student, seed, fmt, output):
     """Solve PROBLEM (a file, a set or a directory) and show the derivation."""
@@ -151,9 +169,7 @@ def run(problem, part, student, seed, fmt, output):
 
         print_solutions(solutions)
         return
-    from nnsolve.render import render
-
-    _output(render(solutions, fmt, problem_set=problem_set), output)
+    _render(solutions, fmt, output, problem_set=problem_set, statements=fmt == "html")
 
 
 @main.command()
@@ -161,13 +177,11 @@ def run(problem, part, student, seed, fmt, output):
 @click.option("--student", metavar="ID", help="The key of this student's variant.")
 @_roster_options("Write to the -o folder the key of")
 @click.option("--format", "fmt", type=click.Choice(KEY_FORMATS),
-              help="md (the default), or what the -o file's suffix says (.tex, .html, .json).")
+              help="md (the default), or what the -o file's suffix says (.tex, .html, .json; .pdf through pdflatex).")
 @click.option("-o", "--output", metavar="FILE|DIR",
               help="Write to FILE instead of standard output (with --roster: the folder).")
 def key(problem, student, roster, id_column, name_column, seed, fmt, output):
     """Answer key for PROBLEM (a file, a set or a directory): statements and full derivations."""
-    from nnsolve.render import render
-
     if roster:
         if student:
             raise click.UsageError("give --student or --roster, not both")
@@ -178,7 +192,7 @@ def key(problem, student, roster, id_column, name_column, seed, fmt, output):
         return
     fmt = _format(fmt, output, "md", KEY_FORMATS)
     problem_set, solutions = _load_solutions(problem, student=student, seed=seed)
-    _output(render(solutions, fmt, problem_set=problem_set, statements=True), output)
+    _render(solutions, fmt, output, problem_set=problem_set, statements=True)
 
 
 @main.command()
@@ -268,7 +282,13 @@ def list_solvers():
 @click.argument("kind")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def schema(kind, fmt):
-    """Show what solver KIND takes (given fields, conventions) and the quantities it produces."""
+    """Show what solver KIND takes (given fields, conventions) and the quantities it produces;
+    `schema problem` and `schema submission` print the JSON Schema of those files."""
+    if kind in ("problem", "submission"):
+        from nnsolve.formats import schema_text
+
+        click.echo(schema_text(kind))
+        return
     from nnsolve.schema import describe
 
     click.echo(describe(_solver(kind), fmt))
@@ -276,9 +296,21 @@ def schema(kind, fmt):
 
 @main.command()
 @click.argument("kind")
+@click.argument("problem", required=False, type=click.Path(exists=True))
+@_seed_option
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
-def new(kind, output):
-    """Print a template problem for solver KIND that runs as is."""
+def new(kind, problem, seed, output):
+    """Print a template problem for solver KIND that runs as is, or with `new submission
+    PROBLEM` a submission to PROBLEM listing every asked quantity."""
+    if kind == "submission":
+        if problem is None:
+            raise click.UsageError("nnsolve new submission PROBLEM: name the problem file")
+        from nnsolve.submission_template import template_submission
+
+        _output(template_submission(problem, seed), output)
+        return
+    if problem is not None:
+        raise click.UsageError(f"nnsolve new {kind} takes no PROBLEM (only `new submission` does)")
     from nnsolve.schema import template_problem
 
     _output(template_problem(_solver(kind)), output)

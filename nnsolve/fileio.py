@@ -75,6 +75,17 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _as_open_would(fd: int) -> None:
+    """Give a temporary file the mode a plain open() would (0666 less the umask): mkstemp
+    makes it 0600, and a gradebook the rest of the course staff cannot read is a surprise."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    try:
+        os.fchmod(fd, 0o666 & ~mask)
+    except (AttributeError, OSError):  # no fchmod (Windows) or a file system without modes
+        pass
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`."""
     path = Path(path)
@@ -82,6 +93,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _as_open_would(fd)
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
             f.flush()
@@ -111,6 +123,7 @@ class StagedFile:
             stale.unlink(missing_ok=True)  # left by a run killed outright (SIGKILL)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                         dir=self.path.parent)
+        _as_open_would(fd)
         options = {} if binary else {"encoding": "utf-8", "newline": ""}
         self.file = os.fdopen(fd, "wb" if binary else "w", **options)
         self.done = False

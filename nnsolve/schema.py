@@ -16,7 +16,11 @@ def describe(solver, fmt: str = "text") -> str:
                            "quantities": dict(solver.quantities),
                            "principal": list(solver.principal)}, indent=2, ensure_ascii=False)
     lines = [f"{solver.name}: {solver.summary}", "", "given:"]
-    lines += _fields(given_schema, given_schema.get("$defs", {}), indent=2)
+    defs = given_schema.get("$defs", {})
+    lines += _fields(given_schema, defs, indent=2)
+    holders = _holders({**defs, "": given_schema})
+    for name in _nested(given_schema, defs):
+        lines += ["", f"{', '.join(holders.get(name, [name]))}:"] + _fields(defs[name], defs, 2)
     if conventions:
         lines += ["", "conventions (default first):"]
         for key, c in conventions.items():
@@ -48,6 +52,43 @@ def _fields(schema: dict, defs: dict, indent: int) -> list[str]:
             text += f"  ({prop['description']})"
         lines.append(text)
     return lines
+
+
+def _nested(schema, defs: dict, found: list | None = None) -> list[str]:
+    """The mappings a given holds (a layer kind's options, an MLP layer), in the order they
+    are first met, so the text shows every field, not only the top-level ones."""
+    found = [] if found is None else found
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "").rsplit("/", 1)[-1]
+        if ref and ref not in found and defs.get(ref, {}).get("properties"):
+            found.append(ref)
+            _nested(defs[ref], defs, found)
+        for value in schema.values():
+            _nested(value, defs, found)
+    elif isinstance(schema, list):
+        for value in schema:
+            _nested(value, defs, found)
+    return found
+
+
+def _holders(defs: dict) -> dict[str, list[str]]:
+    """The fields of a definition that hold each other one: `maxpool, avgpool` for the pool
+    options, which is how a reader looks a layer kind up."""
+    out: dict[str, list[str]] = {}
+    for schema in defs.values():
+        if not isinstance(schema, dict):
+            continue
+        for field, prop in _resolve_any(schema).get("properties", {}).items():
+            for ref in _nested(prop, defs)[:1]:
+                out.setdefault(ref, []).append(field)
+    return out
+
+
+def _resolve_any(schema: dict) -> dict:
+    for option in schema.get("anyOf", []):
+        if "properties" in option:
+            return option
+    return schema
 
 
 def _resolve(schema: dict, defs: dict) -> dict:

@@ -48,6 +48,12 @@ class Solution:
     def max_score(self) -> float:
         return sum(a.points for p in self.parts for a in p.asked)
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the derivation as the HTML key does, with its statement."""
+        from nnsolve.render import render
+
+        return render([self], "html", statements=True)
+
 
 def solve(problem: Problem, *, student: str | None = None, part_id: str | None = None) -> Solution:
     """Solve every part (or one) of the student's variant of `problem`."""

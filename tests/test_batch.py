@@ -313,7 +313,7 @@ def test_feedback_files_are_safe_whatever_the_student_id(tmp_path, nnsolve):
     assert "<script>" not in page and "&lt;script&gt;" in page
     text = (feedback / "escape.md").read_text()
     assert "| ✗ incorrect | a | params" in text
-    assert "`34944`" in text and "`34848`" in text and "bias-forgotten" in text
+    assert "`34944`" in text and "`34848`" in text and "biases were forgotten" in text
     assert "<script>" not in text and r"\<script\>" in text     # Markdown viewers read HTML
 
 

@@ -186,7 +186,9 @@ class _MathMLPrinter(MathMLPresentationPrinter):
     def _print_leaf(self, expr, fallback):
         if expr in self._subs:
             value = self._subs[expr]
-            element = self.value_element(value, exact=V.FRACTIONS)
+            grouped = V.grouped_count(value)
+            element = self._element("mn", text=grouped) if grouped else \
+                self.value_element(value, exact=V.FRACTIONS)
             if isinstance(value, _STANDALONE):
                 return element
             return self._fenced(element) if self._signed_or_fraction(value) else element

@@ -207,6 +207,9 @@ class _LatexPrinter(_Substituting, LatexPrinter):
         super().__init__(substitutions, digits, elide, settings)
 
     def _substituted(self, value: Any, bare: bool) -> str:
+        grouped = V.grouped_count(value)
+        if grouped:
+            return grouped.replace(",", "{,}")
         text = latex_value(value, self._digits, exact=V.FRACTIONS, elide=self._elide)
         if bare:
             return text
@@ -242,17 +245,30 @@ def to_text(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int
 
 def to_latex(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int = 4, *,
              elide: bool = False) -> str:
-    return _LatexPrinter(substitutions, digits, elide).doprint(expr)
+    return _one_epsilon(_LatexPrinter(substitutions, digits, elide).doprint(expr))
 
 
 def symbol_latex(symbol: sympy.Basic) -> str:
-    return _upright_word(latex_greek(sympy.latex(symbol)))
+    return _one_epsilon(_upright_word(latex_greek(sympy.latex(symbol))))
+
+
+_EPSILON = re.compile(r"\\epsilon(?![A-Za-z])")
+
+
+def _one_epsilon(latex: str) -> str:
+    """ε as the text, the statements and MathML show it (\\varepsilon), never the lunate ϵ
+    of TeX's \\epsilon: one learning rate should not look like two symbols."""
+    return _EPSILON.sub(r"\\varepsilon", latex)
 
 
 _WORD = re.compile(r"^([A-Za-z]{2,})(?=[_^]|$)")
+#: a dotted name (layer1.W, option.a) is a name as a whole, upright like a word
+_DOTTED = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)(?=[_^]|$)")
 
 
 def _upright_word(text: str) -> str:
     """`\\mathrm{params}_{1}`: a name of several letters is a word, not a product of
     italic variables p·a·r·a·m·s (MathML's <mi> does the same by itself)."""
+    if _DOTTED.match(text):
+        return _DOTTED.sub(r"\\mathrm{\1}", text)
     return _WORD.sub(r"\\mathrm{\1}", text)

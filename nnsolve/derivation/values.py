@@ -266,6 +266,25 @@ def shown_exactly(value: Any, shown: str) -> bool:
         return False
 
 
+def grouped_count(value: Any) -> str:
+    """A whole number of 1,000 or more grouped by thousands as counts are (34,944), for the
+    numbers put into a displayed formula to read as the values they came from; '' otherwise."""
+    if isinstance(value, sympy.Integer) and value >= 1000:
+        return f"{int(value):,}"
+    return ""
+
+
+def rounded_in(value: Any, shown: str) -> bool:
+    """True when the text of a decimal number is a rounding of it (0.21618 shown as 0.2162),
+    so that the chain says ≈ there and = everywhere else."""
+    if isinstance(value, bool) or not isinstance(value, (float, sympy.Float)):
+        return False
+    try:
+        return float(shown.replace(",", "").replace("\u2009", "")) != float(value)
+    except ValueError:
+        return False
+
+
 def expression_text(value: sympy.Expr) -> str:
     """An expression in sympy's canonical order, as students type it and the answer parser
     reads it (x^2): the form JSON and the exact forms of numbers keep, whatever order the

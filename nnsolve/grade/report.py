@@ -58,6 +58,12 @@ class GradeResult:
     def max_score(self) -> float:
         return round(sum(r.points for r in self.records), 6)
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the student's feedback page."""
+        from nnsolve.grade.outputs.feedback_page import html
+
+        return html(self)
+
     def to_json(self) -> dict:
         return {"student": self.student, "name": self.name, "problem": self.problem,
                 "file": self.file, "score": self.score, "max_score": self.max_score,

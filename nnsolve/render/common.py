@@ -11,6 +11,7 @@ table below its equation, in each format's own way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -106,7 +107,8 @@ def equation(d: Derivation, q: Quantity, symbol, formula, substituted,
     sides = [("", symbol, printing.to_text(q.symbol)),
              ("=", formula, board.formula(d, q.name)),
              ("=", substituted, board.substituted(d, q.name, elide=True)),
-             ("=", forms[0], plain[0])]
+             ("≈" if len(forms) == 1 and V.rounded_in(q.value, plain[0]) else "=",
+              forms[0], plain[0])]
     if len(forms) > 1:
         sides.append(("=" if V.shown_exactly(q.value, plain[-1]) else "≈", forms[1], plain[-1]))
     out: list[tuple[str, Any]] = []
@@ -228,3 +230,18 @@ def anchor(*names: str) -> str:
     """An id for HTML and LaTeX cross-references, made of safe characters only."""
     text = "-".join(names)
     return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in text)
+
+
+#: a one-letter name with a short subscript in prose (t_k, a_j, w_ij, C_in), not an identifier
+#: such as per_side: the renderers set it as a subscript, never as a raw underscore
+_SUBSCRIPTED = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zΑ-Ωα-ω])_([A-Za-z0-9]{1,3})(?![A-Za-z0-9_])")
+
+
+def subscripted(text: str) -> list[tuple[str, str]]:
+    """`text` as pieces (plain, subscript): "Σ_k t_k" is [("Σ", "k"), (" t", "k"), ("", "")]."""
+    pieces, start = [], 0
+    for match in _SUBSCRIPTED.finditer(text):
+        pieces.append((text[start:match.start(2) - 1], match.group(2)))
+        start = match.end()
+    pieces.append((text[start:], ""))
+    return pieces

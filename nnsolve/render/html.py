@@ -93,6 +93,12 @@ HEAD = """<!DOCTYPE html>
 FOOT = "</main>\n</body>\n</html>\n"
 
 
+def prose(text: str) -> str:
+    """A note, escaped, with its subscripts set as subscripts."""
+    return "".join(escape(plain) + (f"<sub>{escape(sub)}</sub>" if sub else "")
+                   for plain, sub in common.subscripted(text))
+
+
 def _math(inner: str, *, display: bool = False) -> str:
     attribute = ' display="block"' if display else ""
     return f"<math{attribute}><mrow>{inner}</mrow></math>"
@@ -148,7 +154,7 @@ def part_html(problem, solved, level: int) -> list[str]:
         out.append(f'<div class="part-statement">{statements.to_html(solved.part.statement)}</div>')
     conventions = common.conventions_text(solved)
     if conventions:
-        chips = "".join(f'<span class="chip">{escape(c)}</span>' for c in conventions)
+        chips = "".join(f'<span class="chip"><code>{escape(c)}</code></span>' for c in conventions)
         out.append(f'<p class="conventions">{chips}</p>')
     givens = common.given_quantities(d)
     if givens:
@@ -159,6 +165,8 @@ def part_html(problem, solved, level: int) -> list[str]:
             table = common.tabulated(q.value, q.kind)
             if table is not None:
                 value = _math(_mo("=")) + "\n".join(value_table(table))
+            elif isinstance(q.value, str):   # words (an option's text) are set as text
+                value = _math(_mo("=")) + " " + escape(q.value)
             out.append(f"<tr><td>{_math(board.symbol(d, q.name, 'mathml'))}</td><td>{value}</td>"
                        f"<td>{escape(common.given_label(q))}</td></tr>")
         out.append("</table>")
@@ -172,7 +180,7 @@ def part_html(problem, solved, level: int) -> list[str]:
         out += _table_html(d, table)
     if d.notes:
         out += ['<div class="notes">', f'<{sub} class="sub">Notes</{sub}>', "<ul>"]
-        out += [f"<li>{escape(note)}</li>" for note in d.notes]
+        out += [f"<li>{prose(note)}</li>" for note in d.notes]
         out += ["</ul>", "</div>"]
     out.append("</section>")
     return out
@@ -183,13 +191,13 @@ def _quantity_html(d, q: Quantity, points) -> list[str]:
     badge = f'<span class="badge">★ {escape(common.asked_text(points))}</span>' \
         if points is not None else ""
     out = [f'<div class="{classes}">',
-           f'<div><span class="label">{escape(q.label)}</span>{badge}</div>',
+           f'<div><span class="label">{prose(q.label)}</span>{badge}</div>',
            equation(d, q)]
     table = common.tabulated(q.value, q.kind)
     if table is not None:  # the chain, then its table beside it
         out[-1:] = ['<div class="tabulated">', out[-1], *value_table(table), "</div>"]
     if q.note:
-        out.append(f'<p class="note">{escape(q.note)}</p>')
+        out.append(f'<p class="note">{prose(q.note)}</p>')
     out.append("</div>")
     return out
 

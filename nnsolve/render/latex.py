@@ -22,7 +22,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
 \usepackage{lmodern}
 \usepackage{amsmath,amssymb}
-\usepackage{booktabs}
+\usepackage{booktabs,array,longtable}
 \usepackage[margin=2.2cm]{geometry}
 \setcounter{MaxMatrixCols}{20}
 \setlength{\parindent}{0pt}
@@ -30,6 +30,8 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \allowdisplaybreaks
 """
 
+#: rows of a table value beyond which it is set below its equation, free to run over pages
+LONG_TABLE = 30
 #: a chain of equalities longer than this (LaTeX source characters) is set one step a line
 LONG_EQUATION = 90
 
@@ -56,13 +58,49 @@ def equation_sides(d, q: Quantity) -> list[tuple[str, str]]:
     return out
 
 
+#: characters of a line of a displayed equation as set (a command counts as one), beyond
+#: which a sum goes on on the next line instead of running into the margin
+LINE_CHARACTERS = 64
+_COMMAND = re.compile(r"\\[A-Za-z]+|[{}]")
+_TERM = re.compile(r" [+-] ")
+
+
 def display_equation(sides: list[tuple[str, str]]) -> str:
-    """One displayed line, or `align*` one step a line when the chain is long."""
-    if sum(len(side) for _, side in sides) <= LONG_EQUATION or len(sides) < 3:
+    """One displayed line, or `align*` one step a line when the chain is long, a long sum
+    continued on further lines."""
+    long_side = any(_set_width(side) > LINE_CHARACTERS for _, side in sides[1:])
+    if not long_side and (sum(len(side) for _, side in sides) <= LONG_EQUATION
+                          or len(sides) < 3):
         return r"\[" + " ".join(f"{rel} {side}".strip() for rel, side in sides) + r"\]"
-    first = f"{sides[0][1]} &{sides[1][0]} {sides[1][1]}"
-    rest = [f"&{rel} {side}" for rel, side in sides[2:]]
+    first = f"{sides[0][1]} &{sides[1][0]} {_continued(sides[1][1])}"
+    rest = [f"&{rel} {_continued(side)}" for rel, side in sides[2:]]
     return "\\begin{align*}\n" + " \\\\\n".join([first] + rest) + "\n\\end{align*}"
+
+
+def _set_width(latex: str) -> int:
+    return len(_COMMAND.sub("", latex))
+
+
+def _continued(side: str) -> str:
+    """A side broken before a `+` or `-` between top-level terms when it is too long."""
+    if _set_width(side) <= LINE_CHARACTERS:
+        return side
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(side):
+        depth += (char == "{") - (char == "}")
+        depth += side.startswith(r"\left", i) - side.startswith(r"\right", i)
+        if depth == 0 and i > start and _TERM.match(side, i):
+            pieces.append(side[start:i])
+            start = i + 1
+    pieces.append(side[start:])
+    lines, line = [], ""
+    for piece in pieces:
+        if line and _set_width(line + piece) > LINE_CHARACTERS:
+            lines.append(line)
+            line = ""
+        line += (" " if line else "") + piece
+    lines.append(line)
+    return " \\\\\n&\\quad ".join(lines)
 
 
 def _tabular(columns: str, header: list[str] | None, rows: list[list[str]],
@@ -76,6 +114,16 @@ def _tabular(columns: str, header: list[str] | None, rows: list[list[str]],
     return "\n".join(lines)
 
 
+def _longtable(columns: str, header: list[str] | None, rows: list[list[str]]) -> str:
+    """A table that may run over pages (a ResNet's summary has a hundred rows), its header
+    repeated on each."""
+    head = [" & ".join(header) + r" \\", r"\midrule"] if header is not None else []
+    lines = [rf"\begin{{longtable}}{{{columns}}}", r"\toprule", *head, r"\endhead",
+             r"\bottomrule", r"\endlastfoot"]
+    lines += [" & ".join(row) + r" \\" for row in rows]
+    return "\n".join(lines + [r"\end{longtable}"])
+
+
 def part_latex(problem, solved) -> list[str]:
     d = solved.derivation
     out = [rf"\subsection*{{{escape(common.part_heading(problem, solved.part))}}}"]
@@ -83,19 +131,19 @@ def part_latex(problem, solved) -> list[str]:
         out.append(statements.to_latex(solved.part.statement, escape))
     conventions = common.conventions_text(solved)
     if conventions:
-        out.append(r"\textbf{Conventions:} " + escape("; ".join(conventions)) + "\n")
+        out.append(r"{\raggedright\textbf{Conventions:} "
+                   + "; ".join(rf"\texttt{{{escape(c)}}}" for c in conventions) + r"\par}" + "\n")
     givens = common.given_quantities(d)
     if givens:
         rows = [[f"${board.symbol(d, q.name, 'latex')}$", _given_value(q),
                  escape(common.given_label(q))] for q in givens]
-        out += [r"\textbf{Given}", "", r"\begin{center}",
-                _tabular(r"l l p{0.5\linewidth}", None, rows), r"\end{center}", ""]
+        out += [r"\textbf{Given}", "", _longtable(GIVEN_COLUMNS, None, rows), ""]
     asked = common.asked_points(solved)
     for group in common.derived_groups(d):
         if group.title:
             out.append(rf"\subsubsection*{{{escape(group.title)}}}")
         for q in group.quantities:
-            header = r"\textbf{" + escape(q.label) + "}"
+            header = r"\textbf{" + prose(q.label) + "}"
             if q.name in asked:
                 header = (r"$\bigstar$ " + header + r" \hfill \textit{"
                           + escape(common.asked_text(asked[q.name])) + "}")
@@ -103,30 +151,40 @@ def part_latex(problem, solved) -> list[str]:
             table = common.tabulated(q.value, q.kind)
             if table is None:
                 out.append(display_equation(equation_sides(d, q)))
-            else:  # the chain, then its table on the same line
+            else:  # the chain, then its table on the same line (below it when it is long)
                 chain = " ".join(f"{rel} {side}".strip() for rel, side in equation_sides(d, q))
-                out += [r"\begin{center}", f"${chain}$\\quad", value_tabular(table, "c"),
-                        r"\end{center}"]
+                if len(table.rows) > LONG_TABLE:
+                    out += [rf"\[{chain}\]", value_tabular(table, "long")]
+                else:
+                    out += [r"\begin{center}", f"${chain}$\\quad", value_tabular(table, "c"),
+                            r"\end{center}"]
             if q.note:
-                out.append(r"{\small\itshape " + escape(q.note) + "}\n")
+                out.append(r"{\small\itshape " + prose(q.note) + "}\n")
             out.append("")
     for table in d.tables:
         rows = [[_table_cell(value, kind) for value, kind in row]
                 for row in common.table_cells(d, table)]
         columns = "l" + "r" * (len(table.header) - 1)
-        out += [r"\textbf{" + escape(table.title) + "}", "", r"\begin{center}",
-                _tabular(columns, [escape(h) for h in table.header], rows), r"\end{center}", ""]
+        out += [r"\textbf{" + escape(table.title) + "}", "",
+                _longtable(columns, [escape(h) for h in table.header], rows), ""]
     if d.notes:
         out += [r"\textbf{Notes}", r"\begin{itemize}"]
-        out += [r"\item " + escape(note) for note in d.notes]
+        out += [r"\item " + prose(note) for note in d.notes]
         out += [r"\end{itemize}", ""]
     return out
+
+
+#: symbol, value, words: the two text columns wrap inside the margin (an option's text is long)
+GIVEN_COLUMNS = (r"l >{\raggedright\arraybackslash}p{0.42\linewidth} "
+                 r">{\raggedright\arraybackslash}p{0.34\linewidth}")
 
 
 def _given_value(q: Quantity) -> str:
     table = common.tabulated(q.value, q.kind)
     if table is not None:
         return "$=$ " + value_tabular(table, "t")
+    if isinstance(q.value, str):       # words (an option's text) are set as text, which wraps
+        return "$=$ " + escape(q.value)
     forms = common.given_forms(q, _VALUES)
     return "$= " + r" \approx ".join(forms) + "$" if forms else ""
 
@@ -137,8 +195,10 @@ def value_tabular(table, position: str = "") -> str:
     cells = common.value_table_cells(table)
     rows = [[_table_cell(value, kind) for value, kind in row] for row in cells]
     columns = "".join("r" if numeric else "l" for numeric in common.numeric_columns(cells))
-    return _tabular(columns or "l" * len(table.header), [escape(h) for h in table.header], rows,
-                    position)
+    columns, header = columns or "l" * len(table.header), [escape(h) for h in table.header]
+    if position == "long":
+        return _longtable(columns, header, rows)
+    return _tabular(columns, header, rows, position)
 
 
 def _table_cell(value: Any, kind: str) -> str:
@@ -157,6 +217,12 @@ def solution_latex(solution, *, statements_shown: bool, numbered: bool) -> list[
     for solved in solution.parts:
         out += part_latex(problem, solved)
     return out
+
+
+def prose(text: str) -> str:
+    """A note, escaped, with its subscripts set as subscripts."""
+    return "".join(escape(plain) + (rf"\textsubscript{{{escape(sub)}}}" if sub else "")
+                   for plain, sub in common.subscripted(text))
 
 
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:

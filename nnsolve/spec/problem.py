@@ -334,17 +334,22 @@ def _load(path: Path) -> Problem | ProblemSet:
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
         if not files:
             raise NnsolveError("directory holds no .yaml problem files", file=str(path))
-        problems, seen = [], set()
+        problems, seen, sets = [], set(), []
         for f in files:
             loaded = _load(f)
+            if isinstance(loaded, ProblemSet):
+                sets.append(loaded)
             for problem in loaded.problems if isinstance(loaded, ProblemSet) else [loaded]:
                 # a set file beside the problem files it names brings the same problems again
                 where = (Path(problem.file).resolve(), problem.parts[0].path)
                 if where not in seen:
                     seen.add(where)
                     problems.append(problem)
+        # a course folder whose one set file names all its problems is titled as that set
+        # (its id stays the folder's name, which JSON readers already rely on)
         name = path.resolve().name
-        return _check_set(ProblemSet(name, name, problems, str(path)))
+        whole = len(sets) == 1 and {p.id for p in sets[0].problems} == {p.id for p in problems}
+        return _check_set(ProblemSet(name, sets[0].title if whole else name, problems, str(path)))
     doc = load_file(path)
     if isinstance(doc.data, dict) and "problems" in doc.data:
         return _load_set(doc, path)

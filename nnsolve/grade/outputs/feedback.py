@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nnsolve.fileio import StagedDir
-from nnsolve.grade.outputs.htmlpage import esc, page
+from nnsolve.grade.outputs.feedback_page import html, who
 from nnsolve.grade.outputs.report_html import item_report
 from nnsolve.grade.outputs.values import show
-from nnsolve.grade.outputs.wording import STATUS_WORDS, SYMBOLS, points
-from nnsolve.grade.report import GradeResult
+from nnsolve.grade.outputs.wording import STATUS_WORDS, SYMBOLS, named, points
+
+if TYPE_CHECKING:  # a GradeResult shows itself in notebooks with `html` below
+    from nnsolve.grade.report import GradeResult
 
 REPORT_NAME = "item-analysis"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -66,12 +69,6 @@ class FeedbackOutput:
         self.staged.discard()
 
 
-def _who(result: GradeResult) -> str:
-    if result.name and result.student:
-        return f"{result.name} ({result.student})"
-    return result.name or result.student or Path(result.file).name
-
-
 def _md(text) -> str:
     """A student's text as Markdown shows it: no HTML, emphasis or links it could smuggle in,
     and no pipes or line breaks that would break a table row."""
@@ -89,7 +86,7 @@ def _md_code(value) -> str:
 
 
 def markdown(result: GradeResult) -> str:
-    lines = [f"# Feedback: {_md(_who(result))}", ""]
+    lines = [f"# Feedback: {_md(who(result))}", ""]
     if result.problem:
         lines.append(f"Problem: **{_md(result.problem)}** · file `{_md(Path(result.file).name)}`")
     else:
@@ -104,46 +101,10 @@ def markdown(result: GradeResult) -> str:
               "| | part | quantity | points | expected | your answer | feedback |",
               "|---|---|---|---:|---|---|---|"]
     for r in result.records:
-        name = f"{r.name} ({r.label})" if r.label else r.name
+        name = named(r)
         feedback = r.message or STATUS_WORDS.get(r.status, r.status)
-        if r.misconception:
-            feedback += f" (misconception: {r.misconception})"
         lines.append(f"| {SYMBOLS.get(r.status, '?')} {r.status} | {_md(r.part)} | {_md(name)} | "
                      f"{points(r.awarded)}/{points(r.points)} | {_md_code(r.expected)} | "
                      f"{_md_code(r.given)} | {_md(feedback)} |")
     lines.append("")
     return "\n".join(lines)
-
-
-def html(result: GradeResult) -> str:
-    who = _who(result)
-    where = (f"Problem <strong>{esc(result.problem)}</strong> · " if result.problem else "") + \
-        f"file <code>{esc(Path(result.file).name)}</code>"
-    body = [f"<h1>Feedback: {esc(who)}</h1>", f"<p class=\"meta\">{where}</p>"]
-    if result.error is not None:
-        body += ["<div class=\"error\">",
-                 "<p><strong>This submission could not be graded.</strong></p>",
-                 f"<p>{esc(result.error)}</p>",
-                 "<p>Nothing in it was scored. Fix the file (<code>nnsolve check FILE</code> "
-                 "shows every problem with its line) and hand it in again.</p></div>"]
-        return page(f"Feedback: {who}", "\n".join(body))
-    score = f"{points(result.score)} / {points(result.max_score)}"
-    body.append(f"<p class=\"score\">Score: {score}</p>")
-    body.append("<table>\n<thead><tr><th>status</th><th>part</th><th>quantity</th>"
-                "<th class=\"num\">points</th><th>expected</th><th>your answer</th>"
-                "<th>feedback</th></tr></thead>\n<tbody>")
-    for r in result.records:
-        label = f"<br><small>{esc(r.label)}</small>" if r.label else ""
-        misconception = (f"<br><small>misconception: {esc(r.misconception)}</small>"
-                         if r.misconception else "")
-        feedback = esc(r.message or STATUS_WORDS.get(r.status, r.status))
-        body.append(
-            f"<tr><td class=\"status {esc(r.status)}\">"
-            f"{SYMBOLS.get(r.status, '?')} {esc(r.status)}</td>"
-            f"<td>{esc(r.part)}</td><td><code>{esc(r.name)}</code>{label}</td>"
-            f"<td class=\"num\">{points(r.awarded)}/{points(r.points)}</td>"
-            f"<td><code>{esc(show(r.expected))}</code></td>"
-            f"<td><code>{esc(show(r.given))}</code></td>"
-            f"<td>{feedback}{misconception}</td></tr>")
-    body.append("</tbody>\n</table>")
-    return page(f"Feedback: {who}", "\n".join(body))

@@ -20,6 +20,7 @@ th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left;
 th { background: #f4f4f4; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.id { white-space: nowrap; }
+.formula { font-family: "Latin Modern Math", "STIX Two Math", Cambria, serif; font-style: italic; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .9em; }
 .status { font-weight: 600; white-space: nowrap; }
 .correct { color: #1b7f3b; } .ecf { color: #0b7285; } .partial { color: #b54708; } .incorrect { color: #b42318; }

@@ -78,23 +78,27 @@ def stdout_console() -> Console:
     return console
 
 
+#: short headers, so that the table and its most useful column fit an 80-column terminal
+HEADERS = {"correct": "right", "ecf": "ecf", "partial": "part.", "incorrect": "wrong",
+           "missing": "miss.", "invalid": "inv."}
+
+
 def item_table(items: ItemAnalysis, top: int = 3) -> Table:
-    """Per asked quantity: how many answered, the share of each status, common wrong answers."""
+    """Per asked quantity: how many answered, the share of each status that occurs, and the
+    common wrong answers (folded, never cut: a number cut short misleads)."""
     several = len(items.problems) > 1
+    statuses = [s for s in STATUSES if any(item.share(s) for item in items)] or ["correct"]
     table = Table(title="Item analysis", title_justify="left", show_lines=False)
-    if several:
-        table.add_column("problem")
-    table.add_column("part", no_wrap=True)
-    table.add_column("quantity", no_wrap=True)
-    table.add_column("n", justify="right")
-    for status in STATUSES:
-        table.add_column(status, justify="right", style=STYLES[status])
-    table.add_column("most common wrong answers", overflow="fold", min_width=20)
+    table.add_column("item", overflow="fold", ratio=1, min_width=10)
+    table.add_column("n", justify="right", no_wrap=True)
+    for status in statuses:
+        table.add_column(HEADERS[status], justify="right", style=STYLES[status], no_wrap=True)
+    table.add_column("most common wrong answers", overflow="fold", ratio=2, min_width=16)
     for item in items:
         wrong = "; ".join(wrong_answer(w) for w in item.common_wrong(top))
-        row = [item.problem] if several else []
-        row += [item.part, item.name, str(item.n)]
-        row += [f"{item.share(s):.0%}" for s in STATUSES]
+        name = f"{item.part}.{item.name}"
+        row = [f"{item.problem} {name}" if several else name, str(item.n)]
+        row += [f"{item.share(s):.0%}" for s in statuses]
         row.append(wrong or "—")
         table.add_row(*(Text(printable(cell)) for cell in row))
     return table

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nnsolve.grade.outputs.values import show
-from nnsolve.grade.report import GradeRecord
+
+if TYPE_CHECKING:  # the report shows itself in notebooks through these words
+    from nnsolve.grade.report import GradeRecord
 
 SYMBOLS = {"correct": "✓", "ecf": "≈", "partial": "◐", "incorrect": "✗", "missing": "–", "invalid": "!"}
 STATUS_WORDS = {"correct": "correct", "ecf": "consistent with your earlier answers",
@@ -18,10 +22,18 @@ def points(value: float) -> str:
 
 def quantity_title(record: GradeRecord, *, problem: bool = False) -> str:
     """`a.params (trainable parameters)`, optionally preceded by the problem id."""
-    title = f"{record.part}.{record.name}"
-    if record.label:
-        title += f" ({record.label})"
+    title = f"{record.part}.{named(record)}"
     return f"{record.problem} {title}" if problem else title
+
+
+def named(record: GradeRecord) -> str:
+    """A quantity's name with its words, without saying the name twice (`units` is labelled
+    "units (elements) of the final output")."""
+    label = record.label or ""
+    if not label:
+        return record.name
+    return label if label.lower().startswith(record.name.lower() + " ") else \
+        f"{record.name} ({label})"
 
 
 def record_detail(record: GradeRecord) -> str:

@@ -115,7 +115,8 @@ class ChoiceSolver(Solver):
         else:
             value, kind, accept = self._free_answer(given)
         d.add("answer", question, rule=lambda _: value, inputs=(), value=value, kind=kind,
-              misconceptions=self._misconceptions(given, value, kind), accept=accept)
+              misconceptions=self._misconceptions(given, value, kind), accept=accept,
+              note=_chosen_text(given.options, value))
         return d
 
     # -- the answer -----------------------------------------------------------------------
@@ -237,3 +238,12 @@ def _feedback_option(key: str, options: Mapping[str, str]) -> str | None:
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def _chosen_text(options, value) -> str:
+    """The chosen options' texts, so a key says "b: the encoder", not a bare letter."""
+    if not options:
+        return ""
+    ids = sorted(value, key=list(options).index) if isinstance(value, (list, tuple, set, frozenset)) \
+        else [value]
+    return "; ".join(f"{i}: {options[i]}" for i in ids if i in options)

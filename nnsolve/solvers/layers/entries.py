@@ -170,6 +170,13 @@ class LayerEntry(Given):
     softmax: PlainOptions | None = None
     softplus: PlainOptions | None = None
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        """A bare kind name is a layer too (`- flatten`), and a layer has exactly one kind."""
+        entry = handler.resolve_ref_schema(handler(core_schema))
+        entry["minProperties"] = entry["maxProperties"] = 1
+        return {"anyOf": [{"enum": sorted(_BARE)}, entry]}
+
     @pydantic.model_validator(mode="before")
     @classmethod
     def _one_kind(cls, data: Any) -> Any:

@@ -200,9 +200,12 @@ _PAIR_SCHEMA = {"anyOf": [_SIZE_SCHEMA, {"type": "array", "items": _SIZE_SCHEMA}
 
 Size = Annotated[Any, PlainValidator(_size), WithJsonSchema(_SIZE_SCHEMA)]
 Size2 = Annotated[Any, PlainValidator(_pair), WithJsonSchema(_PAIR_SCHEMA)]
+_STEPS_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 0}, _SIZE_SCHEMA["anyOf"][1]]}
 PaddingSpec = Annotated[Any, PlainValidator(_padding), WithJsonSchema(
-    {"anyOf": [_PAIR_SCHEMA, {"enum": ["same", "valid"]}]})]
-ExplicitPadding = Annotated[Any, PlainValidator(_explicit_padding), WithJsonSchema(_PAIR_SCHEMA)]
+    {"anyOf": [_STEPS_SCHEMA, {"type": "array", "items": _STEPS_SCHEMA},
+               {"enum": ["same", "valid"]}]})]
+ExplicitPadding = Annotated[Any, PlainValidator(_explicit_padding), WithJsonSchema(
+    {"anyOf": [_STEPS_SCHEMA, {"type": "array", "items": _STEPS_SCHEMA}]})]
 Groups = Annotated[Any, PlainValidator(_groups), WithJsonSchema(
     {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["depthwise"]}]})]
 InputShape = Annotated[Any, PlainValidator(_input), WithJsonSchema(
