@@ -143,3 +143,12 @@ def test_thousands_are_grouped_alike_in_formulas_and_values(nnsolve):
     assert "34{,}944 + 0 + 614{,}656" in tex and "= 62{,}378{,}344" in tex
     page = nnsolve("key", path, "--format", "html").stdout
     assert "<mn>34,944</mn><mo>+</mo><mn>0</mn>" in page and "<mn>62,378,344</mn>" in page
+
+
+def test_the_terminal_groups_the_counts_it_puts_into_formulas_and_json_keeps_digits(nnsolve):
+    path = PROBLEMS / "alexnet-conv1.yaml"
+    text = nnsolve("run", path, "--part", "d").stdout
+    assert "(154,587 + 1)*256 = 39,574,528" in text
+    quantities = {q["name"]: q for q in nnsolve("run", path, "--part", "d", "--format", "json")
+                  .json()["parts"][0]["quantities"]}
+    assert quantities["fc.params"]["substituted"] == "(154587 + 1)*256"

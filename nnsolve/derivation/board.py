@@ -23,10 +23,14 @@ def formula(d: Derivation, name: str, fmt: str = "text") -> str | None:
 
 
 def substituted(d: Derivation, name: str, fmt: str = "text", digits: int = 4, *,
-                elide: bool = False) -> str | None:
-    """The formula with each input's value put in, nothing evaluated (`1*1 + (-1)*(-1)`)."""
+                elide: bool = False, grouped: bool = False) -> str | None:
+    """The formula with each input's value put in, nothing evaluated (`1*1 + (-1)*(-1)`);
+    `grouped`: counts in the text form grouped by thousands, as the terminal shows values
+    (LaTeX and MathML always group them)."""
     q = d[name]
     if q.formula is None or not q.inputs:
         return None
     values = {d[n].symbol: d[n].value for n in q.inputs}
+    if fmt == "text":
+        return printing.to_text(q.formula, values, digits, elide=elide, grouped=grouped)
     return _PRINTERS[fmt](q.formula, values, digits, elide=elide)

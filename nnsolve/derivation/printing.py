@@ -181,7 +181,13 @@ class _Substituting:
 
 
 class _TextPrinter(_Substituting, V.AsWritten):
+    #: counts put in grouped by thousands (34,944), as the terminal shows values; JSON keeps
+    #: the plain digits its readers parse
+    grouped = False
+
     def _substituted(self, value: Any, bare: bool) -> str:
+        if self.grouped and V.grouped_count(value):
+            return V.grouped_count(value)
         text = V.format_value(value, self._digits, exact=V.FRACTIONS, elide=self._elide)
         return text if bare else _wrap_negative(text, value)
 
@@ -239,8 +245,10 @@ def latex_greek(text: str) -> str:
 
 
 def to_text(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int = 4, *,
-            elide: bool = False) -> str:
-    return _TextPrinter(substitutions, digits, elide).doprint(expr)
+            elide: bool = False, grouped: bool = False) -> str:
+    printer = _TextPrinter(substitutions, digits, elide)
+    printer.grouped = grouped
+    return printer.doprint(expr)
 
 
 def to_latex(expr: sympy.Basic, substitutions: Mapping | None = None, digits: int = 4, *,

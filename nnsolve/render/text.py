@@ -99,7 +99,8 @@ def quantity_equation(derivation, q: Quantity):
     """`y3 = σ(a3) = σ(1) = 1/(1 + exp(-1)) ≈ 0.7311`, one line or with matrix blocks."""
     sides = common.equation(derivation, q, printing.to_text(q.symbol),
                             board.formula(derivation, q.name),
-                            board.substituted(derivation, q.name, elide=True), _VALUES)
+                            board.substituted(derivation, q.name, elide=True, grouped=True),
+                            _VALUES)
     items = []
     for relation, side in sides:
         items += [relation, side] if relation else [side]
