@@ -206,3 +206,32 @@ def test_expressions_in_messages_are_written_as_students_type_them():
     result = compare(y3 ** 2, y3 ** 3, DEFAULT, kind="expression")
     assert result.message.startswith("expected y3^2, got y3^3")
     assert "**" not in result.message
+
+
+def test_a_plugin_kind_without_a_comparator_is_graded_by_equality():
+    """A kind that brings no comparator of its own (an ordering of nodes) is right when equal,
+    and its message writes both sides as the kind writes them."""
+    import time
+
+    from nnsolve.derivation.kinds import CompareContext, ValueKind
+
+    class Ordering(ValueKind):
+        name = "test-ordering"
+        description = "nodes in the order a traversal visits them"
+
+    kind = Ordering()
+    context = CompareContext(time.monotonic() + 1)
+    assert kind.compare(("A", "B", "C"), ("A", "B", "C"), Tolerance(), context).ok
+    wrong_order = kind.compare(("A", "B", "C"), ("A", "C", "B"), Tolerance(), context)
+    assert not wrong_order.ok and wrong_order.fraction == 0
+    assert wrong_order.message == "expected [A, B, C], got [A, C, B]"
+
+
+def test_matrix_expressions_take_sympy_objects_never_text():
+    """Nothing written as text is parsed into a formula by the vector machinery."""
+    import sympy
+
+    from nnsolve.derivation.vectors import Softmax
+
+    with pytest.raises(sympy.SympifyError):
+        Softmax("__import__('os').system('true')")

@@ -153,7 +153,8 @@ def _bare_arguments(expr: sympy.Basic) -> frozenset:
 
 class _Substituting:
     """What the text and the LaTeX printer share: a symbol with a value in `substitutions` is
-    printed as that value (each printer writes and brackets it its own way, `_substituted`),
+    printed as that value (each printer writes and brackets it its own way in its method
+    `_substituted(value, bare)`),
     without brackets where it is a function's whole argument (see `_bare_arguments`)."""
 
     def __init__(self, substitutions: Mapping[sympy.Basic, Any] | None, digits: int,
@@ -172,9 +173,6 @@ class _Substituting:
         if expr in self._subs:
             return self._substituted(self._subs[expr], bare=expr in self._bare)
         return fallback(expr)
-
-    def _substituted(self, value: Any, bare: bool) -> str:
-        raise NotImplementedError
 
     def _print_MatrixSymbol(self, expr):
         return self._print_leaf(expr, super()._print_MatrixSymbol)

@@ -11,6 +11,7 @@ argument is a matrix of numbers.
 from __future__ import annotations
 
 import sympy
+from sympy.core.sympify import _sympify
 from sympy.matrices.expressions import DotProduct
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
@@ -27,10 +28,10 @@ def _explicit(arg):
 
 class _OfOneMatrix(MatrixExpr):
     """A matrix expression of one matrix argument, of the argument's shape, computed once the
-    argument is a matrix of numbers."""
+    argument is a matrix of numbers by the subclass's `_of_numbers(matrix)`."""
 
     def __new__(cls, arg):
-        return super().__new__(cls, sympy.sympify(arg))
+        return super().__new__(cls, _sympify(arg))     # strict: sympy objects only, never text
 
     @property
     def arg(self):
@@ -44,9 +45,6 @@ class _OfOneMatrix(MatrixExpr):
         arg = self.arg.doit(**hints) if hints.get("deep", True) else self.arg
         explicit = _explicit(arg)
         return type(self)(arg) if explicit is None else self._of_numbers(explicit)
-
-    def _of_numbers(self, matrix: sympy.ImmutableMatrix):
-        raise NotImplementedError
 
 
 class Elementwise(_OfOneMatrix):

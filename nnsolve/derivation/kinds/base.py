@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping, Protocol
 
 from nnsolve.derivation import values as V
-from nnsolve.derivation.kinds.tolerance import Comparison, Tolerance
+from nnsolve.derivation.kinds.tolerance import RIGHT, Comparison, Tolerance, wrong
 
 @dataclass(frozen=True)
 class CompareContext:
@@ -116,7 +116,12 @@ class ValueKind:
 
     def compare(self, expected: Any, given: Any, tol: Tolerance,
                 context: CompareContext) -> Comparison:
-        raise NotImplementedError(f"kind {self.name!r} has no comparator")
+        """Equal as values, by default: a plugin's kind that needs no tolerance (a tree, an
+        ordering) is graded without a comparator of its own, and says what was expected in
+        its own written form."""
+        if given == expected:
+            return RIGHT
+        return wrong(f"expected {self.text(expected)}, got {self.text(given)}")
 
     def __repr__(self) -> str:
         return f"<kind {self.name}>"

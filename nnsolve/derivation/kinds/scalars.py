@@ -149,8 +149,9 @@ class Word(ValueKind):
         return self.compare_word(expected, given)
 
     def compare_word(self, expected: Any, given: Any) -> Comparison:
-        """One word of the key against the student's."""
-        raise NotImplementedError
+        """One word of the key against the student's: the same word, whatever its case and
+        spacing (a truth value overrides this with its own words)."""
+        return N.compare_label(expected, given)
 
 
 class Boolean(Word):
@@ -177,9 +178,6 @@ class Label(Word):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, str)
-
-    def compare_word(self, expected: Any, given: Any) -> Comparison:
-        return N.compare_label(expected, given)
 
 
 class Expression(Number):

@@ -18,7 +18,7 @@ from typing import Callable
 
 from nnsolve.errors import NnsolveError
 from nnsolve.fileio import read_regular, write_atomic
-from nnsolve.grade.outputs.canvas_csv import Record, parse
+from nnsolve.grade.outputs.canvas_csv import parse
 from nnsolve.grade.outputs.gradebook import cell, part_scores
 from nnsolve.grade.report import GradeResult
 

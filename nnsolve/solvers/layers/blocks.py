@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 import sympy
+from sympy.core.sympify import _sympify
 
 from nnsolve.derivation.core import Misconception
 from nnsolve.derivation.ordered import total
@@ -152,7 +153,9 @@ def same_shape(stack: Stack, a: Tensor, b: Tensor) -> bool:
 
 
 def _equal(p, q) -> bool:
-    return sympy.simplify(sympy.sympify(p) - sympy.sympify(q)) == 0
+    """Sizes that meet where branches join: numbers, or the spec's size symbols (W, d_k)
+    made by `sympy.Symbol`, never parsed from text (`_sympify` refuses strings)."""
+    return sympy.simplify(_sympify(p) - _sympify(q)) == 0
 
 
 def join_channels(stack: Stack, layer: Layer, outs: list[Tensor], labels: list[str],
