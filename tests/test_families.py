@@ -2,6 +2,7 @@
 element, checked against numpy; pooling over it; one student's wrong element recomputed alone."""
 
 import numpy as np
+import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
@@ -86,3 +87,14 @@ def test_any_valid_correlation_agrees_with_numpy(h, w, kh, kw, data):
     expected = correlate(image, kernel, bias)
     got = np.array(d["y"].value, dtype=int).reshape(expected.shape)
     assert np.array_equal(got, expected)
+
+
+def test_a_family_declared_wrongly_is_refused_with_the_reason():
+    d, Y = feature_map(IMAGE, KERNEL)
+    X = d.indexed("x")
+    with pytest.raises(ValueError, match="2 indices for a shape of 1 axes"):
+        d.family("z", "bad", X[i, j], (i, j), (3,))
+    with pytest.raises(IndexError, match="x has shape 4×4"):
+        d.element("x", (5, 1))
+    with pytest.raises(KeyError, match="no quantity"):
+        d.family("w", "bad", sympy.IndexedBase("nowhere")[i], (i,), (2,))
