@@ -216,7 +216,7 @@ def variant(problem, student, roster, id_column, name_column, seed, fmts, output
     from nnsolve.render.markdown import statement_markdown
 
     _, solutions = _load_solutions(problem, student=student, seed=seed)
-    click.echo("\n\n".join(statement_markdown(solution) for solution in solutions))
+    _output("\n\n".join(statement_markdown(solution) for solution in solutions) + "\n", None)
 
 
 @main.command()
@@ -260,7 +260,10 @@ def selftest(paths, variants, seed):
     unreadable; report every answer not graded as intended (exit 1 if any)."""
     from nnsolve.grade.selftest import selftest as run
 
-    report = run([Path(p) for p in paths], echo=click.echo, variants=variants, seed=seed)
+    from nnsolve.terminal import printable
+
+    report = run([Path(p) for p in paths], echo=lambda line: click.echo(printable(line)),
+                 variants=variants, seed=seed)
     click.echo(report.line(), err=True)
     sys.exit(1 if report.deviations else 0)
 

@@ -9,11 +9,13 @@ is only shown on the sheet. Rows without an id (Canvas's "Points Possible" line)
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nnsolve.errors import NnsolveError
+from nnsolve.fileio import read_regular
 
 #: headers an id column goes by, most specific first (compared without case, spaces or _)
 ID_HEADERS = ("sis user id", "student id", "student number", "id number", "studentid", "id",
@@ -42,12 +44,16 @@ def read_roster(path: str | Path, id_column: str | None = None,
     path = Path(path)
     file = str(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise NnsolveError(f"roster larger than {MAX_BYTES // 1_000_000} MB", file=file)
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(path, MAX_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise NnsolveError(f"cannot read the roster: {exc}", file=file) from None
-    rows = list(csv.reader(text.splitlines()))
+    # a quoted name may span lines: the csv module reads records, and says where each ends
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts, end = [], [], 0
+    for row in reader:
+        rows.append(row)
+        starts.append(end + 1)
+        end = reader.line_num
     if not rows:
         raise NnsolveError("the roster is empty", file=file)
     header = [cell.strip() for cell in rows[0]]
@@ -60,7 +66,7 @@ def read_roster(path: str | Path, id_column: str | None = None,
     students: list[Student] = []
     seen: dict[str, int] = {}
     stems: dict[str, str] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in zip(starts[1:], rows[1:]):
         student_id = _cell(row, ids)
         if not student_id:
             continue

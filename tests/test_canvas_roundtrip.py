@@ -123,3 +123,16 @@ def test_a_set_submission_fills_a_column_per_problem(nnsolve, tmp_path):
     assert rows[0].endswith(",Current Score,\"Concepts: autoencoders, RNNs, attention, WL\"")
     assert rows[1].endswith(",6.00,,5")                  # nn-concepts is worth 5 points
     assert rows[2] == '"Lovelace, Ada",4100,s1001,alovelace,CS-4720,9.00,1,90,2'
+
+
+def test_a_quote_never_closed_is_an_error_not_one_long_cell(nnsolve, tmp_path):
+    broken = EXPORT.replace('"CS-4720, ""B"""', '"CS-4720, B')
+    result, _, written = grade(nnsolve, tmp_path, text=broken)
+    assert result.exit_code == 1 and written is None
+    assert "export.csv: line 5: a quoted field is never closed" in result.stderr
+
+
+def test_a_new_column_named_after_a_title_cannot_be_a_formula():
+    from nnsolve.grade.outputs.gradebook import cell
+
+    assert cell("=HYPERLINK(\"x\")").startswith("'")      # what the new header goes through

@@ -94,3 +94,10 @@ def test_an_iteration_needs_a_rule_to_stop():
         Iteration(d, until="stable")
     with pytest.raises(ValueError, match="until must be one of"):
         Iteration(d, until="forever", state=("s",))
+
+
+def test_a_truth_value_is_no_number_of_steps():
+    with pytest.raises(ValueError, match="steps must be a whole number"):
+        Iteration(Derivation(), steps=True)
+    with pytest.raises(KeyError, match="no starting value named for 's'"):
+        Iteration(Derivation(), steps=1).name_at(0, "s")

@@ -235,3 +235,42 @@ def test_matrix_expressions_take_sympy_objects_never_text():
 
     with pytest.raises(sympy.SympifyError):
         Softmax("__import__('os').system('true')")
+
+
+def test_a_kind_registered_before_the_first_look_up_is_the_one_found(monkeypatch):
+    from nnsolve.derivation.kinds import ValueKind, get, register, registry
+
+    monkeypatch.setattr(registry, "_KINDS", {})
+    monkeypatch.setattr(registry, "_loaded", False)
+
+    class Colour(ValueKind):
+        name = "label"          # a plugin replacing a built-in on purpose
+        description = "a colour name"
+
+    mine = register(Colour())
+    assert get("label") is mine and get("number").name == "number"
+    with pytest.raises(TypeError, match="not a named ValueKind"):
+        register(object())
+
+
+def test_every_truth_word_a_key_may_hold_is_graded_as_one():
+    assert compare("off", "no", DEFAULT, kind="boolean").ok
+    assert compare("on", "true", DEFAULT, kind="boolean").ok
+    assert not compare("off", "yes", DEFAULT, kind="boolean").ok
+
+
+def test_a_number_and_its_text_are_one_label():
+    assert compare("1", 1.0, DEFAULT, kind="label").ok
+
+
+def test_a_colouring_recomputed_from_a_students_answer_is_still_a_colouring():
+    from nnsolve.derivation.core import Derivation
+    from nnsolve.derivation.structures import Partition
+
+    d = Derivation()
+    d.given("degrees", {"1": 2, "2": 2, "3": 1}, kind="mapping")
+    d.add("colouring", "nodes by degree", rule=lambda v: dict(v["degrees"]),
+          inputs=("degrees",), kind="partition")
+    again = d.recompute("colouring", {"degrees": {"1": 1, "2": 2, "3": 1}})
+    assert isinstance(again, Partition) and again.groups() == {frozenset({"1", "3"}),
+                                                              frozenset({"2"})}

@@ -328,3 +328,13 @@ def test_a_filled_in_summary_is_graded_with_errors_carried_forward(nnsolve, prob
     records = {r["name"]: r for r in result.json()["results"][0]["records"]}
     assert records["squeeze.params"]["status"] == "incorrect"
     assert records["summary"]["status"] == "ecf", records["summary"]["message"]
+
+
+def test_a_shortcut_layer_whose_made_up_name_is_taken_by_the_main_branch_is_refused():
+    """An unnamed shortcut conv is `shortcut1`; a main layer written `shortcut1` takes it."""
+    with pytest.raises(SolverError, match="'shortcut1' is already a layer of the main branch") \
+            as caught:
+        solve({"input": [8, 8, 4], "layers": [{"residual": {
+            "name": "b", "layers": [{"conv": {"name": "shortcut1", "filters": 4, "kernel": 1}}],
+            "shortcut": [{"conv": {"filters": 4, "kernel": 1}}]}}]})
+    assert caught.value.path[-3:] == ("shortcut", 0, "conv")

@@ -407,3 +407,14 @@ def test_12_a_repeated_block_counts_every_copy(tmp_path, nnsolve):
     assert time.monotonic() - start < 5
     assert result.exit_code == 1
     assert "100,100,000,001 layers once blocks are written out" in result.stderr + result.stdout
+
+
+def test_06_escapes_in_a_problem_file_do_not_reach_the_terminal(tmp_path, nnsolve):
+    path = write(tmp_path, "esc.yaml", (
+        'nnsolve: 1\nid: esc\ntitle: "Bad \\e[2J title"\nstatement: "x \\e]0;pwn\\a y"\n'
+        "solver: layers\nvariables: {n: {int: [8, 10]}}\n"
+        'given: {input: ["$n", 8, 3], layers: [flatten]}\nask: [params]\n'))
+    for args in (("variant", path, "--student", "s1"), ("selftest", path)):
+        result = nnsolve(*args)
+        assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    assert "\\u001b" in nnsolve("variant", path, "--student", "s1").stdout

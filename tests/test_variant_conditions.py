@@ -184,3 +184,15 @@ def test_a_fractional_power_of_a_negative_number_is_refused():
         value("k ^ 0.5", k=-4)
     with pytest.raises(ConditionError, match="power too large"):
         value("k ^ 100", k=2)
+
+
+def test_a_condition_whose_exact_powers_explode_is_refused_quickly(nnsolve, problem_file):
+    """(0.999999^64)^64… is a fraction of millions of digits in exact arithmetic."""
+    import time
+
+    path = problem_file(PROBLEM.format(
+        require='["((((999999/1000000)^64)^64)^64)^64 > 0"]'))
+    start = time.monotonic()
+    result = nnsolve("check", path)
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 1 and "power too large" in result.stderr

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from nnsolve.errors import NnsolveError
 from nnsolve.roster import read_roster
 
 EXACT = "examples/problems/conv-output-exact.yaml"
@@ -210,3 +211,20 @@ def test_a_sets_seed_is_text(nnsolve, tmp_path):
     bad.write_text("nnsolve: 1\nid: s\nseed: [1, 2]\nproblems: []\n", encoding="utf-8")
     result = nnsolve("check", bad)
     assert result.exit_code == 1 and f"{bad}:3: seed: must be text, not a list" in result.stderr
+
+
+def test_a_roster_name_in_quotes_may_span_lines(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text('id,name\ns1,"Lovelace,\nAda"\ns2,Babbage\n', encoding="utf-8")
+    students = read_roster(roster)
+    assert [(s.id, s.name, s.line) for s in students] == [
+        ("s1", "Lovelace,\nAda", 2), ("s2", "Babbage", 4)]
+
+
+def test_a_roster_that_is_no_regular_file_is_refused(tmp_path):
+    import os
+
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(NnsolveError, match="roster.csv"):
+        read_roster(fifo)

@@ -115,3 +115,24 @@ def test_values_of_the_wrong_kind_are_refused_when_added():
         d.add("q", "q", rule=lambda v: 1, inputs=(), kind="no-such-kind")
     d.add("hist", "histogram", rule=lambda v: {"A": 2, "B": 1}, inputs=(), kind="multiset")
     assert d["hist"].value["A"] == 2
+
+
+def test_a_dot_product_is_one_number_written_as_the_course_writes_it():
+    from nnsolve.derivation.vectors import dot
+
+    d = Derivation()
+    w, x = d.given("w", [1, -2, 3]), d.given("x", [2, 5, -1])
+    d.add("a", "net input", dot(w, x))
+    assert d["a"].value == 1 * 2 + (-2) * 5 + 3 * (-1) == -11
+    assert board.formula(d, "a") == "w·x"
+    assert board.formula(d, "a", "latex") == r"w^\top x"
+
+
+def test_a_formula_over_unknown_symbols_or_nothing_at_all_is_refused():
+    d = Derivation()
+    with pytest.raises(KeyError, match="neither given nor derived"):
+        d.add("y", "output", sympy.Symbol("nowhere") + 1)
+    with pytest.raises(ValueError, match="needs a formula or a rule"):
+        d.add("z", "nothing", inputs=())
+    with pytest.raises(KeyError, match="unknown inputs"):
+        d.add("q", "q", rule=lambda v: 1, inputs=("ghost",))

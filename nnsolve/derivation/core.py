@@ -124,6 +124,11 @@ class Derivation:
     def name_of(self, symbol: sympy.Basic) -> str:
         return self._names_by_symbol[symbol]
 
+    def stands_for(self, symbol: sympy.Basic, name: str) -> None:
+        """Let another object stand for quantity `name` in formulas (a family's X in X[i, j]);
+        the first one registered for a symbol keeps it."""
+        self._names_by_symbol.setdefault(symbol, name)
+
     def _default_symbol(self, name: str, value: Value, kind: str) -> sympy.Basic:
         """A vector or matrix is a matrix symbol, so it can be multiplied in formulas."""
         if name in self._symbols_by_name:
@@ -198,6 +203,9 @@ class Derivation:
         kind = kind or kinds.guess(V.normalize(value))
         value_kind = kinds.get(kind)
         value = value_kind.normalize(value)
+        rule = _in_form_of(value_kind, rule)
+        wrong = tuple(Misconception(m.id, m.description, _in_form_of(value_kind, m.rule))
+                      for m in wrong)
         if symbol is None:
             symbol = self._default_symbol(name, value, kind)
         else:
@@ -208,9 +216,7 @@ class Derivation:
                             components=tuple(components), shown=shown)
         return self._store(quantity)
 
-    def _misconception(self, m, keep) -> Misconception:
-        if isinstance(m, tuple):
-            m = Misconception(*m)
+    def _misconception(self, m: Misconception, keep) -> Misconception:
         if isinstance(m.rule, sympy.Basic):
             return Misconception(m.id, m.description, self.rule_for(m.rule, keep=keep))
         return m
@@ -281,3 +287,13 @@ class Derivation:
         if q.rule is None:
             return q.value
         return V.normalize(q.rule(self.inputs_of(name, overrides)))
+
+
+def _in_form_of(kind: kinds.ValueKind, rule: Rule) -> Rule:
+    """A rule whose results are brought to the kind's one form (a partition from a dict, a
+    table from header and rows), so a value recomputed from a student's answers, or a
+    misconception's, compares as the derivation's own does. Kinds whose form is the plain
+    value form need nothing more than `values.normalize`, which recomputing applies anyway."""
+    if type(kind).normalize is kinds.ValueKind.normalize:
+        return rule
+    return lambda values: kind.normalize(rule(values))

@@ -26,7 +26,7 @@ SHOW_ALL_UP_TO = 16
 def indexed(d, name: str) -> sympy.IndexedBase:
     """Quantity `name` as X[i, j] in family formulas (registered so its elements resolve)."""
     base = sympy.IndexedBase(name)
-    d._names_by_symbol.setdefault(base, name)
+    d.stands_for(base, name)
     return base
 
 
@@ -71,10 +71,11 @@ def written_out(expr: sympy.Basic) -> sympy.Basic:
 def _elements_put_in(d, expr: sympy.Basic) -> sympy.Basic:
     """x[2, 3] with numbers for indices → the symbol of that element's quantity."""
     def resolve(node):
-        base = node.base
-        name = d._names_by_symbol.get(base)
-        if name is None:
-            raise KeyError(f"{base} is no quantity: make it with Derivation.indexed(name)")
+        try:
+            name = d.name_of(node.base)
+        except KeyError:
+            raise KeyError(f"{node.base} is no quantity: make it with Derivation.indexed(name)") \
+                from None
         return element(d, name, tuple(int(i) for i in node.indices))
 
     return expr.replace(lambda n: isinstance(n, sympy.Indexed) and
@@ -127,5 +128,5 @@ def add_family(d, name: str, label: str, formula: sympy.Basic, index, shape, *,
           rule=lambda values: _nested([values[n] for n in element_names], dims),
           kind=kind, symbol=sympy.Indexed(base, *index), group=group, note=note,
           components=tuple(element_names))
-    d._names_by_symbol[base] = name
+    d.stands_for(base, name)
     return base

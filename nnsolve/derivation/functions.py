@@ -25,6 +25,7 @@ from typing import Callable
 import sympy
 
 from nnsolve.derivation.names import canonical_name
+from nnsolve.derivation.tokens import MAX_BITS
 from nnsolve.derivation.proven import (leaky_interval, positive_number, relu_interval,
                                        sign as proven_sign, step_interval)
 
@@ -176,7 +177,6 @@ class xlogy(sympy.Function):
 # -- guarded arithmetic: what an answer may make sympy build ----------------------------------
 
 MAX_EXPONENT = 1000        # |exponent| of a power, a literal or exp()
-MAX_BITS = 4000            # size of any exact integer/fraction kept
 MAX_ROOT_BITS = 1000       # size of a number raised to a fractional power
 MAX_ARGS = 10              # arguments of one function call
 

@@ -55,7 +55,8 @@ class Iteration:
                              f"not {until!r}")
         if until in UNTIL and not state:
             raise ValueError(f"until={until!r} needs the quantities that make the state")
-        if steps is not None and (not isinstance(steps, int) or steps < 1):
+        if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool)
+                                  or steps < 1):
             raise ValueError(f"steps must be a whole number from 1, not {steps!r}")
         self.d = d
         self.steps = steps

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 
 from nnsolve.derivation.names import GREEK
 
+#: bits of any exact integer or fraction a typed expression may make (a student's answer, an
+#: instructor's condition): past this, exact arithmetic costs time without telling anything
+MAX_BITS = 4000
+
 #: how a text is told to write decimals, wherever a comma is refused
 DECIMAL_POINT_HINT = "use a decimal point for decimals (0.845, not 0,845)"
 #: the operators a caller may add: `%` and comparisons

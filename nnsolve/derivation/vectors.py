@@ -11,7 +11,6 @@ argument is a matrix of numbers.
 from __future__ import annotations
 
 import sympy
-from sympy.core.sympify import _sympify
 from sympy.matrices.expressions import DotProduct
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
@@ -31,7 +30,7 @@ class _OfOneMatrix(MatrixExpr):
     argument is a matrix of numbers by the subclass's `_of_numbers(matrix)`."""
 
     def __new__(cls, arg):
-        return super().__new__(cls, _sympify(arg))     # strict: sympy objects only, never text
+        return super().__new__(cls, sympy.sympify(arg, strict=True))   # never text
 
     @property
     def arg(self):

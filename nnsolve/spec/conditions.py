@@ -18,7 +18,8 @@ import operator
 from fractions import Fraction
 from typing import Any, Callable
 
-from nnsolve.derivation.tokens import CONDITION_OPERATORS, Token, TokenError, tokenize
+from nnsolve.derivation.tokens import (CONDITION_OPERATORS, MAX_BITS, Token, TokenError,
+                                      tokenize)
 
 MAX_TEXT = 500
 MAX_NESTING = 30
@@ -103,7 +104,11 @@ def _evaluate(node: tuple, values: dict[str, Any]) -> Any:
     if abs(right) > MAX_EXPONENT or abs(left) > 10 ** 6:   # "^": keep numbers small
         raise ValueError("power too large")
     if isinstance(right, int):
-        return _whole(Fraction(left) ** right)
+        base = Fraction(left)
+        if max(base.numerator.bit_length(), base.denominator.bit_length()) * abs(right) > \
+                MAX_BITS:       # (0.999999^64)^64… grows without bound in exact arithmetic
+            raise ValueError("power too large")
+        return _whole(base ** right)
     if left < 0:
         raise ValueError("a negative number to a fractional power")
     return float(left) ** float(right)

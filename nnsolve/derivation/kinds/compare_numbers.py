@@ -364,9 +364,10 @@ def compare_number(expected: Any, given: Any, tol: Tolerance, given_text: str | 
 
 def label_text(value: Any) -> str:
     """A label as it is compared: case and spacing do not matter."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = value if isinstance(value, str) else show(value, 15)
+    if isinstance(value, (str, bool, int, float)):
+        text = S.key_text(value)        # 1.0 and "1" are one label, as they are one key
+    else:
+        text = show(value, 15)
     return " ".join(text.split()).casefold()
 
 
@@ -378,8 +379,9 @@ def compare_label(expected: Any, given: Any) -> Comparison:
     return wrong(f"expected {show(expected)}, got {show(given)}")
 
 
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
+#: the words a true-or-false answer or option id is written with (YAML 1.1 reads yes/on too)
+_TRUE = {"true", "yes", "y", "1", "t", "on"}
+_FALSE = {"false", "no", "n", "0", "f", "off"}
 
 
 def truth(value: Any) -> bool | None:

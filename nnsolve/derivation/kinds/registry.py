@@ -21,6 +21,7 @@ def register(kind: ValueKind) -> ValueKind:
     reloaded in a test)."""
     if not isinstance(kind, ValueKind) or not kind.name:
         raise TypeError(f"{kind!r} is not a named ValueKind")
+    _load()     # the built-ins first, so a plugin's kind registered early is not replaced
     _KINDS[kind.name] = kind
     return kind
 
@@ -34,7 +35,7 @@ def _load() -> None:
     from importlib.metadata import entry_points
 
     for kind in BUILTIN:
-        register(kind)
+        _KINDS.setdefault(kind.name, kind)
     for entry in entry_points(group=ENTRY_POINTS):
         kind = entry.load()
         register(kind() if isinstance(kind, type) else kind)

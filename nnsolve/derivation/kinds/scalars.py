@@ -130,10 +130,6 @@ class Count(Number):
         return writing.count(value, fmt, digits, exact=exact)
 
 
-#: the words an option id or answer of a true-or-false item may be (YAML 1.1 reads yes/on too)
-_TRUTH_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "t", "f"})
-
-
 class Word(ValueKind):
     """What labels and truth values share: an answer is a word (read as a label) and is right
     or wrong, never close; a set of them, the answer to a select-all item, is compared as a
@@ -160,9 +156,8 @@ class Boolean(Word):
 
     def accepts(self, value: Any) -> bool:
         """1/0, or a word a true-or-false item is written with (true, no, off…)."""
-        if isinstance(value, str):
-            return value.strip().casefold() in _TRUTH_WORDS
-        return isinstance(value, sympy.Integer) and value in (0, 1)
+        return (isinstance(value, str) or isinstance(value, sympy.Integer)) and \
+            N.truth(value) is not None
 
     def write(self, value: Any, fmt: str, digits: int = 4, *, exact: bool = True) -> str:
         """As the words true and false, not 1 and 0."""

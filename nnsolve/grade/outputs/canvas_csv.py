@@ -56,7 +56,7 @@ def parse(text: str) -> list[Record]:
                     quoted = False
             elif c == "\n":
                 line += 1
-        elif c == '"':
+        elif c == '"' and i == start:     # a quote opens a field only at its start
             quoted = True
         elif c == ",":
             fields.append(text[start:i])
@@ -70,6 +70,8 @@ def parse(text: str) -> list[Record]:
             first_line = line
             continue
         i += 1
+    if quoted:
+        raise ValueError(f"line {first_line}: a quoted field is never closed")
     if start < n or fields:
         fields.append(text[start:])
         records.append(Record(fields, "", first_line))

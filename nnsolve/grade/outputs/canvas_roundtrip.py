@@ -56,6 +56,8 @@ class CanvasRoundTrip:
         except UnicodeDecodeError as exc:
             raise NnsolveError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                                file=str(self.export)) from None
+        except ValueError as exc:
+            raise NnsolveError(str(exc), file=str(self.export)) from None
         if not self.records:
             raise NnsolveError("the gradebook is empty", file=str(self.export))
         self.header = [v.strip() for v in self.records[0].values]
@@ -109,7 +111,8 @@ class CanvasRoundTrip:
         for problem in self.possible:
             column = columns[problem] = self._column(problem)
             if column >= len(self.header):       # a new assignment: the whole column
-                self.header.append(self.titles.get(problem) or problem)
+                # a title is the instructor's text: a leading = must not become a formula
+                self.header.append(cell(self.titles.get(problem) or problem))
                 for record in self.records:
                     record.set(column, "")
                 self.records[0].set(column, self.header[column])

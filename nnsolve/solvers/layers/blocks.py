@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 import sympy
-from sympy.core.sympify import _sympify
 
 from nnsolve.derivation.core import Misconception
 from nnsolve.derivation.ordered import total
@@ -109,12 +108,14 @@ def residual(stack: Stack, layer: Layer, o, x: Tensor) -> Tensor:
     if o.shortcut == "identity":
         shortcut, what = x, "the identity shortcut (the block's input)"
     else:
-        names = {e.options.name for e in o.layers if e.options.name}
-        clash = next((e for e in o.shortcut if e.options.name in names), None)
-        if clash is not None:
-            raise SolverError(f"{clash.options.name!r} is already a layer of the main branch",
-                              layer.path + ("shortcut", o.shortcut.index(clash), clash.kind,
-                                            "name"))
+        # the names both branches end up with, written or made up (layer<j>, shortcut<j>)
+        main_names = set(prefixes(o.layers, "", layer.path + ("layers",)))
+        for j, (entry, name) in enumerate(zip(o.shortcut, prefixes(
+                o.shortcut, "", layer.path + ("shortcut",), stem="shortcut"))):
+            if name in main_names:
+                raise SolverError(f"{name!r} is already a layer of the main branch",
+                                  layer.path + ("shortcut", j, entry.kind) +
+                                  (("name",) if entry.options.name else ()))
         shortcut = walk(stack, o.shortcut, layer.prefix, layer.path + ("shortcut",), x,
                         stem="shortcut")
         what = "the projection shortcut"
@@ -154,8 +155,8 @@ def same_shape(stack: Stack, a: Tensor, b: Tensor) -> bool:
 
 def _equal(p, q) -> bool:
     """Sizes that meet where branches join: numbers, or the spec's size symbols (W, d_k)
-    made by `sympy.Symbol`, never parsed from text (`_sympify` refuses strings)."""
-    return sympy.simplify(_sympify(p) - _sympify(q)) == 0
+    made by `sympy.Symbol`, never parsed from text (strict: a string is refused)."""
+    return sympy.simplify(sympy.sympify(p, strict=True) - sympy.sympify(q, strict=True)) == 0
 
 
 def join_channels(stack: Stack, layer: Layer, outs: list[Tensor], labels: list[str],
