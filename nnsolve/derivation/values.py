@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import sympy
@@ -160,6 +161,15 @@ def to_sympy(value: Any) -> Any:
 def to_float(value: Any) -> float:
     if isinstance(value, float):
         return value
+    if isinstance(value, sympy.Expr) and not value.is_Atom:
+        return exact_float(value)
+    return float(value)
+
+
+@lru_cache(maxsize=4096)
+def exact_float(value: sympy.Expr) -> float:
+    """The float of an exact number such as tanh(1), evaluated once per process: a key's
+    values are written into every student's record and compared with every answer."""
     return float(value)
 
 
@@ -385,7 +395,7 @@ def to_json(value: Any) -> Any:
         if value.free_symbols:
             return expression_text(value)
         try:
-            return float(value)
+            return exact_float(value)
         except TypeError:  # not a real number (a student's (-8)^(1/3)): shown as written
             return expression_text(value)
     if isinstance(value, int):

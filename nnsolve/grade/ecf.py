@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import sympy
@@ -19,18 +20,40 @@ import sympy
 from nnsolve.derivation import kinds
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Quantity
-from nnsolve.grade.compare import Tolerance, compare
+from nnsolve.grade import memo
+from nnsolve.grade.compare import Comparison, Tolerance, compare
 
 
 def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: float = 2.0,
-         definitions: dict | None = None) -> bool:
+         definitions: dict | None = None, simplify_limit: float | None = 0.0) -> bool:
     """True when `given` matches `reference` as an answer would; never raises (a complex
-    number, a label where a number belongs: simply no match)."""
+    number, a label where a number belongs: simply no match). Symbolic values are compared at
+    random points, without `simplify` unless `simplify_limit` allows it: error carried
+    forward and misconceptions are asked about many pairs per answer, and a pair the points
+    cannot decide is simply no match there."""
     try:
-        return compare(reference, given, tol, kind=kind, time_limit=time_limit,
-                       definitions=definitions).ok
+        return remembered_compare(reference, given, tol, kind=kind, time_limit=time_limit,
+                                  definitions=definitions, simplify_limit=simplify_limit).ok
     except Exception:  # values of another type than the rule's: not a match
         return False
+
+
+def remembered_compare(expected: Any, given: Any, tol: Tolerance, *, kind: str,
+                       time_limit: float = 2.0, given_text: Any = None,
+                       definitions: dict | None = None,
+                       simplify_limit: float | None = None) -> Comparison:
+    """`compare`, each pair decided once per process (see `memo`): a verdict left undecided
+    at the time limit is not kept. Raises what `compare` raises."""
+    def compute() -> Comparison:
+        return compare(expected, given, tol, kind=kind, time_limit=time_limit,
+                       given_text=given_text, definitions=definitions,
+                       simplify_limit=simplify_limit)
+
+    defined = memo.ByIdentity(definitions) if definitions else None
+    # a decided verdict holds whatever simplify was allowed; undecided ones are not kept
+    key = (expected, given, tol, kind, given_text, defined)
+    return memo.remembered(memo.comparisons, key, compute,
+                           keep=lambda result: not result.undecided)
 
 
 #: inputs or results beyond this magnitude are no course's numbers: rules are not run on them
@@ -42,11 +65,30 @@ def run_rule(rule: Callable, inputs: dict) -> Any | None:
     """A solver's rule on student-chosen inputs; None when it cannot be evaluated."""
     if any(out_of_range(v) for v in inputs.values()):
         return None
+    return memo.remembered(memo.rule_runs, (rule, inputs), lambda: _run(rule, inputs))
+
+
+def _run(rule: Callable, inputs: dict) -> Any | None:
     try:
         value = V.normalize(rule(inputs))
     except Exception:  # a rule meeting values it was never meant for: no value
         return None
     return None if out_of_range(value) else value
+
+
+def apply_misconception(misconception: Misconception, inputs: dict) -> Any:
+    """A misconception's rule on inputs (once per process for the same inputs); raises what
+    the rule raises."""
+    def compute() -> tuple[bool, Any]:
+        try:
+            return True, misconception.apply(inputs)
+        except Exception as exc:  # kept too: the same inputs fail the same way
+            return False, exc
+
+    ok, value = memo.remembered(memo.rule_runs, (misconception, inputs), compute)
+    if not ok:
+        raise value
+    return value
 
 
 def out_of_range(value: Any) -> bool:
@@ -60,10 +102,17 @@ def out_of_range(value: Any) -> bool:
     try:
         if isinstance(value, (int, sympy.Integer)):
             return abs(int(value)) > MAX_MAGNITUDE
-        magnitude = abs(complex(value.evalf(15) if isinstance(value, sympy.Expr) else value))
+        magnitude = _magnitude(value) if isinstance(value, sympy.Expr) else abs(complex(value))
     except (TypeError, ValueError, OverflowError):
         return True
     return not math.isfinite(magnitude) or magnitude > MAX_MAGNITUDE
+
+
+@lru_cache(maxsize=4096)
+def _magnitude(value: sympy.Expr) -> float:
+    """|value| of an exact number, evaluated once per process (a key's values are checked
+    for every student)."""
+    return abs(complex(value.evalf(15)))
 
 
 class StudentChain:
@@ -422,7 +471,7 @@ def find_misconception(chain: StudentChain, name: str, given: Any, tol: Toleranc
             if any(out_of_range(v) for v in inputs.values()):
                 continue
             try:
-                value = misconception.apply(inputs)
+                value = apply_misconception(misconception, inputs)
             except Exception:  # the wrong computation does not apply to these inputs
                 continue
             if chain.same(value, given, tol, kind) and not chain.same(q.value, value, tol, kind) \

@@ -12,6 +12,7 @@ with its reason, so one broken file never stops a batch.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,11 @@ from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
 from nnsolve.grade.answers import AnswerError, AnswerReader
-from nnsolve.grade.compare import Comparison, Tolerance, compare
+from nnsolve.grade.compare import Comparison, Tolerance
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
 from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
-                               carry_forward_elements, find_misconception, repeated_input, same)
+                               carry_forward_elements, find_misconception, remembered_compare,
+                               repeated_input, same)
 from nnsolve.grade.key import Key, UnknownProblem
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.unreadable import echo, identity_from_data, identity_from_file, not_graded
@@ -38,6 +40,20 @@ from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take
 SYMBOLIC_TIME_LIMIT = 2.0
+#: seconds `simplify` may take over a whole submission, all its symbolic answers together
+#: (each is tried at random points first; simplify is for the rare pair they cannot decide)
+SIMPLIFY_BUDGET = 2.0
+
+
+class SimplifyBudget:
+    """The time `simplify` has left for one submission: a file of adversarial expressions
+    costs this once, not once per answer and per question asked about it."""
+
+    def __init__(self, seconds: float = SIMPLIFY_BUDGET):
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left = max(0.0, self.left - seconds)
 
 
 def grade_file(path, key: Key) -> GradeResult:
@@ -78,9 +94,10 @@ def grade_submission(submission: Submission, key: Key) -> GradeResult:
 
     resolved = submission.resolve(problems, whole)
     records: list[GradeRecord] = []
+    budget = SimplifyBudget()
     for problem in problems:
         for solved in solutions[problem.id].parts:
-            records.extend(_PartGrader(problem, solved, resolved).grade())
+            records.extend(_PartGrader(problem, solved, resolved, budget).grade())
     return GradeResult(submission.student_id, submission.name, submission.problem,
                        submission.file, records=records)
 
@@ -100,10 +117,12 @@ class _PartGrader:
     problem: Problem
     solved: SolvedPart
     submission: Submission
+    budget: SimplifyBudget = field(default_factory=SimplifyBudget)
     _answers: dict[str, _Answer] = field(default_factory=dict)
     _symbols: dict | None = None
     _definitions: dict | None = None
     _tolerances: dict = field(default_factory=dict)
+    _verdicts: dict = field(default_factory=dict)
     _differs: dict = field(default_factory=dict)
     _chain: StudentChain | None = None
     _asks: dict[str, Ask] = field(default_factory=dict)
@@ -158,8 +177,32 @@ class _PartGrader:
         if not has_symbols(self.derivation[name].value):
             return None
         if self._definitions is None:
-            self._definitions = definitions(self.derivation)
+            self._definitions = _definitions_of(self.derivation)
         return self._definitions
+
+    def verdict(self, name: str) -> Comparison:
+        """The comparison of the student's answer for `name` with the key, made once per
+        submission (grading it and judging later steps ask the same question) and within the
+        submission's simplify budget. Raises ValueError for a value not of the kind asked."""
+        if name not in self._verdicts:
+            q, answer = self.derivation[name], self._answers[name]
+            symbolic = has_symbols(q.value)
+            start = time.monotonic()
+            try:
+                self._verdicts[name] = remembered_compare(
+                    q.value, answer.value, self.tolerance(name), kind=q.kind,
+                    time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed,
+                    definitions=self.definitions(name),
+                    simplify_limit=self.budget.left if symbolic else None)
+            except ValueError as exc:
+                self._verdicts[name] = exc
+            finally:
+                if symbolic:
+                    self.budget.spend(time.monotonic() - start)
+        found = self._verdicts[name]
+        if isinstance(found, ValueError):
+            raise found
+        return found
 
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
@@ -178,9 +221,7 @@ class _PartGrader:
         if name not in self._differs:
             q = self.derivation[name]
             answer = self._answers.get(name)
-            wrong = answer is not None and answer.error is None and not same(
-                q.value, answer.value, self.tolerance(name), q.kind, SYMBOLIC_TIME_LIMIT,
-                definitions=self.definitions(name))
+            wrong = answer is not None and answer.error is None and not self._verdict_ok(name)
             if wrong:
                 self._differs[name] = True  # while its own inputs are being looked at
                 carried = carry_forward(self.chain, name, answer.value, self.tolerance(name),
@@ -189,13 +230,19 @@ class _PartGrader:
             self._differs[name] = wrong
         return self._differs[name]
 
+    def _verdict_ok(self, name: str) -> bool:
+        try:
+            return self.verdict(name).ok
+        except Exception:  # a value of another kind than the key's: not the same
+            return False
+
     @property
     def chain(self) -> StudentChain:
         if self._chain is None:
             answered = {n: a.value for n, a in self._answers.items() if a.error is None}
             symbolic = any(has_symbols(q.value) for q in self.derivation)
             self._chain = StudentChain(self.derivation, answered, self.differs, self.tolerance,
-                                       definitions(self.derivation) if symbolic else None)
+                                       _definitions_of(self.derivation) if symbolic else None)
         return self._chain
 
     # grading one asked quantity
@@ -222,13 +269,12 @@ class _PartGrader:
         given = _given_json(answer)
         tol = self.tolerance(ask.name)
         try:
-            comparison = compare(q.value, answer.value, tol, kind=q.kind,
-                                 time_limit=SYMBOLIC_TIME_LIMIT, given_text=answer.typed,
-                                 definitions=self.definitions(ask.name))
+            comparison = self.verdict(ask.name)
         except ValueError as exc:
             return self._record(ask, q, "invalid", 0.0, text.invalid(q, str(exc)), given=given,
                                 hint=text.invalid(q, "it is not a value of the kind asked"))
-        if comparison.ok or any(same(alt, answer.value, tol, q.kind) for alt in q.accept):
+        if comparison.ok or any(same(alt, answer.value, tol, q.kind,
+                                     simplify_limit=self.budget.left) for alt in q.accept):
             return self._record(ask, q, "correct", ask.points, comparison.note, given=given)
         if comparison.undecided:  # never "undecided means wrong": it cannot be graded here
             return self._record(ask, q, "invalid", 0.0, text.join(comparison.message), given=given,
@@ -344,6 +390,22 @@ class _PartGrader:
         elif self.submission.strays.get(()):
             elsewhere = "problems " + ", ".join(self.submission.strays[()])
         return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
+
+
+def _definitions_of(derivation) -> dict:
+    """What the derivation's names stand for, worked out once per derivation (the key's
+    derivations are graded against for the whole batch): one dict, so that comparisons
+    remembered across submissions (see `memo`) know it by identity."""
+    found = _DEFINITIONS.get(id(derivation))
+    if found is None or found[0] is not derivation:
+        found = (derivation, definitions(derivation))
+        _DEFINITIONS[id(derivation)] = found
+        if len(_DEFINITIONS) > 256:
+            _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+    return found[1]
+
+
+_DEFINITIONS: dict[int, tuple] = {}
 
 
 # -- answers graded element by element -------------------------------------------------------

@@ -20,17 +20,21 @@ __all__ = ["AnswerReader", "CompareContext", "Comparison", "Tolerance", "ValueKi
 
 def compare(expected: Any, given: Any, tol: Tolerance, *, kind: str = "number",
             time_limit: float = 2.0, given_text: Any = None,
-            definitions: Mapping | None = None) -> Comparison:
+            definitions: Mapping | None = None,
+            simplify_limit: float | None = None) -> Comparison:
     """Compare a student's `given` value with `expected` by the rules of `kind` ("auto": by
     what `expected` is). `given_text` is what the student wrote (it counts their digits);
     `time_limit` bounds symbolic checks in seconds; `definitions` maps symbols to what they
-    stand for in the derivation. Lists may stand for tuples and sets for frozensets. Raises
+    stand for in the derivation; `simplify_limit` bounds the seconds `simplify` may take (None:
+    what is left of `time_limit`, 0: not tried). Lists may stand for tuples and sets for frozensets. Raises
     ValueError only for a malformed `expected` or an unknown kind; anything a student can give
     yields a Comparison."""
     from nnsolve.derivation.kinds.compare_numbers import plain
     from nnsolve.derivation.kinds.scalars import compare_any
 
-    context = CompareContext(time.monotonic() + time_limit, plain(given_text), definitions)
+    now = time.monotonic()
+    context = CompareContext(now + time_limit, plain(given_text), definitions,
+                             None if simplify_limit is None else now + simplify_limit)
     expected, given = plain(expected), plain(given)
     if kind == "auto":
         return compare_any(expected, given, tol, context)

@@ -25,6 +25,8 @@ class CompareContext:
     given_text: Any = None
     #: symbol -> what it stands for in the derivation, for symbolic answers
     definitions: Mapping | None = None
+    #: time.monotonic() after which `simplify` is not tried (None: the deadline)
+    simplify_deadline: float | None = None
 
 
 class AnswerReader(Protocol):

@@ -15,6 +15,7 @@ import math
 import re
 from decimal import Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -101,9 +102,18 @@ def exact_fraction(value: Any) -> Fraction | None:
     if isinstance(value, sympy.Float):
         return _float_fraction(value)
     if isinstance(value, sympy.Expr) and value.is_number:
-        approx = value.evalf(EVAL_DIGITS)
-        if isinstance(approx, sympy.Float):
-            return _float_fraction(approx)
+        return _evaluated_fraction(value)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _evaluated_fraction(value: sympy.Expr) -> Fraction | None:
+    """An exact number such as tanh(1) as a fraction of its evaluation. Kept per process:
+    a key's values are compared with every student's answer, and evaluating one costs a
+    millisecond where looking it up costs a microsecond."""
+    approx = value.evalf(EVAL_DIGITS)
+    if isinstance(approx, sympy.Float):
+        return _float_fraction(approx)
     return None
 
 

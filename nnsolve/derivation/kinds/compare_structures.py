@@ -77,7 +77,7 @@ def compare_mapping(expected: S.FrozenMap, given: Any, tol: Tolerance, context: 
         text = texts.get(g)
         result = element(expected[e], given[g], tol,
                          CompareContext(context.deadline, text if isinstance(text, str) else None,
-                                        context.definitions))
+                                        context.definitions, context.simplify_deadline))
         if not result.ok:
             low = low or result.low_precision
             wrong_ones.append(f"{e}: {result.message}")
@@ -265,7 +265,8 @@ def compare_table(expected: S.TableValue, given: Any, tol: Tolerance, context: C
                      f"got {', '.join(given.header)}")
     if len(expected.rows) != len(given.rows):
         return wrong(f"expected {count(len(expected.rows), 'row')}, got {len(given.rows)}")
-    alone = CompareContext(context.deadline, None, context.definitions)
+    alone = CompareContext(context.deadline, None, context.definitions,
+                           context.simplify_deadline)
     wrong_ones: list[str] = []
     low = False
     total = 0

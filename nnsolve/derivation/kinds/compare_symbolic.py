@@ -306,9 +306,11 @@ def _expand(expr: sympy.Expr, definitions: dict) -> sympy.Expr | None:
 
 
 def compare_expression(expected: Any, given: Any, tol: Tolerance, deadline: float,
-                       definitions: Mapping | None = None) -> Comparison:
+                       definitions: Mapping | None = None, *,
+                       simplify_deadline: float | None = None) -> Comparison:
     """`definitions` maps symbols to what they stand for in the derivation (y4 -> g(a4)): a
-    student may write a step with the names of earlier steps or with what they stand for."""
+    student may write a step with the names of earlier steps or with what they stand for.
+    `simplify` runs until `simplify_deadline` at the latest (default: `deadline`)."""
     e, g = _as_expr(expected), _as_expr(given)
     if e is None:
         raise ValueError(f"expected value is not an expression: {expected!r}")
@@ -329,7 +331,8 @@ def compare_expression(expected: Any, given: Any, tol: Tolerance, deadline: floa
     verdict, detail = _numeric_verdict(e_full, g_full, tol, deadline, inexact,
                                        frozenset(e.free_symbols | g.free_symbols))
     if verdict is None:
-        verdict = _simplifies_to_zero(e_full - g_full, deadline - time.monotonic())
+        until = deadline if simplify_deadline is None else min(deadline, simplify_deadline)
+        verdict = _simplifies_to_zero(e_full - g_full, until - time.monotonic())
     if verdict:
         return RIGHT
     message = f"expected {show(e)}, got {show(g)}"

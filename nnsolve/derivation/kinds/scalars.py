@@ -59,7 +59,8 @@ def compare_any(expected: Any, given: Any, tol: Tolerance, context: CompareConte
     if isinstance(given, frozenset):
         return wrong(f"expected {N.describe_shape(())}, got a set")
     if N.is_symbolic(expected) or (expression and not N.is_number(given)):
-        return compare_expression(expected, given, tol, context.deadline, context.definitions)
+        return compare_expression(expected, given, tol, context.deadline, context.definitions,
+                                  simplify_deadline=context.simplify_deadline)
     return N.compare_number(expected, given, tol, context.given_text)
 
 
