@@ -138,8 +138,20 @@ WORKER_DIED = ("the worker process grading this file died twice (killed, or out 
                "a person must grade it")
 
 
-def _grade_chunk(paths: list[str]) -> list[GradeResult]:
-    return [_grade_in_worker(path) for path in paths]
+def _grade_chunk(paths: list[str], renderers: tuple = (),
+                 reveal: str = "answers") -> list[GradeResult] | list[tuple]:
+    """The chunk's results; with `renderers` (one per output, None for an output that renders
+    itself), each as (result, what each renderer made of it as `reveal` shows it), so that
+    rendering is done in the workers and the parent only writes."""
+    results = [_grade_in_worker(path) for path in paths]
+    if not renderers:
+        return results
+    return [(result, rendered(result, renderers, reveal)) for result in results]
+
+
+def rendered(result: GradeResult, renderers: tuple, reveal: str) -> tuple:
+    shown = revealed(result, reveal)
+    return tuple(None if render is None else render(shown) for render in renderers)
 
 
 class BatchGrader:
@@ -152,11 +164,14 @@ class BatchGrader:
     is started afresh for the rest. The batch always finishes.
     """
 
-    def __init__(self, key, workers: int = 1):
+    def __init__(self, key, workers: int = 1, renderers: tuple = (), reveal: str = "answers"):
         self.key = key
         self.workers = max(1, workers)
         self.pool = None
         self.spare = None
+        #: what the workers render of each result for the outputs (see `_grade_chunk`)
+        self.renderers = tuple(renderers) if any(r is not None for r in renderers) else ()
+        self.reveal = reveal
 
     def __enter__(self) -> "BatchGrader":
         if self.workers > 1:
@@ -187,12 +202,19 @@ class BatchGrader:
         return pool
 
     def results(self, files: list[Path]) -> Iterator[GradeResult]:
+        for graded in self.graded(files):
+            yield graded[0]
+
+    def graded(self, files: list[Path]) -> Iterator[tuple[GradeResult, tuple | None]]:
+        """(result, what the workers rendered of it, or None where nothing was) in file
+        order."""
         names = [str(f) for f in files]
         if self.pool is None or len(names) < 2:
             for name in names:
-                yield grade_safely(name, self.key)
+                yield grade_safely(name, self.key), None
             return
-        yield from self._pooled(names)
+        for item in self._pooled(names):
+            yield item if self.renderers else (item, None)
 
     def _pooled(self, names: list[str]) -> Iterator[GradeResult]:
         """Results in file order, a few chunks per worker in flight at a time."""
@@ -227,11 +249,11 @@ class BatchGrader:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self.pool.submit(_grade_chunk, chunk)
+            return self.pool.submit(_grade_chunk, chunk, self.renderers, self.reveal)
         except BrokenProcessPool:  # broken before its failure reached us
             _stop(self.pool, wait=False)
             self.pool = self._start(self.workers)
-            return self.pool.submit(_grade_chunk, chunk)
+            return self.pool.submit(_grade_chunk, chunk, self.renderers, self.reveal)
 
     def _retry(self, name: str) -> GradeResult:
         """Grade one file again, alone in the spare pool: if its worker dies again, it was
@@ -241,11 +263,13 @@ class BatchGrader:
         if self.spare is None:
             self.spare = self._start(1)
         try:
-            return self.spare.submit(_grade_chunk, [name]).result()[0]
+            return self.spare.submit(_grade_chunk, [name], self.renderers,
+                                     self.reveal).result()[0]
         except BrokenProcessPool:
             _stop(self.spare, wait=False)
             self.spare = None
-            return failed(name, WORKER_DIED)
+            result = failed(name, WORKER_DIED)
+            return (result, None) if self.renderers else result
 
 
 def _stop(pool, wait: bool) -> None:
@@ -259,23 +283,30 @@ def _stop(pool, wait: bool) -> None:
 
 # --- the run -------------------------------------------------------------------------
 
-def run_batch(results: Iterable[GradeResult], outputs: list,
+def run_batch(results: Iterable, outputs: list,
               on_result: Callable[[GradeResult], None] = lambda result: None, *,
               reveal: str = "answers") -> BatchSummary:
     """Feed every result to every output, then let each write what needs the whole batch.
     The outputs get each result as `reveal` lets a student see it; the summary (the item
-    analysis) gets it whole.
+    analysis) gets it whole. `results` are GradeResults, or (result, rendered) pairs from
+    `BatchGrader.graded`, where `rendered` holds what the workers rendered for each output
+    that has a `render` (None: the output renders it itself).
 
     On any exception (Ctrl-C included) every output discards what it staged and the
     exception goes on; outputs already finished keep their complete files.
     """
     summary = BatchSummary()
     try:
-        for result in results:
+        for item in results:
+            result, pieces = item if isinstance(item, tuple) else (item, None)
             summary.add(result)
             shown = revealed(result, reveal)
-            for output in outputs:
-                output.add(shown)
+            for i, output in enumerate(outputs):
+                piece = pieces[i] if pieces is not None else None
+                if piece is not None:
+                    output.add(shown, piece)
+                else:
+                    output.add(shown)
             on_result(result)
         for output in outputs:
             output.finish(summary)
@@ -311,8 +342,10 @@ def stop_cleanly_on_signals() -> Iterator[None]:
 @contextmanager
 def progress(total: int, console) -> Iterator[Callable[[GradeResult], None]]:
     """A transient progress bar on `console` (stderr) when it is an interactive terminal
-    without NO_COLOR; otherwise nothing at all, so logs and pipes stay clean."""
-    if not console.is_terminal or console.is_dumb_terminal or os.environ.get("NO_COLOR"):
+    without NO_COLOR; otherwise (or with no console) nothing at all, so logs and pipes stay
+    clean."""
+    if console is None or not console.is_terminal or console.is_dumb_terminal or \
+            os.environ.get("NO_COLOR"):
         yield lambda result: None
         return
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,

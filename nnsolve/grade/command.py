@@ -26,8 +26,6 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
                   csv_style: str = "plain", seed: str | None = None, reveal: str = "answers",
                   visibility: str = "visible", canvas_gradebook: str | None = None,
                   output: str | None = None, assignments: tuple[str, ...] = ()) -> int:
-    from rich.console import Console
-
     from nnsolve.grade.key import Key
     from nnsolve.grade.outputs.gradescope import MixedStudents
 
@@ -36,10 +34,13 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
         where = ", ".join(str(p) for p in paths)
         raise _usage(f"no submission files (*.yaml, *.yml) in {where}")
     answer_key = Key.from_paths(_key_paths(keys), seed=seed)
-    stderr = Console(stderr=True)
+    stderr = _stderr_console()
 
     def say(message: str) -> None:
-        stderr.print(printable(message), markup=False, highlight=False, soft_wrap=True)
+        if stderr is None:
+            click.echo(printable(message), err=True)
+        else:
+            stderr.print(printable(message), markup=False, highlight=False, soft_wrap=True)
 
     def warn(message: str) -> None:
         say(f"warning: {message}")
@@ -60,9 +61,11 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
             _open_outputs(outputs, fmt, csv_path, csv_style, gradescope_path, feedback_dir,
                           warn, visibility)
             workers = min(workers, len(files))
-            with stop_cleanly_on_signals(), BatchGrader(answer_key, workers) as grader, \
+            renderers = tuple(getattr(output, "render", None) for output in outputs)
+            with stop_cleanly_on_signals(), \
+                    BatchGrader(answer_key, workers, renderers, reveal) as grader, \
                     progress(len(files), stderr) as advance:
-                summary = run_batch(grader.results(files), outputs, advance, reveal=reveal)
+                summary = run_batch(grader.graded(files), outputs, advance, reveal=reveal)
     except MixedStudents as exc:
         raise _usage(str(exc)) from None
     except BaseException:
@@ -77,6 +80,22 @@ def grade_command(paths: list[Path], *, keys: list[Path] | None = None, fmt: str
         say(f"wrote feedback for {summary.submissions} submissions and item-analysis.html "
             f"to {feedback_dir}")
     return 1 if summary.invalid else 0
+
+
+def _stderr_console():
+    """rich's console for messages and the progress bar when stderr is a terminal; None (plain
+    lines, and no rich to import) when it is a file or a pipe."""
+    import sys
+
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not terminal:
+        return None
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _round_trip(answer_key, export: str, output: str, assignments: tuple[str, ...], warn):

@@ -13,6 +13,7 @@ from typing import Any
 from nnsolve.derivation import board
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Quantity
+from nnsolve.grade import memo
 
 #: a longer label (a whole multiple-choice question) is cut here in messages
 MAX_LABEL = 60
@@ -31,6 +32,12 @@ def what(q: Quantity) -> str:
 
 
 def step_hint(d: Derivation, name: str, *, numbers: bool = True) -> str:
+    """See `_step_hint`; written once per key's quantity and process (it is the key's)."""
+    return memo.key_texts.get((memo.ByIdentity(d), name, numbers),
+                              lambda: _step_hint(d, name, numbers=numbers))
+
+
+def _step_hint(d: Derivation, name: str, *, numbers: bool = True) -> str:
     """`Check the step trainable parameters: params = (F^2*C + 1)*K = (11^2*3 + 1)*96.`
 
     A quantity that only renames another (the stack's `params` is `params_1`) is followed to
@@ -77,7 +84,11 @@ def shown(value: Any, typed: Any = None) -> str:
 
 def expected_text(q: Quantity) -> str:
     """The key's value as its kind writes it (55×55×96, 34,944), with its exact form where
-    that differs (`1/3 ≈ 0.3333`)."""
+    that differs (`1/3 ≈ 0.3333`); written once per key's quantity and process."""
+    return memo.key_texts.get(memo.ByIdentity(q), lambda: _expected_text(q))
+
+
+def _expected_text(q: Quantity) -> str:
     try:
         text = q.value_kind.text(q.value, exact=False)
     except Exception:  # a plugin's kind that cannot write its value: the plain form

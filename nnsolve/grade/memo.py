@@ -97,6 +97,8 @@ class Memo:
 comparisons = Memo()
 #: rules and misconceptions run on inputs a student chose (grade/ecf.py)
 rule_runs = Memo()
+#: what feedback says of the key's own quantities: formulas, expected values (feedback_text)
+key_texts = Memo(512)
 
 
 def remembered(memo: Memo, key_parts: tuple, compute: Callable[[], Any],
