@@ -33,7 +33,7 @@ def what(q: Quantity) -> str:
 
 def step_hint(d: Derivation, name: str, *, numbers: bool = True) -> str:
     """See `_step_hint`; written once per key's quantity and process (it is the key's)."""
-    return memo.key_texts.get((memo.ByIdentity(d), name, numbers),
+    return memo.key_texts.get(("step", memo.ByIdentity(d), name, numbers),
                               lambda: _step_hint(d, name, numbers=numbers))
 
 
@@ -85,7 +85,7 @@ def shown(value: Any, typed: Any = None) -> str:
 def expected_text(q: Quantity) -> str:
     """The key's value as its kind writes it (55×55×96, 34,944), with its exact form where
     that differs (`1/3 ≈ 0.3333`); written once per key's quantity and process."""
-    return memo.key_texts.get(memo.ByIdentity(q), lambda: _expected_text(q))
+    return memo.key_texts.get(("expected", memo.ByIdentity(q)), lambda: _expected_text(q))
 
 
 def _expected_text(q: Quantity) -> str:

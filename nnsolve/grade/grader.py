@@ -22,6 +22,7 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
+from nnsolve.grade import memo
 from nnsolve.grade.answers import AnswerError, AnswerReader
 from nnsolve.grade.compare import Comparison, Tolerance
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
@@ -33,7 +34,7 @@ from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.unreadable import echo, identity_from_data, identity_from_file, not_graded
 from nnsolve.grade.written import without_unit
 from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
-from nnsolve.grade.submission import Submission, parse_submission
+from nnsolve.grade.submission import MAX_SUBMISSION_NODES, Submission, parse_submission
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
 from nnsolve.spec.yamlsafe import load_file
@@ -61,7 +62,7 @@ def grade_file(path, key: Key) -> GradeResult:
     path = Path(path)
     file = str(path)
     try:
-        doc = load_file(path)
+        doc = load_file(path, max_nodes=MAX_SUBMISSION_NODES)
     except NnsolveError as exc:
         student, name, problem = identity_from_file(path)
         return not_graded(file, str(exc), student, name, problem, key)
@@ -152,7 +153,7 @@ class _PartGrader:
         q = self.derivation[name]
         answer = _Answer(raw)
         kind = kinds.get(q.kind)
-        symbolic = has_symbols(q.value)
+        symbolic = _symbolic(q)
         typed = self.submission.given_text(self.problem.id, self.solved.id, name)
         reader = AnswerReader(symbols=self._part_symbols() if symbolic else None, written=typed)
         try:
@@ -174,7 +175,7 @@ class _PartGrader:
 
     def definitions(self, name: str) -> dict | None:
         """What the names of a symbolic answer stand for (None for a numeric quantity)."""
-        if not has_symbols(self.derivation[name].value):
+        if not _symbolic(self.derivation[name]):
             return None
         if self._definitions is None:
             self._definitions = _definitions_of(self.derivation)
@@ -186,7 +187,7 @@ class _PartGrader:
         submission's simplify budget. Raises ValueError for a value not of the kind asked."""
         if name not in self._verdicts:
             q, answer = self.derivation[name], self._answers[name]
-            symbolic = has_symbols(q.value)
+            symbolic = _symbolic(q)
             start = time.monotonic()
             try:
                 self._verdicts[name] = remembered_compare(
@@ -207,8 +208,10 @@ class _PartGrader:
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
         if name not in self._tolerances:
-            self._tolerances[name] = tolerance_for(self.problem, self.solved,
-                                                   self._asks.get(name), self.derivation[name])
+            ask, q = self._asks.get(name), self.derivation[name]
+            key = ("tolerance", *map(memo.ByIdentity, (self.problem, self.solved, ask, q)))
+            self._tolerances[name] = memo.key_texts.get(
+                key, lambda: tolerance_for(self.problem, self.solved, ask, q))
         return self._tolerances[name]
 
     def differs(self, name: str) -> bool:
@@ -240,7 +243,8 @@ class _PartGrader:
     def chain(self) -> StudentChain:
         if self._chain is None:
             answered = {n: a.value for n, a in self._answers.items() if a.error is None}
-            symbolic = any(has_symbols(q.value) for q in self.derivation)
+            symbolic = memo.key_texts.get((memo.ByIdentity(self.derivation), "symbolic"),
+                                       lambda: any(_symbolic(q) for q in self.derivation))
             self._chain = StudentChain(self.derivation, answered, self.differs, self.tolerance,
                                        _definitions_of(self.derivation) if symbolic else None)
         return self._chain
@@ -390,6 +394,11 @@ class _PartGrader:
         elif self.submission.strays.get(()):
             elsewhere = "problems " + ", ".join(self.submission.strays[()])
         return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
+
+
+def _symbolic(q: Quantity) -> bool:
+    """Whether the key's value of `q` holds symbols (asked once per quantity and process)."""
+    return memo.key_texts.get(("symbolic", memo.ByIdentity(q)), lambda: has_symbols(q.value))
 
 
 def _definitions_of(derivation) -> dict:

@@ -97,8 +97,9 @@ class Memo:
 comparisons = Memo()
 #: rules and misconceptions run on inputs a student chose (grade/ecf.py)
 rule_runs = Memo()
-#: what feedback says of the key's own quantities: formulas, expected values (feedback_text)
-key_texts = Memo(512)
+#: what is known of the key's own quantities, the same for every student: formulas and
+#: expected values as feedback writes them, tolerances, whether a value is symbolic
+key_texts = Memo(4096)
 
 
 def remembered(memo: Memo, key_parts: tuple, compute: Callable[[], Any],

@@ -26,6 +26,13 @@ from nnsolve.spec.problem import ID_PATTERN, FORMAT, _closest, _type_name
 from nnsolve.spec.yamlsafe import Document, load_file
 
 TOP_KEYS = ("nnsolve", "student", "problem", "answers")
+#: values a submission file may hold (numbers, strings, lists and mappings together): one
+#: answer holds at most MAX_LIST_ITEMS (10,000) elements (a longer one is that answer's error,
+#: not the file's), and five times that leaves room for the rest, while a file of a million
+#: numbers (2 MB) would cost seconds and hundreds of megabytes to build before any answer is
+#: looked at; counted while the file is read, so such a file is refused after its first
+#: 50,000 values
+MAX_SUBMISSION_NODES = 50_000
 STUDENT_KEYS = ("id", "name")
 #: the part id of a problem written without `parts`
 SHORTHAND_PART = "a"
@@ -195,7 +202,7 @@ def _texts(raw: Any, path: tuple, texts: dict) -> Any:
 
 def load_submission(path: str | Path) -> Submission:
     """Read and check a submission file; NnsolveError (file:line: field: message) if malformed."""
-    doc = load_file(path)
+    doc = load_file(path, max_nodes=MAX_SUBMISSION_NODES)
     return parse_submission(doc)
 
 

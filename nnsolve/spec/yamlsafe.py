@@ -1,20 +1,26 @@
 """Loading YAML that comes from anyone: instructors' problems and students' submissions.
 
 `yaml.safe_load` alone is not enough: it recurses into a RecursionError on deep nesting and an
-alias bomb explodes on traversal, not on load. So the size is capped first, then the event
-stream is scanned (iteratively) for depth and aliases, and only then is the document built.
-Building it from the node tree also gives every value its line, which is what lets an error
-name `file:line` for a field.
+alias bomb explodes on traversal, not on load. So the size is capped first, then the document
+is parsed once, and its nodes are counted as they are composed: depth, aliases, keys, long
+integers and the number of values (aliases counted as the whole tree they stand for) are
+refused the moment they pass their limit, before the rest is read or anything is built. A
+caller can lower the count of values (a submission holds far fewer than a problem file), so
+that a file of a million numbers is refused after reading the first few thousand. Building
+the data from the node tree also gives every value its line, which is what lets an error name
+`file:line` for a field.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
 
 from nnsolve.errors import NnsolveError, field_path
 from nnsolve.fileio import read_regular
@@ -23,7 +29,152 @@ from nnsolve.fileio import read_regular
 
 class _LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's parser where it is installed (about ten times faster), else PyYAML's own;
-    `1e-9` is a number, as YAML 1.2 and every instructor read it (YAML 1.1 wants `1.0e-9`)."""
+    `1e-9` is a number, as YAML 1.2 and every instructor read it (YAML 1.1 wants `1.0e-9`).
+    Nodes are composed here (see `_Limits`), not by libyaml's composer, so that every limit
+    is checked while the one pass over the document goes."""
+
+    limits: "_Limits"
+
+    def get_single_node(self):
+        # the cyclic collector would walk the growing node tree again and again as it is
+        # built (a list of 50,000 numbers took four times as long as one of 20,000); the
+        # tree holds no cycles, and it is freed by reference counting
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return yaml.composer.Composer.get_single_node(self)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def compose_document(self):
+        return yaml.composer.Composer.compose_document(self)
+
+    def compose_node(self, parent, index):
+        limits = self.limits
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            limits.alias(event.start_mark.line + 1)
+            node = yaml.composer.Composer.compose_node(self, parent, index)
+            limits.add(limits.sizes.get(id(node), 1), event.start_mark.line + 1)
+            return node
+        return yaml.composer.Composer.compose_node(self, parent, index)
+
+    def compose_scalar_node(self, anchor):
+        event = self.peek_event()
+        self._scalar_limits(event)
+        node = yaml.composer.Composer.compose_scalar_node(self, anchor)
+        if anchor is not None:
+            self.limits.sizes[id(node)] = 1
+        return node
+
+    def _scalar_limits(self, event) -> None:
+        line = event.start_mark.line + 1
+        if event.implicit[0] and len(event.value) > MAX_INTEGER_CHARS \
+                and _INTEGER.fullmatch(event.value):
+            raise NnsolveError(f"a number of {len(event.value):,} digits; the limit is "
+                               f"{MAX_INTEGER_CHARS:,}", file=self.limits.name, line=line)
+        self.limits.add(1, line)
+
+    def compose_sequence_node(self, anchor):
+        return self._collection(_LOADER._sequence, anchor)
+
+    def _sequence(self, anchor):
+        """Composer.compose_sequence_node with its plain scalars composed in line: a list of
+        numbers is what a big submission holds, and each element costs a few calls less."""
+        start = self.get_event()
+        tag = start.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(yaml.SequenceNode, None, start.implicit)
+        node = yaml.SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        items, index = node.value, 0
+        check, peek, get = self.check_event, self.peek_event, self.get_event
+        plain = not self.yaml_path_resolvers
+        while not check(yaml.SequenceEndEvent):
+            event = peek()
+            if plain and type(event) is yaml.ScalarEvent and event.anchor is None:
+                self._scalar_limits(event)
+                get()
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+                items.append(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                             style=event.style))
+            else:
+                items.append(self.compose_node(node, index))
+            index += 1
+        node.end_mark = get().end_mark
+        return node
+
+    def compose_mapping_node(self, anchor):
+        return self._collection(_LOADER._mapping, anchor)
+
+    def _mapping(self, anchor):
+        """Composer.compose_mapping_node with each key counted as it comes (200,000 junk keys
+        are refused at the first key over MAX_KEYS, not once all are composed)."""
+        start = self.get_event()
+        tag = start.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(yaml.MappingNode, None, start.implicit)
+        node = yaml.MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        limits = self.limits
+        while not self.check_event(yaml.MappingEndEvent):
+            limits.keys += 1
+            if limits.keys > MAX_KEYS:
+                raise NnsolveError(f"more than {MAX_KEYS:,} mapping keys", file=limits.name,
+                                   line=self.peek_event().start_mark.line + 1)
+            key = self.compose_node(node, None)
+            node.value.append((key, self.compose_node(node, key)))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+    def _collection(self, compose, anchor):
+        limits = self.limits
+        line = self.peek_event().start_mark.line + 1
+        limits.enter(line)
+        before = limits.total
+        limits.add(1, line)
+        node = compose(self, anchor)
+        limits.depth -= 1
+        if anchor is not None:
+            limits.sizes[id(node)] = limits.total - before
+        return node
+
+
+class _Limits:
+    """What one document has used so far of each limit, checked as its nodes are composed."""
+
+    def __init__(self, name: str, max_nodes: int):
+        self.name, self.max_nodes = name, max_nodes
+        self.depth = self.aliases = self.keys = self.total = 0
+        #: expanded size of every anchored node, by id
+        self.sizes: dict[int, int] = {}
+
+    def enter(self, line: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=self.name,
+                               line=line)
+
+    def alias(self, line: int) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=self.name,
+                               line=line)
+
+    def add(self, size: int, line: int) -> None:
+        self.total += size
+        if self.total > self.max_nodes:
+            if self.aliases:
+                raise NnsolveError(f"more than {self.max_nodes:,} values once YAML aliases are "
+                                   "expanded", file=self.name, line=line)
+            raise NnsolveError(f"more than {self.max_nodes:,} values (numbers, strings, lists "
+                               f"and mappings); the limit is {self.max_nodes:,}",
+                               file=self.name, line=line)
 
 
 _LOADER.add_implicit_resolver("tag:yaml.org,2002:float",
@@ -91,24 +242,29 @@ class _SubDocument(Document):
         return self.parent.error(self.prefix + tuple(path), message)
 
 
-def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES,
+              max_nodes: int = MAX_NODES) -> Document:
     name = str(path)
     raw = read_regular(path, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NnsolveError(f"not UTF-8 text (byte {exc.start})", file=name) from None
-    return load_text(text, name, max_bytes=max_bytes)
+    return load_text(text, name, max_bytes=max_bytes, max_nodes=max_nodes)
 
 
-def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) -> Document:
+def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES,
+              max_nodes: int = MAX_NODES) -> Document:
+    """The document in `text`; NnsolveError naming the file (and line) when it is not YAML or
+    passes a limit: `max_bytes`, `max_nodes` values (aliases expanded), MAX_DEPTH, MAX_ALIASES,
+    MAX_KEYS, MAX_INTEGER_CHARS."""
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise NnsolveError(f"document is larger than {max_bytes:,} bytes", file=name)
-    _prescan(text, name)
     lines: dict[tuple, int] = {}
     texts: dict[tuple, str] = {}
     try:
         loader = _LOADER(text)
+        loader.limits, loader.anchors = _Limits(name, max_nodes), {}
         try:
             node = loader.get_single_node()
             if node is None:
@@ -127,68 +283,6 @@ def load_text(text: str, name: str = "<string>", *, max_bytes: int = MAX_BYTES) 
     except (ValueError, OverflowError) as exc:  # a date such as 2024-13-45
         raise NnsolveError(f"a value cannot be read: {exc}", file=name) from None
     return Document(data, name, lines, texts)
-
-
-def _prescan(text: str, name: str) -> None:
-    """Refuse deep nesting, many aliases and huge expanded sizes before anything is built.
-
-    The expanded size counts an alias as the whole tree it stands for, which is what any
-    later traversal would visit: that is what catches an alias bomb.
-    """
-    depth = aliases = keys = 0
-    # [expanded size, anchor, a mapping?, children so far] of each open collection
-    open_sizes: list[list] = [[0, None, False, 0]]
-    anchor_sizes: dict[str, int] = {}
-
-    def node(line: int) -> None:
-        """Count a node of the open collection, and a key when it stands where one does."""
-        nonlocal keys
-        parent = open_sizes[-1]
-        if parent[2] and parent[3] % 2 == 0:
-            keys += 1
-            if keys > MAX_KEYS:
-                raise NnsolveError(f"more than {MAX_KEYS:,} mapping keys", file=name, line=line)
-        parent[3] += 1
-
-    def add(size: int, line: int) -> None:
-        open_sizes[-1][0] += size
-        if open_sizes[-1][0] > MAX_NODES or sum(s[0] for s in open_sizes) > MAX_NODES:
-            raise NnsolveError(f"more than {MAX_NODES:,} values once YAML aliases are expanded",
-                               file=name, line=line)
-
-    try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            line = event.start_mark.line + 1
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                node(line)
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise NnsolveError(f"nesting deeper than {MAX_DEPTH} levels", file=name, line=line)
-                open_sizes.append([1, event.anchor, isinstance(event, yaml.MappingStartEvent), 0])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-                size, anchor, _, _ = open_sizes.pop()
-                if anchor:
-                    anchor_sizes[anchor] = size
-                add(size, line)
-            elif isinstance(event, yaml.ScalarEvent):
-                node(line)
-                if event.implicit[0] and len(event.value) > MAX_INTEGER_CHARS \
-                        and _INTEGER.fullmatch(event.value):
-                    raise NnsolveError(f"a number of {len(event.value):,} digits; the limit is "
-                                       f"{MAX_INTEGER_CHARS:,}", file=name, line=line)
-                if event.anchor:
-                    anchor_sizes[event.anchor] = 1
-                add(1, line)
-            elif isinstance(event, yaml.AliasEvent):
-                node(line)
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise NnsolveError(f"more than {MAX_ALIASES} YAML aliases (*refs)", file=name,
-                                       line=line)
-                add(anchor_sizes.get(event.anchor, 1), line)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, name) from None
 
 
 def _yaml_error(exc: yaml.YAMLError, name: str) -> NnsolveError:
