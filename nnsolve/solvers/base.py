@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
-import pydantic
+if TYPE_CHECKING:
+    import pydantic
 
-from nnsolve.derivation.core import Derivation
+    from nnsolve.derivation.core import Derivation
+
+    class Given(pydantic.BaseModel):
+        """Base of every solver's given schema (built on first import: see `__getattr__`)."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,46 @@ def at_most_max_layers(layers: Any) -> Any:
     return layers
 
 
-class Given(pydantic.BaseModel):
-    """Base of every solver's given schema: unknown fields are errors, not silently ignored."""
+def _given_base() -> type:
+    import pydantic
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    class Given(pydantic.BaseModel):
+        """Base of every solver's given schema: unknown fields are errors, not silently
+        ignored."""
+
+        model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    Given.__module__ = __name__
+    return Given
+
+
+def __getattr__(name: str) -> Any:
+    """`Given` (the pydantic base of every solver's given) is built the first time it is
+    imported: listing solvers (`nnsolve solvers`, `nnsolve new`) never loads pydantic."""
+    if name == "Given":
+        base = globals()["Given"] = _given_base()
+        return base
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class GivenFrom:
+    """A solver's `Given` named by where it is ("package.module:Class") and imported the first
+    time it is read, so that the solver's module loads without its pydantic models:
+
+        Given = GivenFrom("nnsolve.solvers.mlp.given:MlpGiven")
+    """
+
+    def __init__(self, target: str):
+        self.target = target
+        self._model: type | None = None
+
+    def __get__(self, instance: Any, owner: type | None = None) -> type:
+        if self._model is None:
+            from importlib import import_module
+
+            module, _, name = self.target.partition(":")
+            self._model = getattr(import_module(module), name)
+        return self._model
 
 
 class Solver(ABC):

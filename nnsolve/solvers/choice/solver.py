@@ -28,63 +28,22 @@ option keys and a student's answer to it are.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from pydantic import Field, field_validator
+from nnsolve.solvers.base import GivenFrom, Solver, SolverError
+from nnsolve.solvers.choice.words import as_text as _text
+from nnsolve.solvers.choice.words import YAML_FALSE, YAML_TRUE
+from nnsolve.solvers.choice.words import truth_word as _truth_word
 
-from nnsolve.derivation.core import Derivation, Misconception
-from nnsolve.solvers.base import Given, Solver, SolverError
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip()
-
-
-#: what YAML 1.1 reads as true or false when it is not quoted
-_YAML_TRUE = ("true", "yes", "on")
-_YAML_FALSE = ("false", "no", "off")
-
-
-def _truth_word(option_id: str) -> bool | None:
-    """True or False for an option id YAML would have read as that boolean, else None."""
-    folded = option_id.casefold()
-    return True if folded in _YAML_TRUE else False if folded in _YAML_FALSE else None
-
-
-class ChoiceGiven(Given):
-    question: str = Field(description="the question, shown as the answer's label")
-    options: dict[str, str] | None = Field(
-        None, description="option id → option text; omit for true/false and short labels")
-    answer: bool | str | int | float | list[str | int | float | bool] = Field(
-        description="an option id, a list of option ids, true/false, or a short label")
-    accept: list[str] = Field(default_factory=list,
-                              description="other spellings accepted for a short label")
-    feedback: dict[str, str] = Field(
-        default_factory=dict, description="wrong answer (option id or label) → why it is wrong")
-
-    @field_validator("options", "feedback", mode="before")
-    @classmethod
-    def _keys_as_text(cls, value):
-        """YAML reads option ids such as 1 or true as numbers and booleans; they are ids."""
-        if isinstance(value, dict):
-            return {_text(k): (_text(v) if isinstance(v, (bool, int, float)) else v)
-                    for k, v in value.items()}
-        return value
-
-    @field_validator("accept", mode="before")
-    @classmethod
-    def _accept_as_text(cls, value):
-        if isinstance(value, list):
-            return [_text(v) if isinstance(v, (bool, int, float)) else v for v in value]
-        return value
+if TYPE_CHECKING:
+    from nnsolve.derivation.core import Derivation, Misconception
+    from nnsolve.solvers.choice.given import ChoiceGiven
 
 
 class ChoiceSolver(Solver):
     name = "choice"
     summary = "multiple choice, multiple select, true/false and short-label questions"
-    Given = ChoiceGiven
+    Given = GivenFrom("nnsolve.solvers.choice.given:ChoiceGiven")
     quantities = {
         "answer": "the right option id, set of option ids, true/false, or label",
         "option.<id>": "the text of each option (given)",
@@ -102,6 +61,8 @@ class ChoiceSolver(Solver):
     }
 
     def solve(self, given: ChoiceGiven, conventions: Mapping[str, str]) -> Derivation:
+        from nnsolve.derivation.core import Derivation
+
         d = Derivation()
         question = given.question.strip()
         if not question:
@@ -158,7 +119,7 @@ class ChoiceSolver(Solver):
                 {_truth_word(k) for k in options} == {True, False}:
             return answer, "boolean", (options[answer],)      # yes/no: any spelling counts
         spellings = () if truth is None else tuple(
-            w for w in (_YAML_TRUE if truth else _YAML_FALSE) if w != answer.casefold())
+            w for w in (YAML_TRUE if truth else YAML_FALSE) if w != answer.casefold())
         return answer, "label", (options[answer], *spellings)
 
     @staticmethod
@@ -197,6 +158,8 @@ class ChoiceSolver(Solver):
     # -- feedback as misconceptions ---------------------------------------------------------
     @staticmethod
     def _misconceptions(given: ChoiceGiven, value: Any, kind: str) -> list[Misconception]:
+        from nnsolve.derivation.core import Misconception
+
         out = []
         for key, explanation in given.feedback.items():
             if given.options is not None:

@@ -16,23 +16,19 @@ over them. The stack gets the totals, split into trainable and not, and a summar
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-import sympy
+from nnsolve.solvers.base import Convention, GivenFrom, Solver
 
-from nnsolve.derivation.core import Derivation
-from nnsolve.derivation.ordered import times
-from nnsolve.solvers.base import Convention, Solver
-from nnsolve.solvers.layers.blocks import walk
-from nnsolve.solvers.layers.entries import LayersGiven
-from nnsolve.solvers.layers.stack import ONE, Axis, Stack, Tensor
-from nnsolve.solvers.layers.summary import summary_table
+if TYPE_CHECKING:
+    from nnsolve.derivation.core import Derivation
+    from nnsolve.solvers.layers.entries import LayersGiven
 
 
 class LayersSolver(Solver):
     name = "layers"
     summary = "output shapes, units, parameters and multiply-adds of a stack of layers"
-    Given = LayersGiven
+    Given = GivenFrom("nnsolve.solvers.layers.entries:LayersGiven")
     quantities = {
         "<layer>": "a layer's `name:`, or layer1, layer2, ... by position (layer1 is the first)",
         "input.h, input.w, input.c": "the input image's height, width and channels (given)",
@@ -112,47 +108,6 @@ class LayersSolver(Solver):
     }
 
     def solve(self, given: LayersGiven, conventions: Mapping[str, str]) -> Derivation:
-        layout = given.layout or conventions["layout"]
-        stack = Stack(conventions, layout)
-        if given.layout is not None:
-            stack.d.conventions["layout"] = layout
-        x = _input(stack, given.input, layout)
-        if given.receptive_field:
-            stack.receptive = (ONE, ONE, ONE, ONE)
-        stack.outputs["input"] = x
-        x = walk(stack, given.layers, "", ("layers",), x)
-        stack.totals(x, note="layers with weights; "
-                             + ("bias additions included" if conventions["macs"] == "with_bias"
-                                else "bias additions not counted"))
-        summary_table(stack)
-        return stack.d
+        from nnsolve.solvers.layers.build import build
 
-
-def _input(stack: Stack, sizes: tuple, layout: str) -> Tensor:
-    group = "input"
-    if len(sizes) == 1:
-        n = stack.given("input_units", sizes[0], "input size (elements of the input vector)",
-                        sympy.Symbol("N_0"), group)
-        return Tensor((Axis("input_units", n),))
-    if len(sizes) == 2:
-        axes = []
-        for letter, size, label in (("t", sizes[0], "input steps (sequence length)"),
-                                    ("f", sizes[1], "input features per step")):
-            symbol = stack.given(f"input.{letter}", size, label,
-                                 sympy.Symbol(f"{letter.upper()}_0"), group)
-            axes.append(Axis(f"input.{letter}", symbol))
-        x = Tensor(tuple(axes))
-        stack.add("input_units", "elements of the input", times(*(a.symbol for a in axes)),
-                  sympy.Symbol("N_0"), group=group)
-        return x
-    order = "hwc" if layout == "hwc" else "chw"
-    labels = {"h": "input height", "w": "input width", "c": "input channels"}
-    axes = {}
-    for letter, size in zip(order, sizes):
-        symbol = stack.given(f"input.{letter}", size, labels[letter],
-                             sympy.Symbol(f"{letter.upper()}_0"), group)
-        axes[letter] = Axis(f"input.{letter}", symbol)
-    x = Tensor((axes["h"], axes["w"], axes["c"]))
-    stack.add("input_units", "elements of the input", times(*(a.symbol for a in stack.shown(x))),
-              sympy.Symbol("N_0"), group=group)
-    return x
+        return build(given, conventions)

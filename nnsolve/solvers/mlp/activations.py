@@ -12,12 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
 import sympy
 
 from nnsolve.derivation.functions import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid,
                                           xlogy)
 from nnsolve.derivation.ordered import difference, grouped, minus, total
+from nnsolve.solvers.mlp.given import LOSSES
+
+
+class _Numpy:
+    """numpy, imported the first time a numeric form is run: only the layer view (big
+    networks, mini-batches) uses arrays, and a 2-2-1 exercise is solved without loading it."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        return getattr(numpy, name)
+
+
+np = _Numpy()
 
 
 # -- activations ---------------------------------------------------------------------------
@@ -83,7 +96,7 @@ def activation(name: str, slope: float | sympy.Expr = 0.01) -> Activation:
     if name == "tanh":
         return Activation(
             "tanh", sympy.tanh, lambda a, y: _one_minus(sympy.Pow(y, 2, evaluate=False)),
-            "tanh'(a) = 1 − tanh²(a) = 1 − y²", np.tanh, lambda a, y: 1 - y * y)
+            "tanh'(a) = 1 − tanh²(a) = 1 − y²", lambda a: np.tanh(a), lambda a, y: 1 - y * y)
     if name == "relu":
         return Activation(
             "relu", relu, lambda a, y: relu_prime(a), "ReLU'(a) = 1 if a > 0, else 0",
@@ -186,13 +199,6 @@ class Loss:
         return float(self.delta_factor(targets.shape[-1])) * (targets - outputs)
 
 
-LOSSES = {
-    "squared_error": "E = Σ_k (t_k − y_k)², summed over the outputs",
-    "half_squared_error": "E = ½ Σ_k (t_k − y_k)², summed over the outputs",
-    "mse": "E = (1/K) Σ_k (t_k − y_k)², the mean over the K outputs",
-    "bce": "E = −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] (binary cross-entropy, sigmoid outputs)",
-    "cross_entropy": "E = −Σ_k t_k ln y_k (cross-entropy, softmax outputs)",
-}
 #: the output activation each non-squared loss is paired with: its derivative cancels to t − y
 PAIRED_ACTIVATION = {"bce": "sigmoid", "cross_entropy": "softmax"}
 

@@ -11,64 +11,16 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal, Union
+from typing import Any
 
 import sympy
-from pydantic import Field, StrictFloat, StrictInt, StrictStr, field_validator
 
 from nnsolve.derivation.names import canonical_name
-from nnsolve.solvers.base import Given, SolverError, at_most_max_layers
-from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
-                                             Activation, Loss, activation, loss)
-
-Scalar = Annotated[Union[StrictInt, StrictFloat, StrictStr],
-                   Field(description="a number, or a symbol name such as w13 or eps")]
-Name = Union[StrictInt, StrictStr]
-
-#: above this many weights (biases included) a network is worked layer by layer
-NEURON_VIEW_LIMIT = 200
-#: the neuron-by-neuron view is refused beyond this, even when asked for
-NEURON_VIEW_MAX = 2000
-MAX_WEIGHTS = 1_000_000
-MAX_VALUES = 10_000_000
-
-
-class LayerGiven(Given):
-    weights: list[list[Scalar]] = Field(
-        description="one row per neuron of the layer, one column per input of the layer")
-    bias: list[Scalar] | None = Field(
-        None, description="the bias weights w0j, one per neuron (bias input x0 = 1); "
-                          "leave out for a layer without bias")
-    activation: StrictStr = Field(
-        "sigmoid", description="sigmoid, tanh, relu, leaky_relu, linear, softmax, or g for an "
-                               "unspecified activation (symbolic exercises)")
-    neurons: list[Name] | None = Field(
-        None, description="names of the neurons (default: numbered on after the inputs)")
-    slope: StrictInt | StrictFloat = Field(0.01, description="leaky_relu: the slope for a ≤ 0")
-
-
-class MlpGiven(Given):
-    input: list[Scalar] | list[list[Scalar]] = Field(
-        description="the input x, or a list of samples (one row each) for a mini-batch")
-    target: Scalar | list[Scalar] | list[list[Scalar]] = Field(
-        description="the target t (one per output neuron), or one row per sample")
-    layers: list[LayerGiven] = Field(min_length=1, description="from the first hidden layer "
-                                                                "to the output layer")
-    inputs: list[Name] | None = Field(
-        None, description="names of the inputs (default 1, 2, ...); the bias input is 0")
-    loss: Literal["squared_error", "half_squared_error", "mse", "bce", "cross_entropy"] = Field(
-        "squared_error", description="; ".join(f"{k}: {v}" for k, v in LOSSES.items()))
-    learning_rate: Scalar = Field(1, description="ε in Δw = −ε ∂E/∂w (> 0)")
-    steps: StrictInt = Field(1, ge=1, le=100,
-                             description="gradient-descent steps; after the last one, a forward "
-                                         "pass with the new weights")
-    detail: Literal["auto", "neurons", "layers"] = Field(
-        "auto", description="neurons: every a_j, y_j, δ_j, Δw_ij by name; layers: vectors and "
-                            f"matrices per layer; auto: neurons up to {NEURON_VIEW_LIMIT} weights "
-                            "for one sample, layers otherwise")
-
-    _layer_count = field_validator("layers", mode="before")(at_most_max_layers)
-
+from nnsolve.solvers.base import SolverError
+from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, PAIRED_ACTIVATION, Activation,
+                                             Loss, activation, loss)
+from nnsolve.solvers.mlp.given import (MAX_VALUES, MAX_WEIGHTS, NEURON_VIEW_LIMIT,
+                                       NEURON_VIEW_MAX, LayerGiven, MlpGiven)
 
 # -- the checked network -------------------------------------------------------------------
 

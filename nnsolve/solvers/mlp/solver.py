@@ -13,11 +13,13 @@ network.py reads and checks the given; neurons.py and layers.py build the deriva
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from nnsolve.derivation.core import Derivation
-from nnsolve.solvers.base import Convention, Solver
-from nnsolve.solvers.mlp.network import MlpGiven, read_network
+from nnsolve.solvers.base import Convention, GivenFrom, Solver
+
+if TYPE_CHECKING:
+    from nnsolve.derivation.core import Derivation
+    from nnsolve.solvers.mlp.given import MlpGiven
 
 DELTA_CONVENTIONS = ("-dE/da", "dE/da")
 
@@ -25,7 +27,7 @@ DELTA_CONVENTIONS = ("-dE/da", "dE/da")
 class MlpSolver(Solver):
     name = "mlp"
     summary = "backpropagation on a feed-forward network: forward pass, deltas, Δw, next pass"
-    Given = MlpGiven
+    Given = GivenFrom("nnsolve.solvers.mlp.given:MlpGiven")
     quantities = {
         "x<i>": "input i; x0 = 1 is the bias input",
         "t": "the target (t<k> for output neuron k when there are several)",
@@ -77,6 +79,8 @@ class MlpSolver(Solver):
     }
 
     def solve(self, given: MlpGiven, conventions: Mapping[str, str]) -> Derivation:
+        from nnsolve.solvers.mlp.network import read_network
+
         network, view = read_network(given)
         descent = conventions["delta"] == "-dE/da"
         # each view is imported when it is used: `nnsolve solvers` lists this solver without

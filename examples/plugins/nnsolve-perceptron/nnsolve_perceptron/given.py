@@ -14,7 +14,9 @@ from typing import Any, Literal, Mapping, Union
 from pydantic import Field, StrictFloat, StrictInt
 
 from nnsolve.solvers.base import Given, SolverError
-from nnsolve_perceptron.threshold import TARGETS
+
+#: the targets each output convention allows
+TARGETS = {"binary": (0, 1), "bipolar": (-1, 1)}
 
 Number = Union[StrictInt, StrictFloat]
 

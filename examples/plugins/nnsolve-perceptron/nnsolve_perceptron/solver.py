@@ -7,12 +7,13 @@ in given.py (reading and checking) and training.py (the derivation).
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from nnsolve.derivation.core import Derivation
 from nnsolve.solvers.base import Convention, Solver
 from nnsolve_perceptron.given import PerceptronGiven, read
-from nnsolve_perceptron.training import build
+
+if TYPE_CHECKING:
+    from nnsolve.derivation.core import Derivation
 
 
 class PerceptronSolver(Solver):
@@ -57,4 +58,6 @@ class PerceptronSolver(Solver):
     }
 
     def solve(self, given: PerceptronGiven, conventions: Mapping[str, str]) -> Derivation:
+        from nnsolve_perceptron.training import build  # sympy: only when solving
+
         return build(read(given, conventions))

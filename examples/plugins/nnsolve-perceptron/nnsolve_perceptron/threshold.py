@@ -83,8 +83,6 @@ class sgn_above_zero(Threshold):
 
 #: the output convention → (the unit, the unit a student who fires only above 0 uses)
 UNITS = {"binary": (step, step_above_zero), "bipolar": (sgn, sgn_above_zero)}
-#: the targets each output convention allows
-TARGETS = {"binary": (0, 1), "bipolar": (-1, 1)}
 
 
 # Courses taught with MATLAB's toolbox write the units as hardlim and hardlims; a student may
