@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from nnsolve.solvers.base import Convention, Solver
-from nnsolve_perceptron.given import PerceptronGiven, read
+from nnsolve.solvers.base import Convention, GivenFrom, Solver
 
 if TYPE_CHECKING:
     from nnsolve.derivation.core import Derivation
+    from nnsolve_perceptron.given import PerceptronGiven
 
 
 class PerceptronSolver(Solver):
     name = "perceptron"
     summary = "Rosenblatt's perceptron learning rule, sample by sample, epoch by epoch"
-    Given = PerceptronGiven
+    Given = GivenFrom("nnsolve_perceptron.given:PerceptronGiven")
     quantities = {
         "x<i>, t<i>": "sample i (with x0 = 1 first when bias: input) and its target",
         "eta": "the learning rate η",
@@ -58,6 +58,7 @@ class PerceptronSolver(Solver):
     }
 
     def solve(self, given: PerceptronGiven, conventions: Mapping[str, str]) -> Derivation:
+        from nnsolve_perceptron.given import read
         from nnsolve_perceptron.training import build  # sympy: only when solving
 
         return build(read(given, conventions))
