@@ -14,7 +14,6 @@ from rich.cells import cell_len
 from rich.columns import Columns
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.console import group as renderable_group
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -32,6 +31,14 @@ FILE_WIDTH = 100
 
 ASKED_STYLE = "bold yellow"
 GAPS = {"row": "⋯", "column": "⋮", "both": "⋱"}
+
+
+def _markdown(text: str):
+    """A statement as rich lays Markdown out; rich.markdown (with markdown-it and pygments)
+    is imported only for a problem that has one."""
+    from rich.markdown import Markdown
+
+    return Markdown(text)
 
 
 class TextValues(common.KindWriter):
@@ -146,7 +153,7 @@ class PartView:
     def _body(self):
         solved, d = self.solved, self.solved.derivation
         if solved.part.statement:
-            yield Markdown(solved.part.statement)
+            yield _markdown(solved.part.statement)
         conventions = common.conventions_text(solved)
         if conventions:
             yield Text.assemble(("Conventions  ", "bold"), ("  ·  ".join(conventions), "dim"))
@@ -222,7 +229,7 @@ def solution_view(solution, *, statements: bool = False):
     yield Text(common.problem_heading(problem), style="bold underline")
     yield Text(common.problem_byline(problem), style="dim")
     if statements and problem.statement:
-        yield Markdown(problem.statement)
+        yield _markdown(problem.statement)
     for solved in solution.parts:
         yield PartView(problem, solved, statements=statements)
 
