@@ -8,19 +8,14 @@ a solver is asked for by name: listing names costs no solver import.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-from nnsolve import entrypoints
-
-if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+from importlib.metadata import EntryPoint, entry_points
 
 GROUP = "nnsolve.solvers"
 
 
 @lru_cache(maxsize=1)
 def _entry_points() -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in entrypoints.group(GROUP)}
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
 def names() -> list[str]:

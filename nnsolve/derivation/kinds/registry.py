@@ -32,11 +32,11 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    from nnsolve import entrypoints
+    from importlib.metadata import entry_points
 
     for kind in BUILTIN:
         _KINDS.setdefault(kind.name, kind)
-    for entry in entrypoints.group(ENTRY_POINTS):
+    for entry in entry_points(group=ENTRY_POINTS):
         kind = entry.load()
         register(kind() if isinstance(kind, type) else kind)
 
