@@ -95,24 +95,34 @@ def out_of_range(value: Any) -> bool:
     """A number (or an element of an array) that is not finite or is beyond MAX_MAGNITUDE."""
     if isinstance(value, tuple):
         return any(out_of_range(v) for v in value)
+    if type(value) is float:
+        return not math.isfinite(value) or abs(value) > MAX_MAGNITUDE
     if isinstance(value, bool) or not isinstance(value, (int, float, sympy.Expr)):
         return False
-    if isinstance(value, sympy.Expr) and (value.free_symbols or not value.is_number):
-        return False
+    if isinstance(value, sympy.Expr):
+        return _expression_out_of_range(value)
     try:
-        if isinstance(value, (int, sympy.Integer)):
-            return abs(int(value)) > MAX_MAGNITUDE
-        magnitude = _magnitude(value) if isinstance(value, sympy.Expr) else abs(complex(value))
+        if isinstance(value, int):
+            return abs(value) > MAX_MAGNITUDE
+        magnitude = abs(complex(value))
     except (TypeError, ValueError, OverflowError):
         return True
     return not math.isfinite(magnitude) or magnitude > MAX_MAGNITUDE
 
 
 @lru_cache(maxsize=4096)
-def _magnitude(value: sympy.Expr) -> float:
-    """|value| of an exact number, evaluated once per process (a key's values are checked
-    for every student)."""
-    return abs(complex(value.evalf(15)))
+def _expression_out_of_range(value: sympy.Expr) -> bool:
+    """`out_of_range` of a sympy number, decided once per process (a key's values are checked
+    for every student); a symbolic expression is not a number out of range."""
+    if value.free_symbols or not value.is_number:
+        return False
+    try:
+        if isinstance(value, sympy.Integer):
+            return abs(int(value)) > MAX_MAGNITUDE
+        magnitude = abs(complex(value.evalf(15)))
+    except (TypeError, ValueError, OverflowError):
+        return True
+    return not math.isfinite(magnitude) or magnitude > MAX_MAGNITUDE
 
 
 class StudentChain:

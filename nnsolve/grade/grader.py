@@ -22,7 +22,6 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
-from nnsolve.grade import memo
 from nnsolve.grade.answers import AnswerError, AnswerReader
 from nnsolve.grade.compare import Comparison, Tolerance
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
@@ -132,6 +131,10 @@ class _PartGrader:
     def derivation(self):
         return self.solved.derivation
 
+    @property
+    def facts(self) -> _KeyFacts:
+        return _facts_of(self.solved)
+
     def grade(self) -> list[GradeRecord]:
         raw = self.submission.answers.get(self.problem.id, {}).get(self.solved.id, {})
         for name, value in raw.items():
@@ -153,7 +156,7 @@ class _PartGrader:
         q = self.derivation[name]
         answer = _Answer(raw)
         kind = kinds.get(q.kind)
-        symbolic = _symbolic(q)
+        symbolic = self.facts.symbolic(q.name)
         typed = self.submission.given_text(self.problem.id, self.solved.id, name)
         reader = AnswerReader(symbols=self._part_symbols() if symbolic else None, written=typed)
         try:
@@ -175,7 +178,7 @@ class _PartGrader:
 
     def definitions(self, name: str) -> dict | None:
         """What the names of a symbolic answer stand for (None for a numeric quantity)."""
-        if not _symbolic(self.derivation[name]):
+        if not self.facts.symbolic(name):
             return None
         if self._definitions is None:
             self._definitions = _definitions_of(self.derivation)
@@ -187,7 +190,7 @@ class _PartGrader:
         submission's simplify budget. Raises ValueError for a value not of the kind asked."""
         if name not in self._verdicts:
             q, answer = self.derivation[name], self._answers[name]
-            symbolic = _symbolic(q)
+            symbolic = self.facts.symbolic(q.name)
             start = time.monotonic()
             try:
                 self._verdicts[name] = remembered_compare(
@@ -208,10 +211,8 @@ class _PartGrader:
     # tolerances
     def tolerance(self, name: str) -> Tolerance:
         if name not in self._tolerances:
-            ask, q = self._asks.get(name), self.derivation[name]
-            key = ("tolerance", *map(memo.ByIdentity, (self.problem, self.solved, ask, q)))
-            self._tolerances[name] = memo.key_texts.get(
-                key, lambda: tolerance_for(self.problem, self.solved, ask, q))
+            self._tolerances[name] = self.facts.tolerance(self.problem, name,
+                                                          self._asks.get(name))
         return self._tolerances[name]
 
     def differs(self, name: str) -> bool:
@@ -243,8 +244,7 @@ class _PartGrader:
     def chain(self) -> StudentChain:
         if self._chain is None:
             answered = {n: a.value for n, a in self._answers.items() if a.error is None}
-            symbolic = memo.key_texts.get((memo.ByIdentity(self.derivation), "symbolic"),
-                                       lambda: any(_symbolic(q) for q in self.derivation))
+            symbolic = self.facts.any_symbolic()
             self._chain = StudentChain(self.derivation, answered, self.differs, self.tolerance,
                                        _definitions_of(self.derivation) if symbolic else None)
         return self._chain
@@ -255,7 +255,7 @@ class _PartGrader:
                 hint: str | None = None) -> GradeRecord:
         """`hint`: the message without the key, where `message` gives it away."""
         return GradeRecord(self.problem.id, self.solved.id, ask.name, ask.points,
-                           round(awarded, 6), status, expected=V.to_json(q.value), given=given,
+                           round(awarded, 6), status, expected=self.facts.expected(q.name), given=given,
                            message=message, misconception=misconception, label=q.label,
                            hint=message if hint is None else hint)
 
@@ -396,9 +396,55 @@ class _PartGrader:
         return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
 
 
-def _symbolic(q: Quantity) -> bool:
-    """Whether the key's value of `q` holds symbols (asked once per quantity and process)."""
-    return memo.key_texts.get(("symbolic", memo.ByIdentity(q)), lambda: has_symbols(q.value))
+class _KeyFacts:
+    """What the grader needs to know of one solved part of the key, the same for every student
+    and worked out once per process: whether a value is symbolic, a quantity's tolerance, the
+    expected value as records hold it."""
+
+    def __init__(self, solved: SolvedPart):
+        self.solved = solved
+        self._symbolic: dict[str, bool] = {}
+        self._any_symbolic: bool | None = None
+        self._tolerances: dict[str, Tolerance] = {}
+        self._expected: dict[str, Any] = {}
+
+    def symbolic(self, name: str) -> bool:
+        if name not in self._symbolic:
+            self._symbolic[name] = has_symbols(self.solved.derivation[name].value)
+        return self._symbolic[name]
+
+    def any_symbolic(self) -> bool:
+        if self._any_symbolic is None:
+            self._any_symbolic = any(self.symbolic(q.name) for q in self.solved.derivation)
+        return self._any_symbolic
+
+    def tolerance(self, problem: Problem, name: str, ask: Ask | None) -> Tolerance:
+        if name not in self._tolerances:   # an error (a bad tolerance) is raised every time
+            self._tolerances[name] = tolerance_for(problem, self.solved, ask,
+                                                   self.solved.derivation[name])
+        return self._tolerances[name]
+
+    def expected(self, name: str) -> Any:
+        """The key's value as JSON; a list or mapping is made anew for each record."""
+        found = self._expected.get(name)
+        if found is None:
+            found = V.to_json(self.solved.derivation[name].value)
+            if isinstance(found, (list, dict)):
+                return found
+            self._expected[name] = found
+        return found
+
+
+def _facts_of(solved: SolvedPart) -> _KeyFacts:
+    found = _FACTS.get(id(solved))
+    if found is None or found.solved is not solved:
+        found = _FACTS[id(solved)] = _KeyFacts(solved)
+        if len(_FACTS) > 256:
+            _FACTS.pop(next(iter(_FACTS)))
+    return found
+
+
+_FACTS: dict[int, _KeyFacts] = {}
 
 
 def _definitions_of(derivation) -> dict:

@@ -14,7 +14,6 @@ keeps its own.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
 #: entries each memo keeps; a class of thousands has a few hundred distinct answers per question
@@ -29,22 +28,31 @@ class Unkeyable(Exception):
     """A value that cannot be part of a memo key (unhashable, or too large to be worth it)."""
 
 
+#: types whose values are keys as they are (with their type: 1 and 1.0 are two keys)
+_ATOMS = frozenset({int, float, str, bool, type(None)})
+
+
 def token(value: Any, budget: list | None = None) -> Hashable:
     """A hashable stand-in for a value that tells apart what compares equal but is written
     differently (1 and 1.0, a tuple and a list). Raises Unkeyable."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return kind, value
     budget = [MAX_KEYED_ELEMENTS] if budget is None else budget
     budget[0] -= 1
     if budget[0] < 0:
         raise Unkeyable
-    if isinstance(value, (tuple, list)):
-        return (type(value).__name__, tuple(token(v, budget) for v in value))
+    if kind is tuple or kind is list:
+        return kind, tuple([token(v, budget) for v in value])
     if isinstance(value, dict):
-        return ("dict", tuple((token(k, budget), token(v, budget)) for k, v in value.items()))
+        return dict, tuple([(token(k, budget), token(v, budget)) for k, v in value.items()])
+    if isinstance(value, (tuple, list)):
+        return kind, tuple([token(v, budget) for v in value])
     try:
         hash(value)
     except TypeError:
         raise Unkeyable from None
-    return (type(value).__name__, value)
+    return kind, value
 
 
 class ByIdentity:
@@ -65,11 +73,13 @@ class ByIdentity:
 
 
 class Memo:
-    """A bounded least-recently-used map from keys to computed results."""
+    """A bounded map from keys to computed results; when full, the oldest entry goes first
+    (what a class has in common comes early and stays in use, so first in, first out does
+    as well as least recently used, without reordering on every hit)."""
 
     def __init__(self, size: int = MAX_ENTRIES):
         self.size = size
-        self._entries: OrderedDict = OrderedDict()
+        self._entries: dict = {}
         self.hits = self.misses = 0
 
     def get(self, key: Hashable, compute: Callable[[], Any],
@@ -77,7 +87,6 @@ class Memo:
         """The result for `key`, computed (and kept if `keep` says so) the first time."""
         found = self._entries.get(key, _MISSING)
         if found is not _MISSING:
-            self._entries.move_to_end(key)
             self.hits += 1
             return found
         self.misses += 1
@@ -85,7 +94,7 @@ class Memo:
         if keep(result):
             self._entries[key] = result
             if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+                del self._entries[next(iter(self._entries))]
         return result
 
     def clear(self) -> None:
@@ -107,7 +116,7 @@ def remembered(memo: Memo, key_parts: tuple, compute: Callable[[], Any],
     """`compute()` through `memo`, keyed by `key_parts` (values made into tokens); computed
     directly when a part cannot be keyed."""
     try:
-        key = tuple(token(part) for part in key_parts)
+        key = tuple([token(part) for part in key_parts])
         hash(key)
     except (Unkeyable, TypeError):
         return compute()

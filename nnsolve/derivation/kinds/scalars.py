@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -101,13 +102,20 @@ class Number(GenericKind):
 
     def read(self, raw: Any, reader, expected: Any = None) -> Any:
         """A number; "46.69%" is 0.4669, as a probability or a share is often written."""
-        symbolic = isinstance(expected, sympy.Basic) and bool(expected.free_symbols)
+        symbolic = isinstance(expected, sympy.Basic) and _has_symbols(expected)
         if not symbolic and written_as(raw, _PERCENT):
             value = reader.read(raw.strip()[:-1], self.expect)
             if isinstance(value, float):
                 return float(Fraction(repr(value)) / 100)
             return value / 100
         return reader.read(raw, "expression" if symbolic else self.expect)
+
+
+@lru_cache(maxsize=4096)
+def _has_symbols(expected: sympy.Basic) -> bool:
+    """Whether a key's value holds symbols; asked for every answer read against it, so once
+    per value and process (free_symbols walks the whole expression each time)."""
+    return bool(expected.free_symbols)
 
 
 class Count(Number):
