@@ -39,7 +39,7 @@ def token(value: Any, budget: list | None = None) -> Hashable:
     if kind in _ATOMS:
         return kind, value
     budget = [MAX_KEYED_ELEMENTS] if budget is None else budget
-    budget[0] -= 1
+    budget[0] -= 1 + (len(value) if isinstance(value, (tuple, list, dict)) else 0)
     if budget[0] < 0:
         raise Unkeyable
     if kind is tuple or kind is list:
