@@ -206,3 +206,24 @@ def test_a_huge_submission_keeps_its_row_and_is_refused_quickly(tmp_path):
     assert result.student == "big" and result.name == "Big"
     assert "more than 50,000 values" in result.error
     assert {r.status for r in result.records} == {"invalid"}
+
+
+# -- large JSON ---------------------------------------------------------------------------
+
+def test_large_json_is_written_without_indentation_and_means_the_same(monkeypatch, nnsolve,
+                                                                      tmp_path):
+    from nnsolve.grade.outputs import jsonout
+    from nnsolve.render import json as json_render
+
+    indented = nnsolve("run", E1C, "--format", "json")
+    monkeypatch.setattr(json_render, "INDENT_LIMIT", 1000)
+    compact = nnsolve("run", E1C, "--format", "json")
+    assert len(indented.stdout.splitlines()) > 100 and len(compact.stdout.splitlines()) == 1
+    assert compact.json() == indented.json()
+
+    path = _write(tmp_path, "s1.yaml", "e1-backprop-tanh", NUMERIC)
+    indented = nnsolve("grade", path, "--key", E1C, "--format", "json")
+    monkeypatch.setattr(jsonout, "INDENT_LIMIT", 1000)
+    compact = nnsolve("grade", path, "--key", E1C, "--format", "json")
+    assert compact.json() == indented.json()
+    assert len(compact.stdout.splitlines()) < len(indented.stdout.splitlines()) / 10

@@ -73,10 +73,19 @@ def _cell(d, cell):
     return V.to_json(V.normalize(cell))
 
 
+#: characters beyond which a document is written without indentation: indented, a layer
+#: view's matrices put every number on a line of its own, several times the bytes to write
+#: and to read back, for a file no one reads by eye
+INDENT_LIMIT = 1_000_000
+
+
 def render(solutions, *, problem_set=None, statements: bool = False) -> str:
     items = [solution_json(s, statements=statements) for s in solutions]
     if problem_set is not None:
         doc = {"nnsolve": 1, "id": problem_set.id, "title": problem_set.title, "problems": items}
     else:
         doc = items[0]
+    compact = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    if len(compact) > INDENT_LIMIT:
+        return compact + "\n"
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -18,9 +18,17 @@ from nnsolve.grade.report import GradeResult
 from nnsolve.terminal import StdoutOutput, printable
 
 
+#: characters beyond which a result is written on one line, not indented (a key of big
+#: matrices would put every number of every record on a line of its own)
+INDENT_LIMIT = 100_000
+
+
 def _indented(data, indent: int) -> str:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
     pad = " " * indent
+    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if len(compact) > INDENT_LIMIT:
+        return pad + compact
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     return "\n".join(pad + line for line in text.splitlines())
 
 
