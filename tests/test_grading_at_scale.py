@@ -75,7 +75,7 @@ def test_remembered_verdicts_are_the_verdicts(tmp_path, problem, answers):
 def test_an_undecided_comparison_is_not_remembered():
     """A verdict the time limit cut short is decided again next time, not repeated."""
     from nnsolve.grade.compare import Tolerance
-    from nnsolve.grade.ecf import remembered_compare
+    from nnsolve.grade.compare import remembered_compare
 
     memo.comparisons.clear()
     expected, given = 1, "not a number"
@@ -107,7 +107,7 @@ def test_memo_keys_tell_apart_what_is_written_differently():
 
 def test_one_simplify_budget_per_submission():
     """simplify's time is shared by all of a submission's answers: spent, it is not tried."""
-    from nnsolve.grade.grader import SIMPLIFY_BUDGET, SimplifyBudget
+    from nnsolve.grade.keyfacts import SIMPLIFY_BUDGET, SimplifyBudget
 
     budget = SimplifyBudget()
     assert budget.left == SIMPLIFY_BUDGET

@@ -103,7 +103,7 @@ def _quiet(message: str) -> None:
 
 
 def _blanks(problem: Problem, solved, ask, warn) -> list[Blank]:
-    from nnsolve.grade.grader import tolerance_for
+    from nnsolve.grade.keyfacts import tolerance_for
 
     d = solved.derivation
     q = d[ask.name]

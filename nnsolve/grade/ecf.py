@@ -21,7 +21,7 @@ from nnsolve.derivation import kinds
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Quantity
 from nnsolve.grade import memo
-from nnsolve.grade.compare import Comparison, Tolerance, compare
+from nnsolve.grade.compare import Tolerance, compare, remembered_compare
 
 
 def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: float = 2.0,
@@ -36,24 +36,6 @@ def same(reference: Any, given: Any, tol: Tolerance, kind: str, time_limit: floa
                                   definitions=definitions, simplify_limit=simplify_limit).ok
     except Exception:  # values of another type than the rule's: not a match
         return False
-
-
-def remembered_compare(expected: Any, given: Any, tol: Tolerance, *, kind: str,
-                       time_limit: float = 2.0, given_text: Any = None,
-                       definitions: dict | None = None,
-                       simplify_limit: float | None = None) -> Comparison:
-    """`compare`, each pair decided once per process (see `memo`): a verdict left undecided
-    at the time limit is not kept. Raises what `compare` raises."""
-    def compute() -> Comparison:
-        return compare(expected, given, tol, kind=kind, time_limit=time_limit,
-                       given_text=given_text, definitions=definitions,
-                       simplify_limit=simplify_limit)
-
-    defined = memo.ByIdentity(definitions) if definitions else None
-    # a decided verdict holds whatever simplify was allowed; undecided ones are not kept
-    key = (expected, given, tol, kind, given_text, defined)
-    return memo.remembered(memo.comparisons, key, compute,
-                           keep=lambda result: not result.undecided)
 
 
 #: inputs or results beyond this magnitude are no course's numbers: rules are not run on them

@@ -23,16 +23,16 @@ from nnsolve.derivation.core import Quantity
 from nnsolve.errors import NnsolveError
 from nnsolve.grade import feedback_text as text
 from nnsolve.grade.answers import AnswerError, AnswerReader
-from nnsolve.grade.compare import Comparison, Tolerance
+from nnsolve.grade.compare import Comparison, Tolerance, remembered_compare
 from nnsolve.derivation.kinds.compare_collections import MAX_LISTED, listed_wrong
 from nnsolve.grade.ecf import (ElementCredit, StudentChain, carry_forward,
-                               carry_forward_elements, find_misconception, remembered_compare,
-                               repeated_input, same)
+                               carry_forward_elements, find_misconception, repeated_input, same)
 from nnsolve.grade.key import Key, UnknownProblem
+from nnsolve.grade.keyfacts import KeyFacts, SimplifyBudget, definitions_of, facts_of
 from nnsolve.grade.report import GradeRecord, GradeResult
 from nnsolve.grade.unreadable import echo, identity_from_data, identity_from_file, not_graded
 from nnsolve.grade.written import without_unit
-from nnsolve.grade.symbols import answer_symbols, definitions, fixed_numbers, has_symbols
+from nnsolve.grade.symbols import answer_symbols, fixed_numbers
 from nnsolve.grade.submission import MAX_SUBMISSION_NODES, Submission, parse_submission
 from nnsolve.solution import SolvedPart
 from nnsolve.spec.problem import Ask, Problem
@@ -40,22 +40,6 @@ from nnsolve.spec.yamlsafe import load_file
 
 #: seconds one symbolic comparison may take
 SYMBOLIC_TIME_LIMIT = 2.0
-#: seconds `simplify` may take over a whole submission, all its symbolic answers together
-#: (each is tried at random points first; simplify is for the rare pair they cannot decide)
-SIMPLIFY_BUDGET = 2.0
-
-
-class SimplifyBudget:
-    """The time `simplify` has left for one submission: a file of adversarial expressions
-    costs this once, not once per answer and per question asked about it."""
-
-    def __init__(self, seconds: float = SIMPLIFY_BUDGET):
-        self.left = seconds
-
-    def spend(self, seconds: float) -> None:
-        self.left = max(0.0, self.left - seconds)
-
-
 def grade_file(path, key: Key) -> GradeResult:
     """Grade a submission file; a file that cannot be read gives a result with its reason."""
     path = Path(path)
@@ -132,8 +116,8 @@ class _PartGrader:
         return self.solved.derivation
 
     @property
-    def facts(self) -> _KeyFacts:
-        return _facts_of(self.solved)
+    def facts(self) -> KeyFacts:
+        return facts_of(self.solved)
 
     def grade(self) -> list[GradeRecord]:
         raw = self.submission.answers.get(self.problem.id, {}).get(self.solved.id, {})
@@ -181,7 +165,7 @@ class _PartGrader:
         if not self.facts.symbolic(name):
             return None
         if self._definitions is None:
-            self._definitions = _definitions_of(self.derivation)
+            self._definitions = definitions_of(self.derivation)
         return self._definitions
 
     def verdict(self, name: str) -> Comparison:
@@ -246,7 +230,7 @@ class _PartGrader:
             answered = {n: a.value for n, a in self._answers.items() if a.error is None}
             symbolic = self.facts.any_symbolic()
             self._chain = StudentChain(self.derivation, answered, self.differs, self.tolerance,
-                                       _definitions_of(self.derivation) if symbolic else None)
+                                       definitions_of(self.derivation) if symbolic else None)
         return self._chain
 
     # grading one asked quantity
@@ -396,73 +380,6 @@ class _PartGrader:
         return text.missing(q, self.solved.id, strays, bool(part_answers), elsewhere)
 
 
-class _KeyFacts:
-    """What the grader needs to know of one solved part of the key, the same for every student
-    and worked out once per process: whether a value is symbolic, a quantity's tolerance, the
-    expected value as records hold it."""
-
-    def __init__(self, solved: SolvedPart):
-        self.solved = solved
-        self._symbolic: dict[str, bool] = {}
-        self._any_symbolic: bool | None = None
-        self._tolerances: dict[str, Tolerance] = {}
-        self._expected: dict[str, Any] = {}
-
-    def symbolic(self, name: str) -> bool:
-        if name not in self._symbolic:
-            self._symbolic[name] = has_symbols(self.solved.derivation[name].value)
-        return self._symbolic[name]
-
-    def any_symbolic(self) -> bool:
-        if self._any_symbolic is None:
-            self._any_symbolic = any(self.symbolic(q.name) for q in self.solved.derivation)
-        return self._any_symbolic
-
-    def tolerance(self, problem: Problem, name: str, ask: Ask | None) -> Tolerance:
-        if name not in self._tolerances:   # an error (a bad tolerance) is raised every time
-            self._tolerances[name] = tolerance_for(problem, self.solved, ask,
-                                                   self.solved.derivation[name])
-        return self._tolerances[name]
-
-    def expected(self, name: str) -> Any:
-        """The key's value as JSON; a list or mapping is made anew for each record."""
-        found = self._expected.get(name)
-        if found is None:
-            found = V.to_json(self.solved.derivation[name].value)
-            if isinstance(found, (list, dict)):
-                return found
-            self._expected[name] = found
-        return found
-
-
-def _facts_of(solved: SolvedPart) -> _KeyFacts:
-    found = _FACTS.get(id(solved))
-    if found is None or found.solved is not solved:
-        found = _FACTS[id(solved)] = _KeyFacts(solved)
-        if len(_FACTS) > 256:
-            _FACTS.pop(next(iter(_FACTS)))
-    return found
-
-
-_FACTS: dict[int, _KeyFacts] = {}
-
-
-def _definitions_of(derivation) -> dict:
-    """What the derivation's names stand for, worked out once per derivation (the key's
-    derivations are graded against for the whole batch): one dict, so that comparisons
-    remembered across submissions (see `memo`) know it by identity."""
-    found = _DEFINITIONS.get(id(derivation))
-    if found is None or found[0] is not derivation:
-        found = (derivation, definitions(derivation))
-        _DEFINITIONS[id(derivation)] = found
-        if len(_DEFINITIONS) > 256:
-            _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
-    return found[1]
-
-
-_DEFINITIONS: dict[int, tuple] = {}
-
-
 # -- answers graded element by element -------------------------------------------------------
 
 def _keyless(comparison: Comparison, low_precision: bool) -> str:
@@ -492,42 +409,6 @@ def _positions(positions: tuple[str, ...]) -> str:
     shown = "; ".join(positions[:MAX_LISTED])
     more = len(positions) - MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
-
-
-# -- tolerances -------------------------------------------------------------------------------
-
-def tolerance_for(problem: Problem, solved: SolvedPart, ask: Ask | None,
-                  q: Quantity) -> Tolerance:
-    """Ask > part > problem > defaults; counts, shapes, labels and booleans exact unless the
-    ask says otherwise. A tolerance compare cannot use is the problem's error, located."""
-    part = solved.part
-    in_parts = len(part.path) >= 2 and part.path[-2] == "parts"
-    base = part.path[:-2] if in_parts else part.path      # where the problem sits in its file
-    steps = [(problem.tolerance or None, base + ("tolerance",))]
-    if in_parts:
-        steps.append((_part_tolerance(problem, part.path), part.path + ("tolerance",)))
-    if ask is not None and ask.tolerance is not None:
-        steps.append((ask.tolerance, ask.path + ("tolerance",)))
-    elif q.exact_by_default:
-        return Tolerance(exact=True)
-    tolerance = Tolerance()
-    for spec, path in steps:
-        try:
-            tolerance = Tolerance.from_spec(spec, tolerance)
-        except ValueError as exc:
-            raise problem.doc.error(path, str(exc)) from None
-    return tolerance
-
-
-def _part_tolerance(problem: Problem, path: tuple) -> dict | None:
-    data = problem.doc.data
-    try:
-        for step in path:
-            data = data[step]
-    except (KeyError, IndexError, TypeError):
-        return None
-    own = data.get("tolerance") if isinstance(data, dict) else None
-    return own if isinstance(own, dict) else None
 
 
 # -- values -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 STATUSES = ("correct", "ecf", "partial", "incorrect", "missing", "invalid")
 
 
-@dataclass
+@dataclass(slots=True)
 class GradeRecord:
     problem: str
     part: str
@@ -41,7 +41,7 @@ class GradeRecord:
                 "misconception": self.misconception} | ({} if self.asked else {"asked": False})
 
 
-@dataclass
+@dataclass(slots=True)
 class GradeResult:
     student: str | None
     name: str | None

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from nnsolve.errors import NnsolveError
-from nnsolve.grade.grader import grade_submission, tolerance_for
+from nnsolve.grade.grader import grade_submission
+from nnsolve.grade.keyfacts import tolerance_for
 from nnsolve.grade.key import Key
 from nnsolve.grade.selftest_cases import Case, cases
 from nnsolve.grade.submission import parse_submission

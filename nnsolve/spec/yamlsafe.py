@@ -79,9 +79,23 @@ class _LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     def compose_sequence_node(self, anchor):
         return self._collection(_LOADER._sequence, anchor)
 
+    def _child(self, parent, index):
+        """The next node inside a collection: a scalar without an anchor (nearly every node
+        of a submission) composed here in line, anything else by `compose_node`."""
+        event = self.peek_event()
+        if type(event) is not yaml.ScalarEvent or event.anchor is not None or \
+                self.yaml_path_resolvers:
+            return self.compose_node(parent, index)
+        self._scalar_limits(event)
+        self.get_event()
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                               style=event.style)
+
     def _sequence(self, anchor):
-        """Composer.compose_sequence_node with its plain scalars composed in line: a list of
-        numbers is what a big submission holds, and each element costs a few calls less."""
+        """Composer.compose_sequence_node, its plain scalars composed in line (`_child`)."""
         start = self.get_event()
         tag = start.tag
         if tag is None or tag == "!":
@@ -90,22 +104,11 @@ class _LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         if anchor is not None:
             self.anchors[anchor] = node
         items, index = node.value, 0
-        check, peek, get = self.check_event, self.peek_event, self.get_event
-        plain = not self.yaml_path_resolvers
+        check, child = self.check_event, self._child
         while not check(yaml.SequenceEndEvent):
-            event = peek()
-            if plain and type(event) is yaml.ScalarEvent and event.anchor is None:
-                self._scalar_limits(event)
-                get()
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
-                items.append(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                             style=event.style))
-            else:
-                items.append(self.compose_node(node, index))
+            items.append(child(node, index))
             index += 1
-        node.end_mark = get().end_mark
+        node.end_mark = self.get_event().end_mark
         return node
 
     def compose_mapping_node(self, anchor):
@@ -127,8 +130,8 @@ class _LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
             if limits.keys > MAX_KEYS:
                 raise NnsolveError(f"more than {MAX_KEYS:,} mapping keys", file=limits.name,
                                    line=self.peek_event().start_mark.line + 1)
-            key = self.compose_node(node, None)
-            node.value.append((key, self.compose_node(node, key)))
+            key = self._child(node, None)
+            node.value.append((key, self._child(node, key)))
         node.end_mark = self.get_event().end_mark
         return node
 
