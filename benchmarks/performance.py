@@ -12,7 +12,9 @@ same minutes (the median of `--runs` interleaved runs), so a busy machine slows 
              an MLP exercise (10 questions: forward pass, error, deltas of a 2-2-1 tanh
              network) with right, wrong, error-carried-forward and broken files, with
              `--workers 1` and `--workers 2`; wall time, time per 1,000 submissions against
-             the smallest class (linear is 1.00), and the peak memory of all processes
+             the smallest class (linear is 1.00), the CPU time of all processes (and divided
+             by the workers: the wall time cores of their own would give, which a busy
+             machine's wall time does not show), and the peak memory of all processes
              together (the grader and its workers: their proportional set sizes, sampled
              from /proc every 50 ms)
   big file   a submission of 999,000 numbers (just under the 2 MB cap): the time and memory
@@ -31,6 +33,7 @@ import compileall
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -126,8 +129,10 @@ def _memory_of_tree(root: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, int]:
-    """(wall seconds, peak MB of the process tree, exit code)."""
+def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, int, float]:
+    """(wall seconds, peak MB of the process tree, exit code, CPU seconds of the tree: user
+    and system time of the process and every worker it waited for)."""
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(cmd, env=ENV, cwd=ROOT, stdout=stdout,
                                stderr=subprocess.DEVNULL)
@@ -145,7 +150,12 @@ def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, floa
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return seconds, peak / 2**20, code
+    return seconds, peak / 2**20, code, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def startup(runs: int) -> list[tuple]:
@@ -193,6 +203,7 @@ def classes(sizes: list[int], runs: int) -> list[tuple]:
                             stdout))
             for workers in (1, 2):
                 seconds = statistics.median(m[0] for m in measured[workers])
+                cpu = statistics.median(m[3] for m in measured[workers])
                 peak = max(m[1] for m in measured[workers])
                 codes = {m[2] for m in measured[workers]}
                 per_1k.setdefault(workers, seconds * 1000 / n)
@@ -200,6 +211,7 @@ def classes(sizes: list[int], runs: int) -> list[tuple]:
                              f"{seconds * 1000 / n:.2f} s",
                              f"{seconds * 1000 / n / per_1k[workers]:.2f}",
                              f"{seconds / statistics.median(m[0] for m in measured[1]):.2f}",
+                             f"{cpu:.2f} s", f"{cpu / min(workers, os.cpu_count() or 1):.2f} s",
                              f"{peak:.0f} MB", ",".join(map(str, sorted(codes)))))
     return rows
 
@@ -283,8 +295,8 @@ def main() -> None:
     if args.only in (None, "classes"):
         sizes = [int(n) for n in args.classes.split(",")]
         print(table(f"Grading a class (median of {args.class_runs} runs; peak: all processes)",
-                    ("class", "wall", "per 1,000", "× smallest", "× workers=1", "peak",
-                     "exit"), classes(sizes, args.class_runs)))
+                    ("class", "wall", "per 1,000", "× smallest", "× workers=1", "CPU",
+                     "CPU / workers", "peak", "exit"), classes(sizes, args.class_runs)))
     if args.only in (None, "big"):
         print(table("A file of 999,000 numbers",
                     ("what", "time", "memory", "outcome"), big_file(3)))
