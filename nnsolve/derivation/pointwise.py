@@ -1,0 +1,83 @@
+"""Formulas over vectors worked element by element, written as the scalar rule they apply.
+
+Optimisers and losses are taught as scalar rules applied to every parameter or output:
+m_t = β1 m_{t−1} + (1 − β1) g_t, θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε), −[t ln y + (1 − t) ln(1 − y)].
+Written with matrix symbols these need element-wise division, roots and logarithms that
+matrix algebra has no notation for. Here a vector quantity is a plain symbol (m_1) in a scalar
+formula: the board shows the rule once and the vectors put in
+(m_1 = 0.9·[0, 0] + (1 − 0.9)·[2, 20]), and the value is the formula worked out for each
+element, the scalars (β1, η) shared by all. The rule is the same for the right answer, a
+student's values (error carried forward) and a misconception's formula.
+
+    m = add(d, step.name("m"), "first moment", plus(times(b1, m0), times(1 - b1, g)))
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+import sympy
+
+from nnsolve.derivation import names
+from nnsolve.derivation import values as V
+from nnsolve.derivation.core import Derivation, Misconception
+
+Rule = Callable[[Mapping[str, Any]], Any]
+
+
+def vector_symbol(d: Derivation, name: str, written: str | None = None) -> sympy.Symbol:
+    """The plain symbol that stands for vector quantity `name` in element-wise formulas
+    (a vector quantity would otherwise get a matrix symbol)."""
+    return d.symbol(name, sympy.Symbol(written or names.written(name)))
+
+
+def rule(d: Derivation, formula: sympy.Basic) -> Rule:
+    """The formula worked out element by element: a vector input gives element i to the i-th
+    result, a scalar input the same value to all. The result is a vector when any input is
+    one, a scalar otherwise; vectors of different lengths are an error."""
+    inputs = d.inputs_in(formula)
+    symbols = [(d.symbol(n), n) for n in inputs]
+
+    def apply(values: Mapping[str, Any]) -> Any:
+        got = {n: values[n] if n in values else d[n].value for n in inputs}
+        lengths = {len(v) for v in got.values() if isinstance(v, tuple)}
+        if len(lengths) > 1:
+            raise ValueError(f"vectors of different lengths {sorted(lengths)}")
+
+        def element(i: int | None):
+            mapping = {s: V.to_sympy(got[n][i] if i is not None and isinstance(got[n], tuple)
+                                     else got[n]) for s, n in symbols}
+            return V.normalize(formula.xreplace(mapping))
+
+        if not lengths:
+            return element(None)
+        return tuple(element(i) for i in range(lengths.pop()))
+
+    return apply
+
+
+def add(d: Derivation, name: str, label: str, formula: sympy.Basic, *,
+        misconceptions: Iterable[tuple[str, str, sympy.Basic]] = (), written: str | None = None,
+        kind: str | None = None, **options) -> sympy.Symbol:
+    """Add quantity `name` worked element by element from `formula` (see `rule`); each
+    misconception is a formula over earlier quantities, worked the same way. Its symbol is
+    a plain one (`written`, default the name as the board spells it)."""
+    wrong = [Misconception(key, text, rule(d, alt)) for key, text, alt in misconceptions]
+    inputs = list(d.inputs_in(formula))
+    for _, _, alt in misconceptions:
+        inputs += [n for n in d.inputs_in(alt) if n not in inputs]
+    right = rule(d, formula)
+    value = right({})
+    if kind is None:
+        kind = "vector" if isinstance(value, tuple) else "number"
+    return d.add(name, label, formula, rule=right, inputs=tuple(inputs), value=value, kind=kind,
+                 symbol=vector_symbol(d, name, written), misconceptions=wrong, **options)
+
+
+def given(d: Derivation, name: str, value: Any, label: str, *, written: str | None = None,
+          **options) -> sympy.Symbol:
+    """A given vector (or scalar) under a plain symbol, for element-wise formulas."""
+    value = V.normalize(value)
+    kind = "vector" if isinstance(value, tuple) else None
+    return d.given(name, value, label, symbol=vector_symbol(d, name, written), kind=kind,
+                   **options)
