@@ -248,7 +248,7 @@ class _Board:
                            minus(times(s["eta"], over(m_hat, plus(_sqrt(v_hat), s["epsilon"])))),
                            [no_correction + (raw,)])
         decay = None
-        if run.optimizer == "adamw":
+        if run.optimizer == "adamw" and run.weight_decay != 0:
             decay = minus(times(s["eta"], s["lambda"], theta))
         wrong = [no_correction + (plus(theta, decay, raw),)]
         if run.weight_decay != 0 and not run.amsgrad:
