@@ -31,27 +31,91 @@ def vector_symbol(d: Derivation, name: str, written: str | None = None) -> sympy
     return d.symbol(name, sympy.Symbol(written or names.written(name)))
 
 
+class _Reduction(sympy.Function):
+    """Σ(…) or mean(…) of an element-wise formula: one number from the vectors in it. A
+    display form and a marker for `rule`, which works the argument out element by element
+    and reduces it; sympy never evaluates it by itself."""
+
+    nargs = 1
+    written = ""
+
+    @classmethod
+    def eval(cls, arg):
+        return None
+
+    def _sympystr(self, printer):
+        return f"{self.written}({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None):
+        return self.latex + r"\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+class Total(_Reduction):
+    """Σ over the elements."""
+    written, latex = "Σ", r"\sum"
+
+    @staticmethod
+    def reduce(elements: tuple) -> sympy.Expr:
+        return sympy.Add(*elements)
+
+
+class Mean(_Reduction):
+    """The mean over the elements (PyTorch's reduction='mean')."""
+    written, latex = "mean", r"\operatorname{mean}"
+
+    @staticmethod
+    def reduce(elements: tuple) -> sympy.Expr:
+        return sympy.Add(*elements) / len(elements)
+
+
+class Largest(_Reduction):
+    """The largest element (the max subtracted before a softmax)."""
+    written, latex = "max", r"\max"
+
+    @staticmethod
+    def reduce(elements: tuple) -> sympy.Expr:
+        return sympy.Max(*elements)
+
+
+def _worked(formula: sympy.Basic, values: Mapping[sympy.Basic, Any]) -> Any:
+    """`formula` with `values` (symbol → value) put in: reductions first, each to one number,
+    then the rest element by element."""
+    if formula.has(_Reduction):
+        formula = formula.replace(
+            lambda node: isinstance(node, _Reduction),
+            lambda node: V.to_sympy(node.reduce(_as_tuple(_worked(node.args[0], values)))))
+    present = [s for s in values if formula.has(s)]
+    lengths = {len(values[s]) for s in present if isinstance(values[s], tuple)}
+    if len(lengths) > 1:
+        raise ValueError(f"vectors of different lengths {sorted(lengths)}")
+
+    def element(i: int | None):
+        mapping = {s: V.to_sympy(values[s][i] if i is not None and isinstance(values[s], tuple)
+                                 else values[s]) for s in present}
+        return V.normalize(formula.xreplace(mapping))
+
+    if not lengths:
+        return element(None)
+    return tuple(element(i) for i in range(lengths.pop()))
+
+
+def _as_tuple(value: Any) -> tuple:
+    return tuple(V.to_sympy(v) for v in value) if isinstance(value, tuple) else \
+        (V.to_sympy(value),)
+
+
 def rule(d: Derivation, formula: sympy.Basic) -> Rule:
     """The formula worked out element by element: a vector input gives element i to the i-th
-    result, a scalar input the same value to all. The result is a vector when any input is
-    one, a scalar otherwise; vectors of different lengths are an error."""
+    result, a scalar input the same value to all; Σ(…) and mean(…) (`Total`, `Mean`) reduce
+    their argument, worked the same way, to one number. The result is a vector when any
+    input outside a reduction is one, a scalar otherwise; vectors of different lengths are an
+    error."""
     inputs = d.inputs_in(formula)
     symbols = [(d.symbol(n), n) for n in inputs]
 
     def apply(values: Mapping[str, Any]) -> Any:
-        got = {n: values[n] if n in values else d[n].value for n in inputs}
-        lengths = {len(v) for v in got.values() if isinstance(v, tuple)}
-        if len(lengths) > 1:
-            raise ValueError(f"vectors of different lengths {sorted(lengths)}")
-
-        def element(i: int | None):
-            mapping = {s: V.to_sympy(got[n][i] if i is not None and isinstance(got[n], tuple)
-                                     else got[n]) for s, n in symbols}
-            return V.normalize(formula.xreplace(mapping))
-
-        if not lengths:
-            return element(None)
-        return tuple(element(i) for i in range(lengths.pop()))
+        return _worked(formula, {s: values[n] if n in values else d[n].value
+                                 for s, n in symbols})
 
     return apply
 

@@ -1,0 +1,155 @@
+"""What a loss exercise gives, checked: which vectors each loss needs, and their ranges.
+
+One solver covers the losses a course computes by hand; `loss:` says which, and the fields it
+reads are named as the board names them (y and t, logits z, p and q, μ and σ, D(x) and
+D(G(z))). A field the chosen loss does not read is an error, not silently ignored. This module
+imports neither sympy nor numpy at module level.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal, Union
+
+from pydantic import Field, StrictFloat, StrictInt
+
+from nnsolve.solvers.base import Given, SolverError
+
+Number = Union[StrictInt, StrictFloat]
+MAX_LENGTH = 256
+Vector = list[Number]
+
+LOSSES = ("mse", "bce", "cross_entropy", "softmax", "kl", "gaussian_kl", "vae", "gan")
+#: the fields each loss reads: required, then optional (one of a "|" pair is required)
+FIELDS = {
+    "mse": (("prediction", "target"), ()),
+    "bce": (("prediction|logits", "target"), ()),
+    "cross_entropy": (("logits|probabilities", "target"), ()),
+    "softmax": (("logits",), ()),
+    "kl": (("p", "q"), ()),
+    "gaussian_kl": (("mu", "sigma|log_var"), ()),
+    "vae": (("mu", "sigma|log_var"), ("epsilon", "x", "reconstruction",
+                                      "reconstruction_loss", "reduction", "beta")),
+    "gan": (("real", "fake"), ()),
+}
+
+
+class LossesGiven(Given):
+    loss: Literal[LOSSES] = Field(
+        description="mse, bce, cross_entropy, softmax, kl (between distributions p, q), "
+                    "gaussian_kl (KL(N(μ, σ²) ‖ N(0, 1))), vae, gan")
+    prediction: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                      description="mse, bce: the outputs y")
+    target: Vector | StrictInt | None = Field(
+        None, description="mse, bce: the targets t; cross_entropy: a class index (from 0, as "
+                          "PyTorch counts) or a one-hot / probability vector")
+    logits: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                  description="softmax, cross_entropy: the scores z; bce: "
+                                              "logits, y = σ(z)")
+    probabilities: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                         description="cross_entropy: predicted probabilities")
+    p: Vector | None = Field(None, max_length=MAX_LENGTH, description="kl: the distribution p")
+    q: Vector | None = Field(None, max_length=MAX_LENGTH, description="kl: the distribution q")
+    mu: Vector | None = Field(None, max_length=MAX_LENGTH, description="the encoder's means μ")
+    sigma: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                 description="the standard deviations σ (> 0)")
+    log_var: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                   description="or the log-variances ln σ²")
+    epsilon: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                   description="vae: the noise ε of z = μ + σ ⊙ ε")
+    x: Vector | None = Field(None, max_length=MAX_LENGTH, description="vae: the input x")
+    reconstruction: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                          description="vae: the decoder's output x̂")
+    reconstruction_loss: Literal["bce", "mse"] = Field(
+        "bce", description="vae: the reconstruction term, BCE (x̂ in (0, 1)) or squared error")
+    reduction: Literal["sum", "mean"] = Field(
+        "sum", description="vae: the reconstruction term summed over the elements (as the "
+                           "VAE paper and PyTorch's example) or averaged")
+    beta: Number = Field(1, ge=0, description="vae: the weight β of the KL term")
+    real: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                description="gan: the discriminator's outputs D(x) on real "
+                                            "samples")
+    fake: Vector | None = Field(None, max_length=MAX_LENGTH,
+                                description="gan: its outputs D(G(z)) on generated samples")
+
+
+def check(given: LossesGiven) -> None:
+    """Refuse what the loss does not read or cannot work with, naming the field."""
+    required, optional = FIELDS[given.loss]
+    allowed = {"loss"} | set(optional)
+    for need in required:
+        names = need.split("|")
+        present = [n for n in names if getattr(given, n) is not None]
+        if not present:
+            raise SolverError(f"loss {given.loss} needs {' or '.join(names)}", (names[0],))
+        if len(present) > 1:
+            raise SolverError(f"give {' or '.join(names)}, not both", (present[1],))
+        allowed.update(names)
+    for name in LossesGiven.model_fields:
+        if name not in allowed and name in given.model_fields_set:
+            raise SolverError(f"loss {given.loss} does not use {name}", (name,))
+    for name in LossesGiven.model_fields:
+        value = getattr(given, name)
+        if isinstance(value, list):
+            if not value:
+                raise SolverError("needs at least one value", (name,))
+            for i, v in enumerate(value):
+                if isinstance(v, float) and not math.isfinite(v):
+                    raise SolverError("expected a finite number", (name, i))
+    _ranges(given)
+
+
+def _within(given: LossesGiven, name: str, low, high, closed: bool, what: str) -> None:
+    for i, v in enumerate(getattr(given, name) or ()):
+        inside = low <= v <= high if closed else low < v < high
+        if not inside:
+            raise SolverError(f"{what}, not {v}", (name, i))
+
+
+def _same_length(given: LossesGiven, *names: str) -> None:
+    present = [n for n in names if isinstance(getattr(given, n), list)]
+    for n in present[1:]:
+        if len(getattr(given, n)) != len(getattr(given, present[0])):
+            raise SolverError(f"{n} needs {len(getattr(given, present[0]))} values, like "
+                              f"{present[0]}", (n,))
+
+
+def _ranges(given: LossesGiven) -> None:
+    loss = given.loss
+    probability = "a probability strictly between 0 and 1 (its log is taken)"
+    if loss == "bce":
+        _within(given, "prediction", 0, 1, False, probability)
+        _within(given, "target", 0, 1, True, "a target from 0 to 1")
+        _same_length(given, "prediction", "logits", "target")
+    if loss == "mse":
+        _same_length(given, "prediction", "target")
+    if loss == "cross_entropy":
+        _within(given, "probabilities", 0, 1, False, probability)
+        size = len(given.logits or given.probabilities)
+        if isinstance(given.target, int):
+            if not 0 <= given.target < size:
+                raise SolverError(f"a class index from 0 to {size - 1}", ("target",))
+        else:
+            _within(given, "target", 0, 1, True, "a target probability from 0 to 1")
+            _same_length(given, "logits", "probabilities", "target")
+    elif isinstance(given.target, int):
+        raise SolverError("a class index is a target of cross_entropy; give a vector",
+                          ("target",))
+    if loss == "kl":
+        _within(given, "p", 0, 1, True, "a probability from 0 to 1")
+        _within(given, "q", 0, 1, False, "a probability above 0 (ln q is taken)")
+        _same_length(given, "p", "q")
+    if loss in ("gaussian_kl", "vae"):
+        _within(given, "sigma", 0, math.inf, False, "a standard deviation above 0")
+        _within(given, "log_var", -700, 700, True, "a log-variance within ±700")
+        _same_length(given, "mu", "sigma", "log_var", "epsilon")
+        if (given.x is None) != (given.reconstruction is None):
+            raise SolverError("the reconstruction term needs both x and reconstruction",
+                              ("x",) if given.x is None else ("reconstruction",))
+        _same_length(given, "x", "reconstruction")
+        if given.reconstruction_loss == "bce":
+            _within(given, "reconstruction", 0, 1, False, probability)
+            _within(given, "x", 0, 1, True, "a BCE target from 0 to 1")
+    if loss == "gan":
+        _within(given, "real", 0, 1, False, probability)
+        _within(given, "fake", 0, 1, False, probability)
