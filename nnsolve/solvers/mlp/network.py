@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Union
 
 import sympy
-from pydantic import Field, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
 from nnsolve.derivation.names import canonical_name
 from nnsolve.solvers.base import Given, SolverError, at_most_max_layers
@@ -59,6 +59,9 @@ class MlpGiven(Given):
     loss: Literal["squared_error", "half_squared_error", "mse", "bce", "cross_entropy"] = Field(
         "squared_error", description="; ".join(f"{k}: {v}" for k, v in LOSSES.items()))
     learning_rate: Scalar = Field(1, description="ε in Δw = −ε ∂E/∂w (> 0)")
+    update_biases: StrictBool = Field(
+        True, description="false: the bias weights stay as given, only the other weights are "
+                          "updated (as in Mazur's worked example)")
     steps: StrictInt = Field(1, ge=1, le=100,
                              description="gradient-descent steps; after the last one, a forward "
                                          "pass with the new weights")
@@ -97,6 +100,8 @@ class Network:
     learning_rate: Any
     steps: int
     symbolic: bool
+    #: False: the bias weights are left as given by every update
+    update_biases: bool = True
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -113,14 +118,22 @@ class Network:
         names = self.inputs + tuple(n for layer in self.layers for n in layer.neurons)
         return "" if all(len(n) == 1 for n in names) else "_"
 
+    def updated_sources(self, layer: Layer) -> tuple[str, ...]:
+        """The inputs of `layer` whose weights an update changes: the bias input 0 too,
+        unless the biases are fixed."""
+        return layer.sources + (("0",) if layer.bias is not None and self.update_biases else ())
+
     @property
     def has_bias(self) -> bool:
         return any(layer.bias is not None for layer in self.layers)
 
     def activation_notes(self) -> list[str]:
-        """Each activation used, once, with its derivative written out."""
+        """Each activation used, once, with its derivative written out; and fixed biases."""
         used = {layer.activation.name: layer.activation for layer in self.layers}
-        return [f"Activation {name}: {g.rule_text}." for name, g in used.items()]
+        notes = [f"Activation {name}: {g.rule_text}." for name, g in used.items()]
+        if self.has_bias and not self.update_biases:
+            notes.append("The bias weights are fixed: the updates leave them as given.")
+        return notes
 
     def update_table_title(self, k: int) -> str:
         return "Weight update" + ("" if self.steps == 1 else f", step {k}")
@@ -216,7 +229,7 @@ def read_network(given: MlpGiven) -> tuple[Network, str]:
     if not (isinstance(rate, sympy.Basic) and rate.free_symbols) and not rate > 0:
         raise SolverError("the learning rate must be greater than 0", ("learning_rate",))
     network = Network(names, samples, targets, batch, layers, loss(given.loss), rate,
-                      given.steps, symbolic=False)
+                      given.steps, symbolic=False, update_biases=given.update_biases)
     _check_loss(network)
     network = replace(network, symbolic=_is_symbolic(network))
     view = _view(given, network)

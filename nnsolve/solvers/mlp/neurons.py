@@ -367,7 +367,9 @@ class _Board:
         eps = self._s("epsilon")
         new_weights, rows = {}, []
         for layer in reversed(self.net.layers):
-            sources = layer.sources + (("0",) if layer.bias is not None else ())
+            sources = self.net.updated_sources(layer)
+            if layer.bias is not None and not self.net.update_biases:
+                new_weights.update({("0", j): weights[("0", j)] for j in layer.neurons})
             for j in layer.neurons:
                 delta = self._s(f"{step}delta{j}")
                 rule = f"ε δ{j}" if self.descent else f"−ε δ{j}"
