@@ -115,7 +115,7 @@ class _Board:
 
     def _add(self, base: str, label: str, formula, misconceptions=()):
         k = self.step.k
-        return P.add(self.d, self.step.name(base), f"{label} (step {k})", formula,
+        return P.add(self.d, self.step.name(base), label, formula,
                      misconceptions=misconceptions, written=self._written(base, k),
                      group=f"step {k}")
 
@@ -136,7 +136,7 @@ class _Board:
                 at = self._add("lookahead", "look-ahead point θ_{k−1} + μ v_{k−1}",
                                plus(theta, times(self.s["mu"], self._prev("velocity"))))
             grad = self.objective.gradient_at(name, at, self._written("grad", k),
-                                              f"gradient ∇f (step {k})", f"step {k}")
+                                              "gradient ∇f at θ_{k−1}", f"step {k}")
         if run.weight_decay != 0 and run.optimizer != "adamw":
             return self._add("g", "gradient with L2 weight decay g + λθ",
                              plus(grad, times(self.s["lambda"], theta)))
@@ -154,7 +154,7 @@ class _Board:
                                     self.step.k)
 
     def _params(self, theta, update, misconceptions=()):
-        self._add("params", "new parameters θ_k", plus(theta, update), misconceptions)
+        self._add("params", "new parameters θ", plus(theta, update), misconceptions)
 
     def _sgd(self, theta, g) -> None:
         run, s, k = self.run, self.s, self.step.k
@@ -182,7 +182,8 @@ class _Board:
         direction = b
         if run.nesterov:
             direction = self._add("direction", "Nesterov direction g + μ b", plus(g, times(mu, b)))
-        update = self._add("update", "update −η d", minus(times(s["eta"], direction)))
+        update = self._add("update", "update −η (g + μ b)" if run.nesterov else "update −η b",
+                           minus(times(s["eta"], direction)))
         self._params(theta, update)
 
     def _adagrad(self, theta, g) -> None:
@@ -266,7 +267,7 @@ class _Board:
                               "θ ← θ − ηλθ after them is AdamW's decoupled decay",
                               plus(theta, minus(times(s["eta"], s["lambda"], theta)),
                                    decoupled)))
-        self._add("params", "new parameters θ_k", plus(theta, decay, update), wrong)
+        self._add("params", "new parameters θ", plus(theta, decay, update), wrong)
 
     def _adadelta(self, theta, g) -> None:
         s = self.s
