@@ -110,8 +110,8 @@ def _same_length(given: LossesGiven, *names: str) -> None:
     present = [n for n in names if isinstance(getattr(given, n), list)]
     for n in present[1:]:
         if len(getattr(given, n)) != len(getattr(given, present[0])):
-            raise SolverError(f"{n} needs {len(getattr(given, present[0]))} values, like "
-                              f"{present[0]}", (n,))
+            raise SolverError(f"{n} needs as many values as {present[0]} "
+                              f"({len(getattr(given, present[0]))})", (n,))
 
 
 def _ranges(given: LossesGiven) -> None:
