@@ -15,16 +15,11 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from nnsolve.derivation.optimizers import OPTIMIZERS, Settings
 from nnsolve.solvers.base import Given, SolverError
 
 Number = Union[StrictInt, StrictFloat]
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adadelta")
-#: torch.optim's default learning rates
-DEFAULT_LR = {"sgd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adagrad": 0.01,
-              "rmsprop": 0.01, "adam": 0.001, "adamw": 0.001, "adadelta": 1.0}
-DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8, "adamw": 1e-8,
-               "adadelta": 1e-6}
 MAX_PARAMS = 64
 MAX_STEPS = 50
 #: parameters × steps: every element of every step is worked out and shown
@@ -70,29 +65,15 @@ class OptimGiven(Given):
 
 @dataclass(frozen=True)
 class Run:
-    """The checked exercise, every option resolved to its value."""
+    """The checked exercise: the optimiser with every option resolved, and what it runs on."""
 
-    optimizer: str
+    settings: Settings
     lr: Any
     params: tuple
     gradients: tuple[tuple, ...] | None
     function: str | None
     variables: tuple[str, ...]
     steps: int
-    momentum: Any
-    dampening: Any
-    nesterov: bool
-    beta1: Any
-    beta2: Any
-    eps: Any
-    weight_decay: Any
-    alpha: Any
-    rho: Any
-    centered: bool
-    amsgrad: bool
-    lr_decay: Any
-    initial_accumulator_value: Any
-    textbook: bool
 
 
 def _finite(value, path: tuple):
@@ -102,6 +83,8 @@ def _finite(value, path: tuple):
 
 
 def read(given: OptimGiven, momentum_form: str) -> Run:
+    from nnsolve.derivation.optimizers import DEFAULT_LR, OPTIONS, OptionError, settings
+
     opt = given.optimizer
     size = len(given.params)
     for i, v in enumerate(given.params):
@@ -140,37 +123,15 @@ def read(given: OptimGiven, momentum_form: str) -> Run:
     if size * steps > MAX_WORK:
         raise SolverError(f"{size} parameters × {steps} steps is more than the {MAX_WORK} "
                           "element updates worked out here", ("steps",))
-    momentum = given.momentum
-    if momentum is None:
-        momentum = 0.9 if opt in ("momentum", "nesterov") else 0
-    nesterov = given.nesterov or opt == "nesterov"
-    if opt in ("sgd", "momentum", "nesterov"):
-        if nesterov and (momentum == 0 or given.dampening != 0):
-            raise SolverError("Nesterov momentum needs a momentum and zero dampening",
-                              ("momentum",) if momentum == 0 else ("dampening",))
-    elif given.nesterov:
-        raise SolverError("nesterov is an option of SGD", ("nesterov",))
-    textbook = momentum_form == "textbook" and opt in ("sgd", "momentum", "nesterov") and \
-        momentum != 0
-    if textbook and given.dampening != 0:
-        raise SolverError("the textbook momentum form has no dampening", ("dampening",))
-    beta1, beta2 = given.betas
-    for b, where in ((beta1, 0), (beta2, 1)):
-        if not 0 <= b < 1:
-            raise SolverError("a beta is at least 0 and below 1", ("betas", where))
-    decay = given.weight_decay
-    if decay is None:
-        decay = 0.01 if opt == "adamw" else 0
-    eps = given.eps if given.eps is not None else DEFAULT_EPS.get(opt, 0)
-    if opt in ("adagrad", "adadelta") and eps == 0 and opt == "adadelta":
-        raise SolverError("Adadelta needs ε > 0 (its first step is √ε/√(v + ε)·g)", ("eps",))
-    lr = given.lr if given.lr is not None else DEFAULT_LR[opt]
-    if lr <= 0:
-        raise SolverError("the learning rate must be greater than 0", ("lr",))
-    for name in ("lr", "momentum", "eps", "weight_decay", "lr_decay", "alpha", "rho"):
-        _finite(getattr(given, name), (name,))
-    return Run(opt, lr, tuple(given.params),
+    lr = given.lr if given.lr is not None else DEFAULT_LR[given.optimizer]
+    if isinstance(lr, float) and not math.isfinite(lr) or lr <= 0:
+        raise SolverError("the learning rate must be a finite number greater than 0", ("lr",))
+    options = {name: getattr(given, name) for name in OPTIONS}
+    options["betas"] = list(given.betas)
+    try:
+        chosen = settings(given.optimizer, options, momentum_form=momentum_form)
+    except OptionError as exc:
+        raise SolverError(str(exc), (exc.field,)) from None
+    return Run(chosen, lr, tuple(given.params),
                tuple(tuple(r) for r in given.gradients) if given.gradients is not None else None,
-               given.function, variables, steps, momentum, given.dampening, nesterov, beta1,
-               beta2, eps, decay, given.alpha, given.rho, given.centered, given.amsgrad,
-               given.lr_decay, given.initial_accumulator_value, textbook)
+               given.function, variables, steps)
