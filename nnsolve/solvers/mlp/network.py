@@ -17,6 +17,7 @@ import sympy
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
 from nnsolve.derivation.names import canonical_name
+from nnsolve.derivation.optimizers import OPTIMIZERS, OPTIONS, OptionError, Settings, settings
 from nnsolve.solvers.base import Given, SolverError, at_most_max_layers
 from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
                                              Activation, Loss, activation, loss)
@@ -62,6 +63,14 @@ class MlpGiven(Given):
     update_biases: StrictBool = Field(
         True, description="false: the bias weights stay as given, only the other weights are "
                           "updated (as in Mazur's worked example)")
+    optimizer: Literal[OPTIMIZERS] = Field(
+        "sgd", description="the optimiser of each step: sgd (plain gradient descent, "
+                           "Δw = −ε ∂E/∂w), momentum, nesterov, adagrad, rmsprop, adam, adamw, "
+                           "adadelta; worked neuron by neuron, with torch.optim's formulas")
+    optimizer_options: dict[StrictStr, Union[StrictBool, StrictInt, StrictFloat,
+                                             list[Union[StrictInt, StrictFloat]]]] = Field(
+        {}, description="the optimiser's options with torch.optim's names: "
+                        + "; ".join(f"{k}: {v}" for k, v in OPTIONS.items()))
     steps: StrictInt = Field(1, ge=1, le=100,
                              description="gradient-descent steps; after the last one, a forward "
                                          "pass with the new weights")
@@ -102,6 +111,8 @@ class Network:
     symbolic: bool
     #: False: the bias weights are left as given by every update
     update_biases: bool = True
+    #: the optimiser of each step; None: plain gradient descent, Δw = −ε ∂E/∂w
+    optimizer: Settings | None = None
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -229,13 +240,28 @@ def read_network(given: MlpGiven) -> tuple[Network, str]:
     if not (isinstance(rate, sympy.Basic) and rate.free_symbols) and not rate > 0:
         raise SolverError("the learning rate must be greater than 0", ("learning_rate",))
     network = Network(names, samples, targets, batch, layers, loss(given.loss), rate,
-                      given.steps, symbolic=False, update_biases=given.update_biases)
+                      given.steps, symbolic=False, update_biases=given.update_biases,
+                      optimizer=_optimizer(given))
     _check_loss(network)
     network = replace(network, symbolic=_is_symbolic(network))
     view = _view(given, network)
+    if network.optimizer is not None and (view != "neurons" or network.symbolic):
+        raise SolverError("an optimiser other than plain gradient descent is worked neuron by "
+                          "neuron, with numbers: one sample, detail: neurons or auto",
+                          ("optimizer",))
     if view == "neurons":
         _check_weight_names(given, network)
     return network, view
+
+
+def _optimizer(given: MlpGiven) -> Settings | None:
+    """The optimiser of the steps; None for plain gradient descent (the rule as ever)."""
+    try:
+        chosen = settings(given.optimizer, dict(given.optimizer_options))
+    except OptionError as exc:
+        where = ("optimizer",) if exc.field == "optimizer" else ("optimizer_options", exc.field)
+        raise SolverError(str(exc), where) from None
+    return None if chosen.plain else chosen
 
 
 def _check_weight_names(given: MlpGiven, network: Network) -> None:

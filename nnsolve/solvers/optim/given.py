@@ -85,7 +85,6 @@ def _finite(value, path: tuple):
 def read(given: OptimGiven, momentum_form: str) -> Run:
     from nnsolve.derivation.optimizers import DEFAULT_LR, OPTIONS, OptionError, settings
 
-    opt = given.optimizer
     size = len(given.params)
     for i, v in enumerate(given.params):
         _finite(v, ("params", i))
