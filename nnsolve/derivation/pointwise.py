@@ -1,7 +1,8 @@
 """Formulas over vectors worked element by element, written as the scalar rule they apply.
 
 Optimisers and losses are taught as scalar rules applied to every parameter or output:
-m_t = β1 m_{t−1} + (1 − β1) g_t, θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε), −[t ln y + (1 − t) ln(1 − y)].
+m_t = β1 m_{t−1} + (1 − β1) g_t, θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε),
+−[t ln y + (1 − t) ln(1 − y)].
 Written with matrix symbols these need element-wise division, roots and logarithms that
 matrix algebra has no notation for. Here a vector quantity is a plain symbol (m_1) in a scalar
 formula: the board shows the rule once and the vectors put in

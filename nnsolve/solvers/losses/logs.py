@@ -51,6 +51,9 @@ class _XLog(sympy.Function):
         return rf"{printer.parenthesize(self.args[0], 50)} {self.log.latex}\left(" \
                rf"{printer._print(self.args[1])}\right)"
 
+    def _mathml_presentation(self, printer):
+        return printer._print(sympy.Mul(self.args[0], self.log(self.args[1]), evaluate=False))
+
 
 class _Log2(_Log):
     written, latex, base = "log2", r"\log_2", sympy.Integer(2)

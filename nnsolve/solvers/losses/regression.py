@@ -40,13 +40,13 @@ def mse(b: Board, given: LossesGiven) -> list[str]:
 
 
 def bce_terms(base, t, y) -> sympy.Basic:
-    """−[t log y + (1 − t) log(1 − y)], element by element."""
-    return minus(plus(base.xlog(t, y), base.xlog(_one_minus(t), _one_minus(y))))
+    """−[t log y + (1 − t) log(1 − y)] per element, written −t log y − (1 − t) log(1 − y)."""
+    return plus(minus(base.xlog(t, y)), minus(base.xlog(_one_minus(t), _one_minus(y))))
 
 
 def swapped_terms(base, t, y) -> sympy.Basic:
     """BCE with the labels swapped: −[(1 − t) log y + t log(1 − y)]."""
-    return minus(plus(base.xlog(_one_minus(t), y), base.xlog(t, _one_minus(y))))
+    return plus(minus(base.xlog(_one_minus(t), y)), minus(base.xlog(t, _one_minus(y))))
 
 
 def _one_minus(x):

@@ -57,6 +57,10 @@ class _Partial(sympy.Function):
         return rf"\frac{{\partial}}{{\partial {printer._print(x)}}}\left({printer._print(f)}\right)"
 
 
+    def _mathml_presentation(self, printer):
+        return printer._print(sympy.Derivative(*self.args))
+
+
 class _F(_Written):
     board, latex = "f", "f"
 

@@ -21,7 +21,7 @@ from nnsolve.solvers.optim.gradient import Objective
 from nnsolve.solvers.optim.given import Run
 
 WRITTEN = {"m_hat": "m̂", "v_hat": "v̂", "velocity": "v", "direction": "d", "lookahead": "θ̃",
-           "params": "θ", "grad": "g"}
+           "params": "θ", "grad": "g", "update": "Δθ"}
 
 
 def build(run: Run) -> Derivation:
@@ -98,7 +98,7 @@ class _Board:
                            written=_written("grad", k), group=f"step {k}")
         at = theta
         if self.settings.textbook and self.settings.nesterov:
-            at = self._add("lookahead", "look-ahead point θ_{k−1} + μ v_{k−1}",
+            at = self._add("lookahead", f"look-ahead point θ_{k - 1} + μ v_{k - 1}",
                            plus(theta, times(self.s["mu"], self._prev("velocity"))))
         return self.objective.gradient_at(name, at, _written("grad", k),
-                                          "gradient ∇f at θ_{k−1}", f"step {k}")
+                                          f"gradient ∇f at θ_{k - 1}", f"step {k}")
