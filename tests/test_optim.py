@@ -243,3 +243,21 @@ def test_too_much_work_is_refused_before_it_starts():
     with pytest.raises(SolverError, match="element updates"):
         solve({"optimizer": "sgd", "params": [1.0] * 60, "function": "x",
                "variables": [f"x{i}" for i in range(60)], "steps": 50})
+
+
+def test_the_sample_submission_is_graded_as_its_comments_say(nnsolve):
+    """tests/data/e14-slips.yaml: a momentum slip carried forward, Adam without bias
+    correction named at both steps."""
+    result = nnsolve("grade", ROOT / "tests" / "data" / "e14-slips.yaml", "--key", E14,
+                     "--format", "json")
+    records = {(r["part"], r["name"]): r for r in result.json()["results"][0]["records"]}
+    status = {key: r["status"] for key, r in records.items() if r["status"] != "missing"}
+    assert status[("momentum", "step2.b")] == "incorrect"
+    for name in ("step2.params", "step3.grad", "step3.b", "step3.params"):
+        assert status[("momentum", name)] == "ecf", name
+    for k in (1, 2):
+        record = records[("adam", f"step{k}.update")]
+        assert (record["status"], record["misconception"]) == ("incorrect",
+                                                               "no-bias-correction")
+        assert status[("adam", f"step{k}.params")] == "ecf"
+    assert status[("adam", "step2.m")] == status[("adam", "step2.v")] == "correct"
