@@ -120,3 +120,13 @@ def test_plain_gradient_descent_is_the_default_and_unchanged(nnsolve, problem_fi
 def test_optimiser_options_are_checked(extra, words):
     with pytest.raises(SolverError, match=words):
         solve(**extra)
+
+
+def test_fixed_biases_in_the_layer_view_match_the_neuron_view():
+    """Mazur's network worked layer by layer: the biases stay, the error after the step is
+    the neuron view's 0.291027774."""
+    neurons = solve(update_biases=False)
+    layers = solve(update_biases=False, detail="layers")
+    assert "layer1.db" not in layers and "layer1.b.new" not in layers
+    assert layers["pass2.E"].value == pytest.approx(neurons["pass2.E"].value, rel=1e-12)
+    assert round(layers["pass2.E"].value, 9) == 0.291027774
