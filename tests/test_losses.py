@@ -159,3 +159,10 @@ def test_unsolvable_givens_name_their_field(nnsolve, problem_file, given_, field
     out = result.stderr + result.stdout
     assert result.exit_code == 1
     assert f"given.{field}" in out and words in out and "Traceback" not in out
+
+
+def test_values_too_large_to_work_with_are_refused():
+    from nnsolve.solvers.base import SolverError
+
+    with pytest.raises(SolverError, match="loss is not a finite number"):
+        solve({"loss": "mse", "prediction": [1.0e300], "target": [0]})

@@ -261,3 +261,17 @@ def test_the_sample_submission_is_graded_as_its_comments_say(nnsolve):
                                                                "no-bias-correction")
         assert status[("adam", f"step{k}.params")] == "ecf"
     assert status[("adam", "step2.m")] == status[("adam", "step2.v")] == "correct"
+
+
+@pytest.mark.parametrize("given_", [
+    {"optimizer": "sgd", "params": [3], "function": "x^4", "variables": ["x"], "steps": 40,
+     "lr": 1},
+    {"optimizer": "sgd", "params": [10], "function": "exp(exp(x))", "variables": ["x"],
+     "steps": 2, "lr": 1},
+    {"optimizer": "adam", "params": [1.0], "gradients": [[1.0e300]]},
+])
+def test_diverging_or_overflowing_steps_are_refused_with_their_reason(given_):
+    """Exact steps of x ← x − 4x³ from 3 grow digits without end: carried as floats once
+    long, they overflow, and the error says where and why, in seconds."""
+    with pytest.raises(SolverError, match="not a finite number.*smaller learning rate"):
+        solve(given_)

@@ -105,7 +105,7 @@ class Stepper:
                      plus(times(alpha, self.prev("v")), times(_one_minus(alpha), squared(g))))
         spread = v
         if run.centered:
-            mean = self.add("g_avg", "running mean of gradients ḡ ← α ḡ + (1 − α) g",
+            mean = self.add("g_avg", "running mean of gradients g\u0304 ← α g\u0304 + (1 − α) g",
                             plus(times(alpha, self.prev("g_avg")), times(_one_minus(alpha), g)))
             spread = plus(v, minus(squared(mean)))
         scaled = over(g, plus(_sqrt(spread), s["epsilon"]))

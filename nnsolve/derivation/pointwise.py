@@ -15,6 +15,7 @@ student's values (error carried forward) and a misconception's formula.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Iterable, Mapping
 
 import sympy
@@ -24,6 +25,32 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
 
 Rule = Callable[[Mapping[str, Any]], Any]
+
+#: an exact fraction whose numerator or denominator outgrows this many bits is carried as a
+#: float: steps of exact arithmetic (x ← x − η·4x³) would otherwise grow digits without end
+MAX_EXACT_BITS = 256
+
+
+class NotFinite(ValueError):
+    """A value that has outgrown floating point (±1.8e308) or is undefined: a diverging
+    iteration, or givens too large to work with."""
+
+
+def settled(value: Any) -> Any:
+    """A computed scalar as a value: exact while its fraction stays short, else a float;
+    NotFinite for an infinite or undefined one."""
+    try:
+        value = V.normalize(value)
+        if isinstance(value, sympy.Rational) and \
+                max(abs(value.p).bit_length(), value.q.bit_length()) > MAX_EXACT_BITS:
+            value = float(value)
+        number = value if isinstance(value, float) else \
+            float(value) if isinstance(value, sympy.Expr) and value.is_number else None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise NotFinite(f"not a finite number ({exc})") from None
+    if number is not None and not math.isfinite(number):
+        raise NotFinite("not a finite number")
+    return value
 
 
 def vector_symbol(d: Derivation, name: str, written: str | None = None) -> sympy.Symbol:
@@ -93,7 +120,7 @@ def _worked(formula: sympy.Basic, values: Mapping[sympy.Basic, Any]) -> Any:
     def element(i: int | None):
         mapping = {s: V.to_sympy(values[s][i] if i is not None and isinstance(values[s], tuple)
                                  else values[s]) for s in present}
-        return V.normalize(formula.xreplace(mapping))
+        return settled(formula.xreplace(mapping))
 
     if not lengths:
         return element(None)
@@ -132,7 +159,10 @@ def add(d: Derivation, name: str, label: str, formula: sympy.Basic, *,
     for _, _, alt in misconceptions:
         inputs += [n for n in d.inputs_in(alt) if n not in inputs]
     right = rule(d, formula)
-    value = right({})
+    try:
+        value = right({})
+    except NotFinite as exc:
+        raise NotFinite(f"{name} is {exc}") from None
     if kind is None:
         kind = "vector" if isinstance(value, tuple) else "number"
     return d.add(name, label, formula, rule=right, inputs=tuple(inputs), value=value, kind=kind,

@@ -102,8 +102,8 @@ def vae(b: Board, given: LossesGiven) -> list[str]:
     recon = b.add("reconstruction_loss", f"{label} ({given.reduction} over the elements)",
                   term(b.base), "L_rec", misconceptions=wrong)
     beta = b.given("beta", given.beta, "weight β of the KL term", "β")
-    b.add("loss", "VAE loss L_rec + β·KL", plus(recon, times(beta, kl)), "L",
-          misconceptions=[("kl-sign", "the KL term is added: the loss is L_rec + β·KL",
+    b.add("loss", "VAE loss: reconstruction + β·KL", plus(recon, times(beta, kl)), "L",
+          misconceptions=[("kl-sign", "the KL term is added: the loss is the reconstruction term + β·KL",
                            difference(recon, times(beta, kl)))])
     return asked + ["reconstruction_loss", "loss"]
 

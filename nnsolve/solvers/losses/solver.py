@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from nnsolve.solvers.base import Convention, Solver
+from nnsolve.solvers.base import Convention, Solver, SolverError
 from nnsolve.solvers.losses.given import LossesGiven
 
 if TYPE_CHECKING:
@@ -52,6 +52,11 @@ class LossesSolver(Solver):
     }
 
     def solve(self, given: LossesGiven, conventions: Mapping[str, str]) -> "Derivation":
+        from nnsolve.derivation.pointwise import NotFinite
         from nnsolve.solvers.losses.build import build
 
-        return build(given, conventions)
+        try:
+            return build(given, conventions)
+        except NotFinite as exc:
+            raise SolverError(f"{exc}: the given values are too large (or small) to work "
+                              "with", ()) from None

@@ -19,7 +19,7 @@ from nnsolve.derivation.ordered import grouped, minus
 
 #: how each buffer is named after its weight (no underscores: a weight name may have them)
 BASES = {"m_hat": "mhat", "v_hat": "vhat", "v_max": "vmax", "g_avg": "gavg", "update": "dw"}
-WRITTEN = {"m_hat": "m̂", "v_hat": "v̂", "v_max": "vmax", "g_avg": "ḡ", "update": "Δw",
+WRITTEN = {"m_hat": "m̂", "v_hat": "v̂", "v_max": "vmax", "g_avg": "g\u0304", "update": "Δw",
            "direction": "d", "delta": "Δx", "velocity": "v"}
 
 

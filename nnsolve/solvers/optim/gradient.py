@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy
 
 from nnsolve.derivation import values as V
+from nnsolve.derivation.pointwise import NotFinite, settled
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.names import canonical_name
 from nnsolve.solvers.base import SolverError
@@ -61,6 +62,15 @@ class _Partial(sympy.Function):
         return printer._print(sympy.Derivative(*self.args))
 
 
+class _PartialSymbol(sympy.Symbol):
+    """The symbol ∂f/∂x of a partial derivative, written \\partial f/\\partial x in LaTeX
+    (pdflatex has no ∂ in a symbol's name)."""
+
+    def _latex(self, printer, exp=None):
+        variable = printer._print(sympy.Symbol(self.name.rsplit("∂", 1)[1]))
+        return rf"\partial f/\partial {variable}"
+
+
 class _F(_Written):
     board, latex = "f", "f"
 
@@ -91,7 +101,7 @@ class Objective:
             name = f"gradient.{v}"
             d.add(name, f"partial derivative ∂f/∂{v}",
                   _Partial(self.f, v), rule=lambda values, v=v: sympy.diff(values["f"], v),
-                  inputs=("f",), kind="expression", symbol=sympy.Symbol(f"∂f/∂{v}"),
+                  inputs=("f",), kind="expression", symbol=_PartialSymbol(f"∂f/∂{v}"),
                   group="gradient")
             self.partials.append(name)
         d.notes.append("∇f = (" + ", ".join(f"∂f/∂{v} = {d[n].value}"
@@ -103,8 +113,7 @@ class Objective:
         out = []
         for expr in expressions:
             expr = V.to_sympy(expr)
-            value = V.normalize(expr.xreplace(mapping) if isinstance(expr, sympy.Basic)
-                                else expr)
+            value = settled(expr.xreplace(mapping) if isinstance(expr, sympy.Basic) else expr)
             if isinstance(value, sympy.Basic) and value.free_symbols:
                 raise ValueError(f"{expr} has names other than the variables")
             out.append(value)
@@ -116,11 +125,18 @@ class Objective:
         def rule(values):
             return self._at([values[p] for p in partials], values[point_name])
 
-        return d.add(name, label, _Grad(point), rule=rule, inputs=(point_name, *partials),
-                     kind="vector", symbol=sympy.Symbol(written), group=group)
+        try:
+            return d.add(name, label, _Grad(point), rule=rule, inputs=(point_name, *partials),
+                         kind="vector", symbol=sympy.Symbol(written), group=group)
+        except NotFinite as exc:
+            raise NotFinite(f"{name} is {exc}") from None
 
     def value_at(self, name: str, point, k: int) -> None:
         point_name = self.d.name_of(point)
-        self.d.add(name, f"f(θ_{k}) after step {k}", _F(point),
-                   rule=lambda values: self._at([values["f"]], values[point_name])[0],
-                   inputs=("f", point_name), symbol=sympy.Symbol(f"f_{k}"), group=f"step {k}")
+        try:
+            self.d.add(name, f"f after step {k}", _F(point),
+                       rule=lambda values: self._at([values["f"]], values[point_name])[0],
+                       inputs=("f", point_name), symbol=sympy.Symbol(f"f_{k}"),
+                       group=f"step {k}")
+        except NotFinite as exc:
+            raise NotFinite(f"{name} is {exc}") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from nnsolve.solvers.base import Convention, Solver
+from nnsolve.solvers.base import Convention, Solver, SolverError
 from nnsolve.solvers.optim.given import OptimGiven
 
 if TYPE_CHECKING:
@@ -63,7 +63,13 @@ class OptimSolver(Solver):
     }
 
     def solve(self, given: OptimGiven, conventions: Mapping[str, str]) -> "Derivation":
+        from nnsolve.derivation.pointwise import NotFinite
         from nnsolve.solvers.optim.given import read
         from nnsolve.solvers.optim.steps import build
 
-        return build(read(given, conventions["momentum"]))
+        try:
+            return build(read(given, conventions["momentum"]))
+        except NotFinite as exc:
+            raise SolverError(f"{exc}: the steps diverge, or the numbers are too large; a "
+                              "smaller learning rate or fewer steps keeps them finite",
+                              ("lr",)) from None

@@ -49,7 +49,7 @@ class _Board:
             written, label, field = HYPERPARAMETERS[name]
             self.s[name] = d.given(name, V.normalize(getattr(self.settings, field)), label,
                                    symbol=sympy.Symbol(written), group="given")
-        P.given(d, "step0.params", run.params, "initial parameters θ_0", written="θ_0",
+        P.given(d, "step0.params", run.params, "initial parameters θ₀", written="θ_0",
                 group="given")
         if run.function is not None:
             self.objective = Objective(d, run)
@@ -75,7 +75,7 @@ class _Board:
                                         step.k)
         if self.settings.textbook and self.settings.nesterov and self.objective is None:
             self.d.notes.append("Nesterov momentum, textbook form: each given gradient is the "
-                                "gradient at the look-ahead point θ_{k−1} + μ v_{k−1}.")
+                                "gradient at the look-ahead point θ + μv of the step before.")
         self.d.principal = [q.name for q in self.d if not q.given and q.name.startswith("step")
                             and not q.name.endswith(".grad")]
         return self.d
@@ -94,11 +94,11 @@ class _Board:
         run, step, k = self.run, self.step, self.step.k
         name = step.name("grad")
         if self.objective is None:
-            return P.given(self.d, name, run.gradients[k - 1], f"gradient g_{k} (given)",
+            return P.given(self.d, name, run.gradients[k - 1], "gradient (given)",
                            written=_written("grad", k), group=f"step {k}")
         at = theta
         if self.settings.textbook and self.settings.nesterov:
-            at = self._add("lookahead", f"look-ahead point θ_{k - 1} + μ v_{k - 1}",
+            at = self._add("lookahead", "look-ahead point θ + μv (of the step before)",
                            plus(theta, times(self.s["mu"], self._prev("velocity"))))
         return self.objective.gradient_at(name, at, _written("grad", k),
-                                          f"gradient ∇f at θ_{k - 1}", f"step {k}")
+                                          "gradient ∇f at the parameters of the step before", f"step {k}")
