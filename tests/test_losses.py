@@ -151,6 +151,11 @@ ask: [kl]
     ({"loss": "gaussian_kl", "mu": [0], "sigma": [0]}, "sigma[0]", "above 0"),
     ({"loss": "vae", "mu": [0], "sigma": [1], "x": [1]}, "reconstruction", "both"),
     ({"loss": "kl", "p": [0.5, 0.5]}, "q", "needs q"),
+    ({"loss": "cross_entropy", "logits": [[1, 2], [3, 4]], "target": [0]}, "target",
+     "2 targets"),
+    ({"loss": "cross_entropy", "logits": [[1, 2], [3]], "target": [0, 1]}, "logits[1]",
+     "2 values"),
+    ({"loss": "softmax", "logits": [[1, 2], [3, 4]]}, "logits", "batch of cross_entropy"),
 ])
 def test_unsolvable_givens_name_their_field(nnsolve, problem_file, given_, field, words):
     problem = problem_file(json.dumps({"nnsolve": 1, "id": "bad", "title": "bad",

@@ -132,3 +132,20 @@ def test_gan_losses_are_bce_with_real_and_fake_labels(seed):
                                               rel=1e-9)
     assert d["g_loss_saturating"].value == pytest.approx(
         -F.binary_cross_entropy(fake, zeros).item(), rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_batch_cross_entropy_is_the_mean_over_its_samples(seed):
+    gen = torch.Generator().manual_seed(seed)
+    z = rand(gen, 3, 4) * 3
+    classes = torch.randint(0, 4, (3,), generator=gen)
+    d = solve({"loss": "cross_entropy", "logits": z.tolist(), "target": classes.tolist()})
+    assert d["loss"].value == pytest.approx(F.cross_entropy(z, classes).item(), rel=1e-9)
+    assert d["sample2.log_softmax"].value == pytest.approx(F.log_softmax(z[1], 0).tolist(),
+                                                           rel=1e-9)
+    soft = torch.softmax(rand(gen, 3, 4), 1)
+    d = solve({"loss": "cross_entropy", "logits": z.tolist(), "target": soft.tolist()})
+    assert d["loss"].value == pytest.approx(F.cross_entropy(z, soft).item(), rel=1e-9)
+    p = torch.softmax(z, 1)
+    d = solve({"loss": "cross_entropy", "probabilities": p.tolist(), "target": classes.tolist()})
+    assert d["loss"].value == pytest.approx(F.nll_loss(p.log(), classes).item(), rel=1e-9)

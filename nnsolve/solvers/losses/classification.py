@@ -10,29 +10,55 @@ log-softmax, or from given probabilities; a class index is its one-hot target.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy
 
-from nnsolve.derivation.ordered import difference, minus, over, times
+from nnsolve.derivation.ordered import difference, minus, over, times, total
 from nnsolve.derivation.pointwise import Largest, Total
 from nnsolve.solvers.losses.board import Board, in_units
 from nnsolve.solvers.losses.given import LossesGiven
 from nnsolve.solvers.losses.logs import NATS
 
 
-def softmax(b: Board, logits) -> tuple[sympy.Symbol, sympy.Symbol]:
+@dataclass(frozen=True)
+class Sample:
+    """How the quantities of one sample are named: as they are for a single sample (z,
+    softmax, loss), or `sample<n>.z` written z^(n) in a batch."""
+
+    n: int | None = None
+
+    def name(self, base: str) -> str:
+        return base if self.n is None else f"sample{self.n}.{base}"
+
+    def written(self, stem: str) -> str:
+        return stem if self.n is None else f"{stem}^({self.n})"
+
+    def label(self, text: str) -> str:
+        return text if self.n is None else f"{text}, sample {self.n}"
+
+    @property
+    def group(self) -> str:
+        return "softmax" if self.n is None else f"sample {self.n}"
+
+
+def softmax(b: Board, logits, at: Sample = Sample()) -> tuple[sympy.Symbol, sympy.Symbol]:
     """The softmax chain of `logits`; returns the symbols of softmax and log-softmax."""
-    z = b.given("z", logits, "logits z", "z")
-    top = b.add("max", "the largest logit, subtracted for numerical stability", Largest(z),
-                "z_max", group="softmax")
-    s = b.add("shifted", "shifted logits s = z − max z", difference(z, top), "s",
-              group="softmax")
-    u = b.add("exp", "exponentials e^s", sympy.exp(s), "u", group="softmax")
-    total = b.add("sum", "their sum Σ e^s", Total(u), "Z", group="softmax")
-    p = b.add("softmax", "softmax(z) = e^s / Σ e^s", over(u, total), "p", group="softmax",
-              misconceptions=[("softmax-no-exp", "divided the logits by their sum without "
-                                                 "taking exponentials", over(z, Total(z)))])
-    log_p = b.add("log_softmax", "log-softmax s − ln Σ e^s (natural log, as PyTorch)",
-                  difference(s, NATS.log(total)), "ln p", group="softmax")
+    def add(base, label, formula, stem, **options):
+        return b.add(at.name(base), at.label(label), formula, at.written(stem), group=at.group,
+                     **options)
+
+    z = b.given(at.name("z"), logits, at.label("logits z"), at.written("z"))
+    top = add("max", "the largest logit, subtracted for numerical stability", Largest(z),
+              "z_max")
+    s = add("shifted", "shifted logits s = z − max z", difference(z, top), "s")
+    u = add("exp", "exponentials e^s", sympy.exp(s), "u")
+    total = add("sum", "their sum Σ e^s", Total(u), "Z")
+    p = add("softmax", "softmax(z) = e^s / Σ e^s", over(u, total), "p",
+            misconceptions=[("softmax-no-exp", "divided the logits by their sum without "
+                                               "taking exponentials", over(z, Total(z)))])
+    log_p = add("log_softmax", "log-softmax s − ln Σ e^s (natural log, as PyTorch)",
+                difference(s, NATS.log(total)), "ln p")
     return p, log_p
 
 
@@ -41,33 +67,52 @@ def run_softmax(b: Board, given: LossesGiven) -> list[str]:
     return ["max", "shifted", "softmax", "log_softmax"]
 
 
-def _target(b: Board, given: LossesGiven, size: int) -> sympy.Symbol:
-    if isinstance(given.target, int):
-        one_hot = tuple(1 if i == given.target else 0 for i in range(size))
-        return b.given("t", one_hot, f"target t: class {given.target} (from 0), one-hot", "t")
-    return b.given("t", given.target, "target distribution t", "t")
+def _target(b: Board, target, size: int, at: Sample) -> sympy.Symbol:
+    if isinstance(target, int):
+        one_hot = tuple(1 if i == target else 0 for i in range(size))
+        return b.given(at.name("t"), one_hot,
+                       at.label(f"target t: class {target} (from 0), one-hot"), at.written("t"))
+    return b.given(at.name("t"), target, at.label("target distribution t"), at.written("t"))
 
 
-def cross_entropy(b: Board, given: LossesGiven) -> list[str]:
-    if given.logits is not None:
-        _, log_p = softmax(b, given.logits)
-        t = _target(b, given, len(given.logits))
+def _one_sample(b: Board, logits, probabilities, target, at: Sample) -> list[str]:
+    """The cross-entropy of one sample, from its logits or its probabilities."""
+    if logits is not None:
+        _, log_p = softmax(b, logits, at)
+        t = _target(b, target, len(logits), at)
 
         def loss(base):
             return in_units(minus(Total(times(t, log_p))), base)
+        asked = [at.name("softmax"), at.name("log_softmax")]
+    else:
+        p = b.given(at.name("p"), probabilities, at.label("predicted probabilities p"),
+                    at.written("p"))
+        t = _target(b, target, len(probabilities), at)
 
-        b.add("loss", f"cross-entropy −Σ t log p ({b.base.unit})", loss(b.base), "L",
-              misconceptions=[b.other_base(loss)])
-        return ["softmax", "log_softmax", "loss"]
-    p = b.given("p", given.probabilities, "predicted probabilities p", "p")
-    t = _target(b, given, len(given.probabilities))
+        def loss(base):
+            return minus(Total(base.xlog(t, p)))
+        asked = []
+    b.add(at.name("loss"), at.label(f"cross-entropy −Σ t log p ({b.base.unit})"), loss(b.base),
+          at.written("L"), misconceptions=[b.other_base(loss)],
+          group=None if at.n is None else at.group)
+    return asked + [at.name("loss")]
 
-    def from_probabilities(base):
-        return minus(Total(base.xlog(t, p)))
 
-    b.add("loss", f"cross-entropy −Σ t log p ({b.base.unit})", from_probabilities(b.base), "L",
-          misconceptions=[b.other_base(from_probabilities)])
-    return ["loss"]
+def cross_entropy(b: Board, given: LossesGiven) -> list[str]:
+    rows = given.logits if given.logits is not None else given.probabilities
+    if not isinstance(rows[0], list):
+        return _one_sample(b, given.logits, given.probabilities, given.target, Sample())
+    asked, losses = [], []
+    for n, row in enumerate(rows, start=1):
+        at = Sample(n)
+        asked += _one_sample(b, row if given.logits is not None else None,
+                             row if given.logits is None else None, given.target[n - 1], at)
+        losses.append(b.d.symbol(at.name("loss")))
+    b.add("loss", f"cross-entropy of the batch: the mean over its {len(rows)} samples",
+          over(total(losses), len(rows)), "L",
+          misconceptions=[("ce-batch-sum", "summed the samples' losses; PyTorch's "
+                                           "cross_entropy takes their mean", total(losses))])
+    return asked + ["loss"]
 
 
 def kl(b: Board, given: LossesGiven) -> list[str]:

@@ -17,6 +17,8 @@ from nnsolve.solvers.base import Given, SolverError
 
 Number = Union[StrictInt, StrictFloat]
 MAX_LENGTH = 256
+#: samples × classes of a cross-entropy batch: every element is worked out and shown
+MAX_BATCH_VALUES = 1024
 Vector = list[Number]
 
 LOSSES = ("mse", "bce", "cross_entropy", "softmax", "kl", "gaussian_kl", "vae", "gan")
@@ -40,14 +42,17 @@ class LossesGiven(Given):
                     "gaussian_kl (KL(N(μ, σ²) ‖ N(0, 1))), vae, gan")
     prediction: Vector | None = Field(None, max_length=MAX_LENGTH,
                                       description="mse, bce: the outputs y")
-    target: Vector | StrictInt | None = Field(
+    target: Vector | StrictInt | list[Vector] | None = Field(
         None, description="mse, bce: the targets t; cross_entropy: a class index (from 0, as "
-                          "PyTorch counts) or a one-hot / probability vector")
-    logits: Vector | None = Field(None, max_length=MAX_LENGTH,
-                                  description="softmax, cross_entropy: the scores z; bce: "
-                                              "logits, y = σ(z)")
-    probabilities: Vector | None = Field(None, max_length=MAX_LENGTH,
-                                         description="cross_entropy: predicted probabilities")
+                          "PyTorch counts) or a one-hot / probability vector; for a batch, "
+                          "one class index or one vector per sample")
+    logits: Vector | list[Vector] | None = Field(
+        None, max_length=MAX_LENGTH, description="softmax, cross_entropy: the scores z; bce: "
+                                                 "logits, y = σ(z); cross_entropy: one row per "
+                                                 "sample for a batch (the loss is their mean)")
+    probabilities: Vector | list[Vector] | None = Field(
+        None, max_length=MAX_LENGTH, description="cross_entropy: predicted probabilities (one "
+                                                 "row per sample for a batch)")
     p: Vector | None = Field(None, max_length=MAX_LENGTH, description="kl: the distribution p")
     q: Vector | None = Field(None, max_length=MAX_LENGTH, description="kl: the distribution q")
     mu: Vector | None = Field(None, max_length=MAX_LENGTH, description="the encoder's means μ")
@@ -94,9 +99,54 @@ def check(given: LossesGiven) -> None:
             if not value:
                 raise SolverError("needs at least one value", (name,))
             for i, v in enumerate(value):
-                if isinstance(v, float) and not math.isfinite(v):
-                    raise SolverError("expected a finite number", (name, i))
+                for j, x in enumerate(v if isinstance(v, list) else [v]):
+                    if isinstance(x, float) and not math.isfinite(x):
+                        raise SolverError("expected a finite number",
+                                          (name, i, j) if isinstance(v, list) else (name, i))
+    if _batch(given):
+        _check_batch(given)
+        return
+    for name in ("logits", "probabilities", "target"):
+        value = getattr(given, name)
+        if isinstance(value, list) and any(isinstance(v, list) for v in value):
+            raise SolverError("one row per sample is a batch of cross_entropy logits or "
+                              "probabilities; give a vector", (name,))
     _ranges(given)
+
+
+def _batch(given: LossesGiven) -> bool:
+    rows = given.logits if given.logits is not None else given.probabilities
+    return given.loss == "cross_entropy" and isinstance(rows, list) and \
+        any(isinstance(r, list) for r in rows)
+
+
+def _check_batch(given: LossesGiven) -> None:
+    """A batch of cross-entropy samples: equal rows, one target per row."""
+    name = "logits" if given.logits is not None else "probabilities"
+    rows = getattr(given, name)
+    if not all(isinstance(r, list) for r in rows):
+        raise SolverError("a batch has one row per sample, each a list", (name,))
+    size = len(rows[0])
+    for n, row in enumerate(rows):
+        if len(row) != size or not row:
+            raise SolverError(f"every sample needs {size} values, like the first", (name, n))
+        if name == "probabilities" and any(not 0 < v < 1 for v in row):
+            raise SolverError("a probability strictly between 0 and 1 (its log is taken)",
+                              (name, n))
+    if len(rows) * size > MAX_BATCH_VALUES:
+        raise SolverError(f"{len(rows)} samples × {size} classes is more than the "
+                          f"{MAX_BATCH_VALUES} values worked out here", (name,))
+    target = given.target
+    if not isinstance(target, list) or len(target) != len(rows):
+        raise SolverError(f"a batch of {len(rows)} samples needs {len(rows)} targets: a class "
+                          "index or a vector each", ("target",))
+    for n, t in enumerate(target):
+        if isinstance(t, list):
+            if len(t) != size or any(not 0 <= v <= 1 for v in t):
+                raise SolverError(f"a target distribution of {size} probabilities from 0 to 1",
+                                  ("target", n))
+        elif not isinstance(t, int) or isinstance(t, bool) or not 0 <= t < size:
+            raise SolverError(f"a class index from 0 to {size - 1}", ("target", n))
 
 
 def _within(given: LossesGiven, name: str, low, high, closed: bool, what: str) -> None:

@@ -28,7 +28,9 @@ class LossesSolver(Solver):
                                    "−[t log y + (1 − t) log(1 − y)] and their mean",
         "max, shifted, exp, sum, softmax, log_softmax": "softmax: max z, s = z − max z, e^s, "
                                                        "Σ e^s, e^s / Σ e^s, s − ln Σ e^s",
-        "loss (cross_entropy)": "−Σ t log p, from logits (via log-softmax) or probabilities",
+        "loss (cross_entropy)": "−Σ t log p, from logits (via log-softmax) or probabilities; "
+                                "for a batch, the mean of sample<n>.loss",
+        "sample<n>.…": "cross_entropy on a batch: sample n's z, softmax, log_softmax, t, loss",
         "kl": "kl: Σ p log(p/q); gaussian_kl and vae: Σ of kl_terms",
         "kl_terms": "½(σ² + μ² − 1 − ln σ²) per latent dimension",
         "sigma": "from log-variances: σ = e^(l/2)",
