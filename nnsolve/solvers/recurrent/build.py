@@ -16,10 +16,11 @@ OUTPUT_GROUP = "output"
 
 def assemble(given, conventions: Mapping[str, str], *, decoder: bool, read_cell: Callable,
              build_steps: Callable, bases: tuple[str, ...], cell_state: bool = False,
-             ) -> Derivation:
+             asked: tuple[str, ...] = ("h",)) -> Derivation:
     """`read_cell(given, sequence)` checks the cell's weights (its `hidden` size);
     `build_steps(d, board, cell)` adds them and the steps, and returns the states' names;
-    `bases` are the quantities of one step, in order (a rerun recomputes them)."""
+    `bases` are the quantities of one step, in order (a rerun recomputes them), `asked` those
+    a part without `ask` asks."""
     sequence = R.read_sequence(given, conventions["case"], decoder=decoder)
     cell = read_cell(given, sequence)
     hidden = cell.hidden
@@ -39,17 +40,17 @@ def assemble(given, conventions: Mapping[str, str], *, decoder: bool, read_cell:
             for k, state in enumerate(states, 1):
                 add_outputs(d, readout, d.symbol(state), lambda n, k=k: names.step(k, n),
                             conventions["classes"], board.heading(k))
-    else:
+    elif readout.name is not None or readout.pooling != "last":
         h = add_pooled(d, readout.pooling, states, "h0", board.without_unknown(bases),
                        board.x_names + ("h0",), OUTPUT_GROUP)
         if readout.name is not None:
             add_outputs(d, readout, h, lambda n: n, conventions["classes"], OUTPUT_GROUP)
-    d.principal = _principal(d, states, readout)
+    d.principal = _principal(d, readout, asked)
     return d
 
 
-def _principal(d: Derivation, states: list[str], readout: R.Readout) -> list[str]:
-    asked = list(states)
+def _principal(d: Derivation, readout: R.Readout, bases: tuple[str, ...]) -> list[str]:
+    asked = [n for n in d.quantities if (names.split_step(n) or (0, ""))[1] in bases]
     ends = ("h", "logits", "probabilities", "class", "class_name")
     if readout.pooling == "each":
         asked += [n for n in d.quantities if (names.split_step(n) or (0, ""))[1] in ends[1:]]

@@ -45,7 +45,7 @@ def read_cell(given: RnnGiven, sequence: R.Sequence) -> ElmanCell:
     split = [f for f in ("W_xh", "W_hh", "b_h") if getattr(given, f) is not None]
     joined = [f for f in ("W", "b") if getattr(given, f) is not None]
     if split and joined:
-        raise SolverError(f"give the weights split (W_xh, W_hh) or concatenated (W), not both",
+        raise SolverError("give the weights split (W_xh, W_hh) or concatenated (W), not both",
                           (joined[0],))
     if joined:
         if given.W is None:

@@ -18,12 +18,13 @@ from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.functions import sigmoid
 from nnsolve.derivation.ordered import difference, plus, times
 from nnsolve.derivation.vectors import each, hadamard
-from nnsolve.solvers.recurrent.gates import Gate, GatedCell
+from nnsolve.solvers.recurrent.gates import GatedCell
 from nnsolve.solvers.recurrent.sequence import SequenceBoard
 
 LSTM_LABELS = {"i": "input gate", "f": "forget gate", "g": "candidate cell (c̃)",
                "o": "output gate"}
-GRU_LABELS = {"r": "reset gate", "z": "update gate"}
+GRU_LABELS = {"r": "reset gate", "z": "update gate", "n": "candidate state"}
+GATE_LABELS = {**LSTM_LABELS, **GRU_LABELS}
 
 
 def _record(d: Derivation, cell: GatedCell) -> dict[str, dict[str, sympy.Basic | None]]:
@@ -35,7 +36,7 @@ def _record(d: Derivation, cell: GatedCell) -> dict[str, dict[str, sympy.Basic |
                            ("b_in", "bias"), ("b_h", "hidden-side bias")):
             pair = getattr(gate, part)
             entry[part] = None if pair is None else d.given(
-                pair[0], pair[1], f"gate {letter}: {what}",
+                pair[0], pair[1], f"{GATE_LABELS[letter]}: {what}",
                 kind="vector" if part.startswith("b") else "matrix")
         symbols[letter] = entry
     if cell.layout == "torch":
@@ -71,15 +72,17 @@ def lstm_steps(d: Derivation, board: SequenceBoard, cell: GatedCell) -> list[str
                               sympy.tanh if letter == "g" else sigmoid, symbols[letter], x, h)
                 for letter in ("i", "f", "g", "o")}
         i, f, g, o = (gate[k] for k in "ifgo")
+        cell_slips = [
+            Misconception("cell-without-forget-gate", "the forget gate was left out: "
+                          "c_t = f ⊙ c_{t−1} + i ⊙ g", plus(c, hadamard(i, g))),
+            Misconception("cell-previous-dropped", "the previous cell state was left out: "
+                          "c_t = f ⊙ c_{t−1} + i ⊙ g", hadamard(i, g))]
         c_new = d.add(step.name("c"), "cell state", plus(hadamard(f, c), hadamard(i, g)),
-                      group=group, misconceptions=[
-                          Misconception("cell-without-forget-gate", "the forget gate was left "
-                                        "out: c_t = f ⊙ c_{t−1} + i ⊙ g", plus(c, hadamard(i, g))),
-                          Misconception("cell-previous-dropped", "the previous cell state was "
-                                        "left out: c_t = f ⊙ c_{t−1} + i ⊙ g", hadamard(i, g))])
-        d.add(step.name("h"), "hidden state", hadamard(o, each(sympy.tanh, c_new)), group=group,
-              misconceptions=[Misconception("cell-not-squashed", "tanh of the cell state was "
-                                            "left out: h_t = o ⊙ tanh(c_t)", hadamard(o, c_new))])
+                      group=group, misconceptions=cell_slips)
+        unsquashed = Misconception("cell-not-squashed", "tanh of the cell state was left out: "
+                                   "h_t = o ⊙ tanh(c_t)", hadamard(o, c_new))
+        d.add(step.name("h"), "hidden state", hadamard(o, each(sympy.tanh, c_new)),
+              group=group, misconceptions=[unsquashed])
         states.append(step.name("h"))
     return states
 

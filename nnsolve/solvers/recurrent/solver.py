@@ -111,7 +111,7 @@ class LstmSolver(Solver):
 
         return assemble(given, conventions, decoder=False, read_cell=read_lstm,
                         build_steps=lstm_steps, bases=("i", "f", "g", "o", "c", "h"),
-                        cell_state=True)
+                        cell_state=True, asked=("i", "f", "g", "o", "c", "h"))
 
 
 class GruSolver(Solver):
@@ -151,4 +151,5 @@ class GruSolver(Solver):
         from nnsolve.solvers.recurrent.gates import read_gru
 
         return assemble(given, conventions, decoder=False, read_cell=read_gru,
-                        build_steps=gru_steps, bases=("r", "z", "n", "h"))
+                        build_steps=gru_steps, bases=("r", "z", "n", "h"),
+                        asked=("r", "z", "n", "h"))
