@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from nnsolve.derivation import names
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.ordered import plus, times, total
@@ -48,6 +49,29 @@ class ElementwiseMax(MatrixExpr):
 
     def _latex(self, printer):
         return r"\max\left(" + ", ".join(printer._print(a) for a in self.args) + r"\right)"
+
+
+class ArgMax(sympy.Expr):
+    """argmax(p): the position of the largest score, counted from `offset` (0 or 1), the first
+    of equal ones as numpy and torch choose."""
+
+    def __new__(cls, scores, offset):
+        return sympy.Expr.__new__(cls, sympy.sympify(scores, strict=True), sympy.Integer(offset))
+
+    def doit(self, **hints):
+        scores, offset = self.args
+        scores = scores.doit(**hints) if hasattr(scores, "doit") else scores
+        if isinstance(scores, MatrixExpr) and not scores.free_symbols:
+            scores = scores.as_explicit()
+        if not isinstance(scores, sympy.MatrixBase):
+            return ArgMax(scores, offset)
+        return sympy.Integer(arg_max(list(scores)) + int(offset))
+
+    def _sympystr(self, printer):
+        return f"argmax({printer._print(self.args[0])})"
+
+    def _latex(self, printer):
+        return r"\operatorname{arg\,max}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
 def pooled(kind: str, states: Sequence[sympy.Basic]) -> sympy.Basic:
@@ -125,15 +149,15 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
     offset = NUMBERING[numbering]
     other = 1 - offset
     d.add(prefix("class"), f"the predicted class (arg max, numbered from {offset})",
-          rule=lambda values: arg_max(values[scores]) + offset, inputs=(scores,), kind="count",
-          symbol=sympy.Symbol(prefix("class")), group=group,
+          ArgMax(d.symbol(scores), offset), kind="count",
+          symbol=sympy.Symbol(names.written(prefix("class"))), group=group,
           misconceptions=[Misconception(
               "class-numbered-from-other-end",
               f"the classes were numbered from {other}; this course numbers them from {offset}",
-              lambda values: arg_max(values[scores]) + other)])
+              ArgMax(d.symbol(scores), other))])
     if readout.classes is not None:
-        names = readout.classes
+        class_names = readout.classes
         d.add(prefix("class_name"), "the name of the predicted class",
-              rule=lambda values: names[int(values[prefix("class")]) - offset],
+              rule=lambda values: class_names[int(values[prefix("class")]) - offset],
               inputs=(prefix("class"),), kind="label",
-              symbol=sympy.Symbol(prefix("class_name")), group=group)
+              symbol=sympy.Symbol(names.written(prefix("class_name"))), group=group)
