@@ -176,4 +176,4 @@ def test_every_format_renders(nnsolve, fmt):
     for problem in ("e3-rnn-sentiment", "e4-decoder-rnn", "lstm-step", "gru-step"):
         result = nnsolve("run", PROBLEMS / f"{problem}.yaml", "--format", fmt)
         assert result.exit_code == 0, result.stderr
-        assert "t = 2" in result.stdout
+        assert "t = 2" in result.stdout or (fmt == "json" and "step2.h" in result.stdout)
