@@ -53,7 +53,8 @@ def test_e3_last_state_logits_probabilities_and_class(nnsolve):
     assert part["logits"]["value"] == [4, 9, 14] == (W_HY @ [9, 4]).tolist()
     p = part["probabilities"]["value"]
     assert np.allclose(p, softmax([4, 9, 14]), rtol=1e-12)
-    assert [round(v, 6) for v in p] == [0.000045, 0.006693, 0.993262]   # ≈ [0.000045, 0.0067, 0.9933]
+    # the exercise's ≈ [0.000045, 0.0067, 0.9933]
+    assert [round(v, 6) for v in p] == [0.000045, 0.006693, 0.993262]
     # three classes numbered 0, 1, 2 from W_hy's first row: the third row wins, class 2 is
     # "negative" as the exercise reads it
     assert part["class"]["value"] == 2 == int(np.argmax(p))

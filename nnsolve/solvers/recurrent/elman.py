@@ -17,6 +17,7 @@ from nnsolve.derivation.functions import relu, sigmoid
 from nnsolve.derivation.ordered import plus, times
 from nnsolve.derivation.vectors import stacked
 from nnsolve.solvers.base import SolverError
+from nnsolve.solvers.recurrent.finite import add_finite
 from nnsolve.solvers.recurrent import reading as R
 from nnsolve.solvers.recurrent.given import RnnGiven
 from nnsolve.solvers.recurrent.sequence import SequenceBoard
@@ -126,15 +127,14 @@ def build_steps(d: Derivation, board: SequenceBoard, cell: ElmanCell) -> list[st
                 transposed.append(("transposed-W_xh", "W_xh was used transposed: row i of "
                                    "W_xh holds the weights into unit i",
                                    plus(times(W_xh.T, x), times(W_hh, h_prev), b_h)))
-        slips = [(i, text, f) for i, text, f in transposed]
+        slips = list(transposed)
         if forgotten is not None:
             slips.insert(0, ("previous-state-forgotten", "the previous state was left out: "
                              "h_t needs W_hh h_{t−1} as well as the input's term", forgotten))
-        a_symbol = d.add(step.name("a"), "the sum before the activation", a, group=group,
-                         misconceptions=[Misconception(*s) for s in slips])
-        d.add(step.name("h"), f"the hidden state h{step.k}",
-              _activated(cell, a_symbol), group=group,
-              misconceptions=[Misconception(i, text, _activated(cell, f))
-                              for i, text, f in slips])
+        a_symbol = add_finite(d, step.name("a"), "the sum before the activation", a,
+                              group=group, misconceptions=[Misconception(*s) for s in slips])
+        add_finite(d, step.name("h"), f"the hidden state h{step.k}", _activated(cell, a_symbol),
+                   group=group, misconceptions=[Misconception(i, text, _activated(cell, f))
+                                                for i, text, f in slips])
         states.append(step.name("h"))
     return states

@@ -18,6 +18,7 @@ from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.functions import sigmoid
 from nnsolve.derivation.ordered import difference, plus, times
 from nnsolve.derivation.vectors import each, hadamard
+from nnsolve.solvers.recurrent.finite import add_finite
 from nnsolve.solvers.recurrent.gates import GatedCell
 from nnsolve.solvers.recurrent.sequence import SequenceBoard
 
@@ -57,7 +58,7 @@ def _gate(d, step, group, letter, label, function, s, x, h) -> sympy.Basic:
     forgotten = Misconception("previous-state-forgotten", "the previous state was left out: "
                               "every gate also reads U h_{t−1}",
                               function(plus(times(s["W"], x), s["b_in"], s["b_h"])))
-    return d.add(step.name(letter), label, function(_net(s, x, h)), group=group,
+    return add_finite(d, step.name(letter), label, function(_net(s, x, h)), group=group,
                  misconceptions=[forgotten])
 
 
@@ -77,14 +78,21 @@ def lstm_steps(d: Derivation, board: SequenceBoard, cell: GatedCell) -> list[str
                           "c_t = f ⊙ c_{t−1} + i ⊙ g", plus(c, hadamard(i, g))),
             Misconception("cell-previous-dropped", "the previous cell state was left out: "
                           "c_t = f ⊙ c_{t−1} + i ⊙ g", hadamard(i, g))]
-        c_new = d.add(step.name("c"), "cell state", plus(hadamard(f, c), hadamard(i, g)),
-                      group=group, misconceptions=cell_slips)
+        c_new = add_finite(d, step.name("c"), "cell state",
+                           plus(hadamard(f, c), hadamard(i, g)),
+                           group=group, misconceptions=cell_slips)
         unsquashed = Misconception("cell-not-squashed", "tanh of the cell state was left out: "
                                    "h_t = o ⊙ tanh(c_t)", hadamard(o, c_new))
-        d.add(step.name("h"), "hidden state", hadamard(o, each(sympy.tanh, c_new)),
-              group=group, misconceptions=[unsquashed])
+        add_finite(d, step.name("h"), "hidden state", hadamard(o, each(sympy.tanh, c_new)),
+                   group=group, misconceptions=[unsquashed])
         states.append(step.name("h"))
     return states
+
+
+RESET_SLIP = {
+    "after-product": "r was applied to h before W_hn; here it multiplies W_hn h + b_hn",
+    "before-product": "r multiplied W_hn h + b_hn; here it is applied to h before W_hn",
+}
 
 
 def _candidate(s, x, h, r, reset: str) -> sympy.Basic:
@@ -114,15 +122,16 @@ def gru_steps(d: Derivation, board: SequenceBoard, cell: GatedCell) -> list[str]
         x, h = board.x(step.k), d.symbol(step.prev("h"))
         r = _gate(d, step, group, "r", GRU_LABELS["r"], sigmoid, symbols["r"], x, h)
         z = _gate(d, step, group, "z", GRU_LABELS["z"], sigmoid, symbols["z"], x, h)
-        n = d.add(step.name("n"), "candidate state", _candidate(symbols["n"], x, h, r, reset),
-                  group=group, misconceptions=[Misconception(
-                      "reset-gate-misplaced", f"r was applied {other_reset.replace('-', ' ')}: "
-                      f"this course applies it {reset.replace('-', ' ')} with W_hn",
-                      _candidate(symbols["n"], x, h, r, other_reset))])
-        d.add(step.name("h"), "hidden state", _mixed(z, n, h, cell.hidden, keeps_old),
-              group=group, misconceptions=[Misconception(
-                  "update-gate-flipped", "z and 1 − z were swapped: here z weights "
-                  + ("the previous state" if keeps_old else "the candidate"),
-                  _mixed(z, n, h, cell.hidden, not keeps_old))])
+        misplaced = Misconception("reset-gate-misplaced", RESET_SLIP[reset],
+                                  _candidate(symbols["n"], x, h, r, other_reset))
+        n = add_finite(d, step.name("n"), "candidate state",
+                       _candidate(symbols["n"], x, h, r, reset), group=group,
+                       misconceptions=[misplaced])
+        flipped = Misconception("update-gate-flipped", "z and 1 − z were swapped: here z "
+                                "weights " + ("the previous state" if keeps_old else
+                                              "the candidate"),
+                                _mixed(z, n, h, cell.hidden, not keeps_old))
+        add_finite(d, step.name("h"), "hidden state", _mixed(z, n, h, cell.hidden, keeps_old),
+                   group=group, misconceptions=[flipped])
         states.append(step.name("h"))
     return states

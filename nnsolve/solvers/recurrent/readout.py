@@ -18,6 +18,7 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.ordered import plus, times, total
 from nnsolve.derivation.vectors import Softmax
+from nnsolve.solvers.recurrent.finite import add_finite
 from nnsolve.solvers.recurrent.reading import Readout
 
 #: the class numbering conventions: where the first class is counted from
@@ -124,8 +125,8 @@ def add_pooled(d: Derivation, kind: str, states: list[str], start: str,
         tuple(states) + ((start,) if kind != "last" else ()) +
         (dropped_inputs if dropped is not None else ())))
     formula = pooled(kind, symbols)
-    return d.add("h", POOLING_LABEL[kind], formula, inputs=inputs, misconceptions=wrong,
-                 group=group, symbol=sympy.MatrixSymbol("h", *symbols[0].shape))
+    return add_finite(d, "h", POOLING_LABEL[kind], formula, inputs=inputs, misconceptions=wrong,
+                      group=group, symbol=sympy.MatrixSymbol("h", *symbols[0].shape))
 
 
 def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callable[[str], str],
@@ -140,11 +141,13 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
         wrong.append(Misconception("transposed-output-weights",
                                    f"{readout.name} was used transposed: its row i holds the "
                                    "weights of output i", plus(times(W.T, h), b)))
-    logits = d.add(prefix("logits"), "the logits (scores of the classes)", plus(times(W, h), b),
+    logits = add_finite(d, prefix("logits"), "the logits (scores of the classes)",
+                        plus(times(W, h), b),
                    misconceptions=wrong, group=group)
     scores = prefix("logits")
     if readout.softmax:
-        d.add(prefix("probabilities"), "the class probabilities", Softmax(logits), group=group)
+        add_finite(d, prefix("probabilities"), "the class probabilities", Softmax(logits),
+                   group=group)
         scores = prefix("probabilities")
     offset = NUMBERING[numbering]
     other = 1 - offset
