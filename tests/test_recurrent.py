@@ -178,3 +178,38 @@ def test_every_format_renders(nnsolve, fmt):
         result = nnsolve("run", PROBLEMS / f"{problem}.yaml", "--format", fmt)
         assert result.exit_code == 0, result.stderr
         assert "t = 2" in result.stdout or (fmt == "json" and "step2.h" in result.stdout)
+
+
+# -- givens that cannot be solved ----------------------------------------------------------
+
+BAD = [
+    ("rnn", "inputs: [[1, 2], [3]]\n  W_xh: [[1, 2]]\n  W_hh: [[1]]",
+     "7: given.inputs[1]: row 2 has 1 element, row 1 has 2"),
+    ("rnn", "inputs: [[1, 2, 3]]\n  W_xh: [[1, 2]]\n  W_hh: [[1]]",
+     "given.inputs[0]: x1 has 3 elements, but W_xh has 2 columns"),
+    ("rnn", "sentence: 'a b'\n  vocabulary: {a: [1]}\n  W_xh: [[1]]\n  W_hh: [[1]]",
+     "given.vocabulary: 'b' is not in the vocabulary, and the vocabulary has no '<UNK>'"),
+    ("rnn", "inputs: [[.nan]]\n  W_xh: [[1]]\n  W_hh: [[1]]", "finite number"),
+    ("rnn", "inputs: [[1]]\n  W: [[1, 2]]\n  W_hh: [[1]]", "given.W: give the weights split"),
+    ("rnn", "inputs: [[1]]\n  W_xh: [[1]]\n  W_hh: [[1]]\n  W_hy: [[1]]\n  classes: [a, b]",
+     "given.classes: 2 elements, expected 1"),
+    ("rnn", "inputs: [[1e300], [1]]\n  W_xh: [[1e300]]\n  W_hh: [[1]]\n  activation: linear",
+     "step1.a overflows floating point"),
+    ("lstm", "inputs: [[1]]\n  weight_ih: [[1], [1], [1]]\n  weight_hh: [[1], [1], [1], [1]]",
+     "given.weight_ih: 3 rows, expected 4"),
+    ("lstm", "inputs: [[1]]\n  W_i: [[1]]\n  U_i: [[1]]", "given.W_f: W_f is missing"),
+    ("gru", "steps: 2\n  W_r: [[1]]", "given.steps: this cell needs inputs"),
+    ("gru", "inputs: " + str([[1] * 64] * 100) + "\n  weight_ih: " + str([[1] * 64] * 192) +
+     "\n  weight_hh: " + str([[1] * 64] * 192), "the limit is 20,000"),
+]
+
+
+@pytest.mark.parametrize("solver, given_text, message", BAD)
+def test_unsolvable_givens_are_refused_naming_the_field(nnsolve, problem_file, solver,
+                                                        given_text, message):
+    path = problem_file(f"nnsolve: 1\nid: bad\ntitle: bad\nstatement: x\nsolver: {solver}\n"
+                        f"given:\n  {given_text}\n")
+    result = nnsolve("run", path)
+    assert result.exit_code == 1
+    assert f"{path}:" in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
