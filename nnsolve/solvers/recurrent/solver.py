@@ -45,7 +45,7 @@ READOUT_QUANTITIES = {
     "probabilities": "softmax(logits)",
     "class": "the arg max class, numbered as the `classes` convention says",
     "class_name": "the name of that class (with `classes:` given)",
-    "step<k>.logits, step<k>.probabilities, step<k>.class, step<k>.class_name":
+    "step<k>.logits, .probabilities, .class, .class_name":
         "pooling: each (a decoder): the output read off h_k, e.g. the output word of step k",
 }
 
