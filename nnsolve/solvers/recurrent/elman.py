@@ -131,9 +131,9 @@ def build_steps(d: Derivation, board: SequenceBoard, cell: ElmanCell) -> list[st
         if forgotten is not None:
             slips.insert(0, ("previous-state-forgotten", "the previous state was left out: "
                              "h_t needs W_hh h_{t−1} as well as the input's term", forgotten))
-        a_symbol = add_finite(d, step.name("a"), "the sum before the activation", a,
+        a_symbol = add_finite(d, step.name("a"), "sum before the activation", a,
                               group=group, misconceptions=[Misconception(*s) for s in slips])
-        add_finite(d, step.name("h"), f"the hidden state h{step.k}", _activated(cell, a_symbol),
+        add_finite(d, step.name("h"), f"hidden state h{step.k}", _activated(cell, a_symbol),
                    group=group, misconceptions=[Misconception(i, text, _activated(cell, f))
                                                 for i, text, f in slips])
         states.append(step.name("h"))

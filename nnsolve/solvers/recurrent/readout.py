@@ -101,9 +101,9 @@ def arg_max(scores: Sequence) -> int:
 
 
 POOLING_LABEL = {
-    "last": "the state the output layer reads: the last one",
-    "mean": "the state the output layer reads: the mean of h1…hT (mean pooling)",
-    "max": "the state the output layer reads: the element-wise max of h1…hT (max pooling)",
+    "last": "state the output layer reads: the last one",
+    "mean": "state the output layer reads: the mean of h1…hT (mean pooling)",
+    "max": "state the output layer reads: the element-wise max of h1…hT (max pooling)",
 }
 
 
@@ -141,17 +141,17 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
         wrong.append(Misconception("transposed-output-weights",
                                    f"{readout.name} was used transposed: its row i holds the "
                                    "weights of output i", plus(times(W.T, h), b)))
-    logits = add_finite(d, prefix("logits"), "the logits (scores of the classes)",
+    logits = add_finite(d, prefix("logits"), "logits (scores of the classes)",
                         plus(times(W, h), b),
                    misconceptions=wrong, group=group)
     scores = prefix("logits")
     if readout.softmax:
-        add_finite(d, prefix("probabilities"), "the class probabilities", Softmax(logits),
+        add_finite(d, prefix("probabilities"), "class probabilities", Softmax(logits),
                    group=group)
         scores = prefix("probabilities")
     offset = NUMBERING[numbering]
     other = 1 - offset
-    d.add(prefix("class"), f"the predicted class (arg max, numbered from {offset})",
+    d.add(prefix("class"), f"predicted class (arg max, numbered from {offset})",
           ArgMax(d.symbol(scores), offset), kind="count",
           symbol=sympy.Symbol(names.written(prefix("class"))), group=group,
           misconceptions=[Misconception(
@@ -160,7 +160,7 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
               ArgMax(d.symbol(scores), other))])
     if readout.classes is not None:
         class_names = readout.classes
-        d.add(prefix("class_name"), "the name of the predicted class",
+        d.add(prefix("class_name"), "name of the predicted class",
               rule=lambda values: class_names[int(values[prefix("class")]) - offset],
               inputs=(prefix("class"),), kind="label",
               symbol=sympy.Symbol(names.written(prefix("class_name"))), group=group)
