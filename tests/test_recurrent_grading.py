@@ -14,6 +14,7 @@ pytest.importorskip("nnsolve.solvers.recurrent")
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 E3 = PROBLEMS / "e3-rnn-sentiment.yaml"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def grade(nnsolve, tmp_path: Path, problem: str, answers: dict) -> dict[str, dict]:
@@ -32,19 +33,18 @@ def softmax(z) -> list[float]:
     return (e / e.sum()).tolist()
 
 
-def test_a_wrong_h1_is_carried_along_time_into_h2_h3_logits_and_class(nnsolve, tmp_path):
-    """h1 = (5, 3) instead of (5, 2); everything after it worked right from it: h2 = h1 + 0,
-    h3 = h2 + W_xh x3 = (9, 5), logits W_hy h3 = (5, 9, 13)."""
-    answers = {"last": {"step1.h": [5, 3], "step2.h": [5, 3], "step3.h": [9, 5],
-                        "logits": [5, 9, 13], "probabilities": softmax([5, 9, 13]),
-                        "class": 2}}
-    records = grade(nnsolve, tmp_path, "e3-rnn-sentiment", answers)
-    assert records["last.step1.h"]["status"] == "incorrect"
+def test_a_wrong_h1_is_carried_along_time_into_h2_h3_logits_and_class(nnsolve):
+    """tests/data/e3-slip-in-h1.yaml: h1 = (5, 3) instead of (5, 2), the rest right from it."""
+    assert np.allclose(softmax([5, 9, 13]), [0.00033, 0.01799, 0.98168], atol=1e-5)
+    result = nnsolve("grade", DATA / "e3-slip-in-h1.yaml", "--key", E3, "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"]
+               if r["part"] == "last"}
+    assert records["step1.h"]["status"] == "incorrect"
     for name in ("step2.h", "step3.h", "logits", "probabilities"):
-        assert records[f"last.{name}"]["status"] == "ecf", (name, records[f"last.{name}"])
-        assert records[f"last.{name}"]["awarded"] == records[f"last.{name}"]["points"]
-    assert "step1.h" in records["last.step2.h"]["message"]
-    assert records["last.class"]["status"] == "correct"
+        assert records[name]["status"] == "ecf", (name, records[name])
+        assert records[name]["awarded"] == records[name]["points"]
+    assert "step1.h" in records["step2.h"]["message"]
+    assert records["class"]["status"] == "correct"
 
 
 def test_a_wrong_h1_carries_into_a_class_that_differs(nnsolve, tmp_path):
@@ -95,6 +95,19 @@ def test_the_lstm_cell_without_its_forget_gate_is_named(nnsolve, tmp_path):
     c0, i, g = (np.array(values[k]) for k in ("c0", "step1.i", "step1.g"))
     records = grade(nnsolve, tmp_path, "lstm-step", {"step1.c": (c0 + i * g).tolist()})
     assert records["a.step1.c"]["misconception"] == "cell-without-forget-gate"
+
+
+def test_a_wrong_lstm_cell_state_is_carried_into_the_next_step(nnsolve, tmp_path):
+    """c1 off by 0.5 in its first element; h1 and the gates of step 2 worked from it."""
+    right = derived(nnsolve, PROBLEMS / "lstm-step.yaml")
+    c1 = (np.array(right["step1.c"]) + [0.5, 0]).tolist()
+    h1 = (np.array(right["step1.o"]) * np.tanh(c1)).tolist()
+    f2 = (1 / (1 + np.exp(-(np.array([[0, 1], [1, 0]]) @ [0, 1] + h1)))).tolist()   # U_f = I
+    records = grade(nnsolve, tmp_path, "lstm-step",
+                    {"step1.c": c1, "step1.h": h1, "step2.f": f2})
+    assert records["a.step1.c"]["status"] == "incorrect"
+    assert records["a.step1.h"]["status"] == "ecf"
+    assert records["a.step2.f"]["status"] == "ecf"
 
 
 def test_the_gru_update_gate_flipped_is_named(nnsolve, tmp_path, problem_file):
