@@ -120,3 +120,21 @@ def test_the_gru_update_gate_flipped_is_named(nnsolve, tmp_path, problem_file):
     assert np.allclose(flipped["step1.h"], z * n + (1 - z) * h0, rtol=1e-12)
     records = grade(nnsolve, tmp_path, "gru-step", {"step1.h": flipped["step1.h"]})
     assert records["a.step1.h"]["misconception"] == "update-gate-flipped"
+
+
+def test_a_transposed_recurrent_matrix_is_named(nnsolve, tmp_path, problem_file):
+    """W_hh = [[1, 2], [0, 1]], h1 = (1, 0): h2 = W_hh h1 + x2 = (1, 0) + (0, 1) = (1, 1),
+    and (1, 2) + (0, 1) = (1, 3) with W_hh's transpose."""
+    key = problem_file("nnsolve: 1\nid: transposed\ntitle: t\nstatement: x\nsolver: rnn\n"
+                       "given:\n  inputs: [[1, 0], [0, 1]]\n  W_xh: [[1, 0], [0, 1]]\n"
+                       "  W_hh: [[1, 2], [0, 1]]\n  activation: linear\n"
+                       "ask: [step1.h, step2.h]\n")
+    assert (np.array([[1, 2], [0, 1]]) @ [1, 0] + [0, 1]).tolist() == [1, 1]
+    assert (np.array([[1, 0], [2, 1]]) @ [1, 0] + [0, 1]).tolist() == [1, 3]
+    path = tmp_path / "answers.yaml"
+    path.write_text(json.dumps({"nnsolve": 1, "student": {"id": "s1"}, "problem": "transposed",
+                                "answers": {"step1.h": [1, 0], "step2.h": [1, 3]}}))
+    result = nnsolve("grade", path, "--key", key, "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"]}
+    assert records["step1.h"]["status"] == "correct"
+    assert records["step2.h"]["misconception"] == "transposed-W_hh"
