@@ -27,12 +27,8 @@ class Sequence:
     words: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-
-    @property
-    def unknown_positions(self) -> tuple[int, ...]:
-        """Steps (from 1) whose word was not in the vocabulary."""
-        return tuple(t for t, (w, k) in enumerate(zip(self.words, self.tokens), 1) if w != k and
-                     w.casefold() != k.casefold())
+    #: steps (from 1) whose word is not in the vocabulary
+    unknown_positions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def _sentence(given: SequenceGiven, case: str) -> Sequence:
             raise SolverError(f"{entries[key]!r} and {word!r} are one word when case is "
                               f"folded", ("vocabulary", word))
         entries[key] = word
-    tokens, notes = [], []
+    tokens, notes, unknown_positions = [], [], []
     for t, word in enumerate(words, 1):
         key = word.casefold() if case == "fold" else word
         if key in entries:
@@ -131,10 +127,12 @@ def _sentence(given: SequenceGiven, case: str) -> Sequence:
             raise SolverError(f"{word!r} is not in the vocabulary, and the vocabulary has no "
                               f"{given.unknown!r} for unknown words", ("vocabulary",))
         tokens.append(entries[unknown])
+        unknown_positions.append(t)
         notes.append(f"“{word}” (word {t}) is not in the vocabulary: it is read as "
                      f"{entries[unknown]}, x{t} = {entries[unknown]}'s vector")
     vectors = tuple(tuple(given.vocabulary[k]) for k in tokens)
-    return Sequence(vectors, len(words), words, tuple(tokens), tuple(notes))
+    return Sequence(vectors, len(words), words, tuple(tokens), tuple(notes),
+                    tuple(unknown_positions))
 
 
 def read_readout(given: SequenceGiven, hidden: int, decoder: bool) -> Readout:
