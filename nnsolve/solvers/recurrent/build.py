@@ -49,8 +49,8 @@ def assemble(given, conventions: Mapping[str, str], *, decoder: bool, read_cell:
     return d
 
 
-def _principal(d: Derivation, readout: R.Readout, bases: tuple[str, ...]) -> list[str]:
-    asked = [n for n in d.quantities if (names.split_step(n) or (0, ""))[1] in bases]
+def _principal(d: Derivation, readout: R.Readout, step_bases: tuple[str, ...]) -> list[str]:
+    asked = [n for n in d.quantities if (names.split_step(n) or (0, ""))[1] in step_bases]
     ends = ("h", "logits", "probabilities", "class", "class_name")
     if readout.pooling == "each":
         asked += [n for n in d.quantities if (names.split_step(n) or (0, ""))[1] in ends[1:]]

@@ -142,8 +142,7 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
                                    f"{readout.name} was used transposed: its row i holds the "
                                    "weights of output i", plus(times(W.T, h), b)))
     logits = add_finite(d, prefix("logits"), "logits (scores of the classes)",
-                        plus(times(W, h), b),
-                   misconceptions=wrong, group=group)
+                        plus(times(W, h), b), misconceptions=wrong, group=group)
     scores = prefix("logits")
     if readout.softmax:
         add_finite(d, prefix("probabilities"), "class probabilities", Softmax(logits),
@@ -160,7 +159,13 @@ def add_outputs(d: Derivation, readout: Readout, h: sympy.Basic, prefix: Callabl
               ArgMax(d.symbol(scores), other))])
     if readout.classes is not None:
         class_names = readout.classes
-        d.add(prefix("class_name"), "name of the predicted class",
-              rule=lambda values: class_names[int(values[prefix("class")]) - offset],
+
+        def name_of(values):
+            index = int(values[prefix("class")]) - offset
+            if not 0 <= index < len(class_names):      # a student's class beyond the rows
+                raise ValueError(f"no class {values[prefix('class')]}")
+            return class_names[index]
+
+        d.add(prefix("class_name"), "name of the predicted class", rule=name_of,
               inputs=(prefix("class"),), kind="label",
               symbol=sympy.Symbol(names.written(prefix("class_name"))), group=group)
