@@ -96,7 +96,7 @@ def _asymmetric(matrix) -> bool:
 def build_steps(d: Derivation, board: SequenceBoard, cell: ElmanCell) -> list[str]:
     """The givens of the cell and its steps; returns the names of h_1 … h_T."""
     if cell.concatenated:
-        W = d.given("W", cell.W, "weights of the concatenated form, [W_xh W_hh]")
+        W = d.given("W", cell.W, "weights of the concatenated form: input columns, then state")
         b = d.given("b", cell.b, "bias") if cell.b is not None else None
         W_xh = W_hh = b_h = None
     else:

@@ -22,7 +22,7 @@ from nnsolve.solvers.recurrent.finite import add_finite
 from nnsolve.solvers.recurrent.gates import GatedCell
 from nnsolve.solvers.recurrent.sequence import SequenceBoard
 
-LSTM_LABELS = {"i": "input gate", "f": "forget gate", "g": "candidate cell (c̃)",
+LSTM_LABELS = {"i": "input gate", "f": "forget gate", "g": "candidate cell",
                "o": "output gate"}
 GRU_LABELS = {"r": "reset gate", "z": "update gate", "n": "candidate state"}
 GATE_LABELS = {**LSTM_LABELS, **GRU_LABELS}

@@ -34,7 +34,7 @@ class SequenceBoard:
             d.given("c0", c0, "the starting cell state c0", kind="vector",
                     symbol=sympy.MatrixSymbol("c_0", hidden, 1))
         if seq.words:
-            d.table("the sentence as vectors", ("t", "word", "read as", "x_t"),
+            d.table("the sentence as vectors", ("t", "word", "read as", "vector"),
                     [(t, w, k, Ref(f"x{t}")) for t, (w, k) in
                      enumerate(zip(seq.words, seq.tokens), 1)])
         d.notes.extend(seq.notes)
