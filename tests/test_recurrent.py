@@ -213,3 +213,22 @@ def test_unsolvable_givens_are_refused_naming_the_field(nnsolve, problem_file, s
     assert result.exit_code == 1
     assert f"{path}:" in result.stderr and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_an_output_at_every_step_of_a_sentence():
+    """pooling: each reads the output layer off h1, h2, h3 in turn (a tagger's view of E3)."""
+    from nnsolve.solvers.recurrent import RnnSolver
+
+    solver = RnnSolver()
+    d = solver.solve(solver.Given(sentence="This was horrible", vocabulary=WORDS,
+                                  W_xh=W_XH.tolist(), W_hh=[[1, 0], [0, 1]], activation="relu",
+                                  W_hy=W_HY.tolist(), pooling="each",
+                                  classes=["positive", "neutral", "negative"]),
+                     solver.resolve_conventions({"classes": "from-1"}))
+    for k, h in enumerate(e3_states(), 1):
+        p = softmax(W_HY @ h)
+        assert np.allclose([V.to_float(v) for v in d[f"step{k}.probabilities"].value], p,
+                           rtol=1e-12)
+        assert d[f"step{k}.class"].value == int(np.argmax(p)) + 1
+        assert d[f"step{k}.class_name"].value == "negative"
+    assert "h" not in d and "logits" not in d
