@@ -163,3 +163,24 @@ def test_pooling_logits_and_probabilities_agree_with_torch(seed):
         assert np.abs(floats(d["probabilities"].value) -
                       probabilities.detach().numpy()).max() < TOLERANCE
         assert d["class"].value == int(torch.argmax(probabilities))
+
+
+@pytest.mark.parametrize("module, solver_class", [(torch.nn.LSTM, LstmSolver),
+                                                  (torch.nn.GRU, GruSolver)])
+def test_the_unknown_word_dropped_is_the_same_cell_run_without_it(module, solver_class):
+    """The misconception's value is what torch computes on the sentence without the word."""
+    cell, _, h0 = random_case(3, module)
+    size, hidden = cell.input_size, cell.hidden_size
+    rng = np.random.default_rng(7)
+    vocabulary = {w: rng.normal(0, 1, size).tolist() for w in ("the", "film", "<UNK>")}
+    given = {"sentence": "the film was dull", "vocabulary": vocabulary,
+             "h0": h0[0, 0].tolist(), "pooling": "mean", **torch_layout(cell)}
+    d = solve(solver_class, given)
+    full = torch.tensor([[vocabulary[w] for w in ("the", "film", "<UNK>", "<UNK>")]],
+                        dtype=torch.float64)
+    kept = torch.tensor([[vocabulary[w] for w in ("the", "film")]], dtype=torch.float64)
+    start = h0 if module is torch.nn.GRU else (h0, torch.zeros(1, 1, hidden, dtype=h0.dtype))
+    right, dropped = (cell(x, start)[0][0].mean(0).detach().numpy() for x in (full, kept))
+    assert np.abs(floats(d["h"].value) - right).max() < TOLERANCE
+    (slip,) = [m for m in d["h"].misconceptions if m.id == "unknown-word-dropped"]
+    assert np.abs(floats(slip.apply(d.inputs_of("h"))) - dropped).max() < TOLERANCE
