@@ -87,10 +87,14 @@ class LstmSolver(Solver):
     quantities = {
         **READOUT_QUANTITIES,
         "c0": "the starting cell state (zeros unless given)",
-        "step<k>.i, step<k>.f, step<k>.o": "the input, forget and output gates at step k: "
-                                           "σ(W_i x_k + b_i + U_i h_{k−1} + b_hi), …",
-        "step<k>.g": "the candidate cell tanh(W_g x_k + … ) (c̃ on slides)",
+        "step<k>.i": "the input gate at step k: σ(W_ii x_k + b_ii + W_hi h_{k−1} + b_hi) in "
+                     "PyTorch's names, σ(W_i x_k + U_i h_{k−1} + b_i) in the slides'",
+        "step<k>.f": "the forget gate, σ(W_if x_k + b_if + W_hf h_{k−1} + b_hf)",
+        "step<k>.g": "the candidate cell, tanh(W_ig x_k + b_ig + W_hg h_{k−1} + b_hg) (c̃, "
+                     "with W_c, U_c, b_c, on slides)",
+        "step<k>.o": "the output gate, σ(W_io x_k + b_io + W_ho h_{k−1} + b_ho)",
         "step<k>.c": "the cell state c_k = f_k ⊙ c_{k−1} + i_k ⊙ g_k",
+        "step<k>.h": "the hidden state h_k = o_k ⊙ tanh(c_k)",
         "W_ii, W_hi, b_ii, b_hi, …": "PyTorch's layout cut into its gates (i, f, g, o), as the "
                                      "torch documentation names them",
         "W_i, U_i, b_i, …": "the gates' weights given per gate (slides' names: W_c for g)",
@@ -120,7 +124,10 @@ class GruSolver(Solver):
     Given = GruGiven
     quantities = {
         **READOUT_QUANTITIES,
-        "step<k>.r, step<k>.z": "the reset and update gates at step k",
+        "step<k>.r": "the reset gate at step k, σ(W_ir x_k + b_ir + W_hr h_{k−1} + b_hr)",
+        "step<k>.z": "the update gate, σ(W_iz x_k + b_iz + W_hz h_{k−1} + b_hz)",
+        "step<k>.h": "the hidden state (1 − z_k) ⊙ n_k + z_k ⊙ h_{k−1} (convention "
+                     "`update_gate`)",
         "step<k>.n": "the candidate tanh(W_in x_k + b_in + r_k ⊙ (W_hn h_{k−1} + b_hn))",
         "W_ir, W_hr, b_ir, b_hr, …": "PyTorch's layout cut into its gates (r, z, n)",
         "W_r, U_r, b_r, …": "the gates' weights given per gate",
