@@ -130,3 +130,25 @@ def test_fixed_biases_in_the_layer_view_match_the_neuron_view():
     assert "layer1.db" not in layers and "layer1.b.new" not in layers
     assert layers["pass2.E"].value == pytest.approx(neurons["pass2.E"].value, rel=1e-12)
     assert round(layers["pass2.E"].value, 9) == 0.291027774
+
+
+def test_a_wrong_first_moment_of_a_weight_is_carried_to_its_new_value(nnsolve, problem_file,
+                                                                       tmp_path):
+    """Adam on Mazur's network: a student forgets the (1 − β1) in m35 (m35 = g35) and works
+    on from it; m̂35, Δw35 and w35's new value are carried forward."""
+    spec = {**NETWORK, "optimizer": "adam", "update_biases": False}
+    problem = problem_file(json.dumps({"nnsolve": 1, "id": "adam-net", "title": "Adam",
+                                       "solver": "mlp", "given": spec,
+                                       "ask": ["grad35", "m35", "mhat35", "dw35", "w35.new"]}))
+    g = solve(optimizer="adam", update_biases=False)["grad35"].value
+    m, m_hat = g, g / 0.1
+    v_hat = g * g
+    dw = -0.5 * m_hat / (v_hat ** 0.5 + 1e-8)
+    answers = {"grad35": g, "m35": m, "mhat35": m_hat, "dw35": dw, "w35.new": 0.4 + dw}
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps({"nnsolve": 1, "student": {"id": "s"}, "problem": "adam-net",
+                                "answers": answers}))
+    report = nnsolve("grade", path, "--key", problem, "--format", "json").json()
+    status = {r["name"]: r["status"] for r in report["results"][0]["records"]}
+    assert status == {"grad35": "correct", "m35": "incorrect", "mhat35": "ecf",
+                      "dw35": "ecf", "w35.new": "ecf"}
