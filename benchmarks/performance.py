@@ -7,7 +7,8 @@ same minutes (the median of `--runs` interleaved runs), so a busy machine slows 
 
   start-up   each command in a fresh interpreter, against `python -c "import numpy"` and
              `python -c "import sympy"` (and sympy doing its first sum, which loads
-             sympy.tensor and sympy.combinatorics: any derivation pays that)
+             sympy.tensor and sympy.combinatorics: any derivation pays that; and that with a
+             pydantic model, as validating a given needs: the floor of a numeric `run`)
   classes    `nnsolve grade DIR --key KEY --csv FILE > results.txt` on generated classes of
              an MLP exercise (10 questions: forward pass, error, deltas of a 2-2-1 tanh
              network) with right, wrong, error-carried-forward and broken files, with
@@ -165,6 +166,9 @@ def startup(runs: int) -> list[tuple]:
         "python -c 'import numpy'": [PY, "-c", "import numpy"],
         "python -c 'import sympy'": [PY, "-c", "import sympy"],
         "sympy's first sum": [PY, "-c", "import sympy; sympy.Symbol('x') + 1"],
+        "... and a pydantic model": [
+            PY, "-c", "import sympy, pydantic; sympy.Symbol('x') + 1\n"
+                      "class M(pydantic.BaseModel):\n    x: int = 1"],
         "nnsolve --help": [PY, "-m", "nnsolve", "--help"],
         "nnsolve solvers": [PY, "-m", "nnsolve", "solvers"],
         "nnsolve schema mlp": [PY, "-m", "nnsolve", "schema", "mlp"],

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
+from nnsolve.derivation.optimizers import OPTIMIZERS, OPTIONS
 from nnsolve.solvers.base import Given, at_most_max_layers
 
 #: the losses, each with its formula as the course writes it
@@ -59,6 +60,17 @@ class MlpGiven(Given):
     loss: Literal["squared_error", "half_squared_error", "mse", "bce", "cross_entropy"] = Field(
         "squared_error", description="; ".join(f"{k}: {v}" for k, v in LOSSES.items()))
     learning_rate: Scalar = Field(1, description="ε in Δw = −ε ∂E/∂w (> 0)")
+    update_biases: StrictBool = Field(
+        True, description="false: the bias weights stay as given, only the other weights are "
+                          "updated (as in Mazur's worked example)")
+    optimizer: Literal[OPTIMIZERS] = Field(
+        "sgd", description="the optimiser of each step: sgd (plain gradient descent, "
+                           "Δw = −ε ∂E/∂w), momentum, nesterov, adagrad, rmsprop, adam, adamw, "
+                           "adadelta; worked neuron by neuron, with torch.optim's formulas")
+    optimizer_options: dict[StrictStr, Union[StrictBool, StrictInt, StrictFloat,
+                                             list[Union[StrictInt, StrictFloat]]]] = Field(
+        {}, description="the optimiser's options with torch.optim's names: "
+                        + "; ".join(f"{k}: {v}" for k, v in OPTIONS.items()))
     steps: StrictInt = Field(1, ge=1, le=100,
                              description="gradient-descent steps; after the last one, a forward "
                                          "pass with the new weights")
