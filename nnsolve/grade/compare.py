@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from nnsolve.derivation import kinds
 from nnsolve.derivation.kinds import Comparison, Tolerance, compare
 from nnsolve.derivation.kinds.compare_numbers import digits_written
 from nnsolve.grade import memo
@@ -22,7 +23,11 @@ def remembered_compare(expected: Any, given: Any, tol: Tolerance, *, kind: str,
                        simplify_limit=simplify_limit)
 
     defined = memo.ByIdentity(definitions) if definitions else None
+    try:   # the kind itself, not only its name: a kind registered again compares anew
+        judge = memo.ByIdentity(kinds.get(kind)) if kind != "auto" else kind
+    except KeyError:
+        judge = kind
     # a decided verdict holds whatever simplify was allowed; undecided ones are not kept
-    key = (expected, given, tol, kind, given_text, defined)
+    key = (expected, given, tol, judge, given_text, defined)
     return memo.remembered(memo.comparisons, key, compute,
                            keep=lambda result: not result.undecided)
