@@ -33,3 +33,47 @@ def test_every_command_has_help(nnsolve):
 def test_usage_error_exits_2(nnsolve):
     result = nnsolve("run")
     assert result.exit_code == 2
+
+
+_COMMAND_PROBE = """
+import sys
+from nnsolve.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+loaded = sorted({m.split(".")[0] for m in sys.modules})
+print("LOADED:" + ",".join(loaded), file=sys.stderr)
+"""
+
+
+def _loaded_by(*args: str) -> set[str]:
+    """The top-level packages a command imports (the repository's own example plugin
+    included, as the one installed beside it)."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(root), str(root / "examples" / "plugins" / "nnsolve-perceptron")])}
+    done = subprocess.run([sys.executable, "-c", _COMMAND_PROBE, *args], capture_output=True,
+                          text=True, cwd=root, env=env)
+    line = [l for l in done.stderr.splitlines() if l.startswith("LOADED:")][-1]
+    return set(line[len("LOADED:"):].split(","))
+
+
+def test_listing_and_templates_load_no_mathematics_and_no_pydantic():
+    for command in (["solvers"], ["new", "mlp"], ["new", "layers"]):
+        heavy = _loaded_by(*command) & {"sympy", "numpy", "mpmath", "pydantic", "rich"}
+        assert not heavy, (command, heavy)
+
+
+def test_checking_a_submission_and_showing_a_schema_load_no_sympy():
+    assert not _loaded_by("check", "tests/data/e1c-slip.yaml") & {"sympy", "numpy", "pydantic"}
+    assert not _loaded_by("schema", "mlp") & {"sympy", "numpy"}
+
+
+def test_a_small_network_is_solved_without_numpy_and_printed_without_markdown():
+    loaded = _loaded_by("run", "problems/e1-backprop-tanh.yaml", "--format", "json")
+    assert "sympy" in loaded and not loaded & {"numpy", "rich", "markdown_it", "pygments"}
+    assert not _loaded_by("run", "problems/e1-backprop-tanh.yaml") & {"markdown_it", "pygments"}
