@@ -503,3 +503,15 @@ def test_html_products_with_numbers_put_in_show_their_dots():
     assert "InvisibleTimes" not in put_in
     assert put_in.count("&#xB7;") == 2
     assert "InvisibleTimes" in to_mathml(update)
+
+
+def test_html_negated_sums_keep_their_parentheses_and_products_their_order():
+    """−(a + b) is not −a + b, and −η·g is written as the formula says, not as −g·η."""
+    from nnsolve.derivation.mathml import to_mathml
+
+    a, b, eta, g = sympy.symbols("a b eta g")
+    negated_sum = to_mathml(sympy.Mul(-1, sympy.Add(a, b, evaluate=False), evaluate=False))
+    assert re.sub(r"<[^>]+>", " ", negated_sum).split() == ["&#8722;", "(", "a", "+", "b", ")"]
+    step = to_mathml(sympy.Mul(-1, eta, g, evaluate=False), {eta: 0.5, g: -2})
+    assert re.sub(r"<[^>]+>", " ", step).split() == ["&#8722;", "0.5", "&#xB7;", "(",
+                                                     "&#8722;", "2", ")"]

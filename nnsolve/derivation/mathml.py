@@ -218,13 +218,17 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         from sympy.printing.precedence import PRECEDENCE
         from sympy.simplify import fraction
 
-        if fraction(expr)[1] is not sympy.S.One or expr.could_extract_minus_sign():
+        if fraction(expr)[1] is not sympy.S.One:
             return super()._print_Mul(expr)
         coeff, terms = expr.as_coeff_mul()
+        negative = coeff.is_negative
+        coeff = -coeff if negative else coeff
         factors = ([coeff] if coeff != 1 else []) + list(terms)
-        if len(factors) == 1:
+        if len(factors) == 1 and not negative:
             return self._print(factors[0])
         row = self._element("mrow")
+        if negative:     # −(a + b) keeps its parentheses, −η·g its order
+            row.appendChild(self._element("mo", text="−"))
         for i, factor in enumerate(factors):
             if i:
                 row.appendChild(self._element("mo", text=self.mathml_tag(expr)))
