@@ -114,16 +114,20 @@ class Signs(MatrixExpr):
         return _latex(printer, *self.args, self.at_zero)
 
 
-class Component(sympy.Function):
+class Component(sympy.Expr):
     """Element i (from 1) of a column vector expression: (W s_0 + b)_2, the net input of one
-    neuron, written as the vector it is taken from."""
+    neuron, written as the vector it is taken from. (Not a sympy Function: a function of a
+    matrix is applied element by element in formulas, and this one takes an element.)"""
 
-    @classmethod
-    def eval(cls, vector, index):
-        explicit = _explicit(vector.doit()) if hasattr(vector, "doit") else None
-        if explicit is None:
-            return None
-        return explicit[int(index) - 1, 0]
+    def __new__(cls, vector, index):
+        vector = sympy.sympify(vector, strict=True)
+        explicit = _explicit(vector.doit())
+        if explicit is not None:
+            return explicit[int(index) - 1, 0]
+        return super().__new__(cls, vector, sympy.Integer(index))
+
+    def doit(self, **hints):
+        return type(self)(self.args[0].doit(**hints), self.args[1])
 
     def _sympystr(self, printer):
         return f"({printer._print(self.args[0])})_{self.args[1]}"
@@ -145,6 +149,12 @@ class WithNeuron(MatrixExpr):
     @property
     def shape(self):
         return self.args[0].shape
+
+    def _entry(self, i, j, **kwargs):
+        state, index, h = self.args
+        if i == int(index) - 1:
+            return SIGN[self.at_zero](h, state[i, j])
+        return state[i, j]
 
     def doit(self, **hints):
         state, index, h = self.args
