@@ -36,7 +36,7 @@ class Runs:
         self.b = d.symbol("b") if network.bias is not None else None
 
     def run(self, r: int, start) -> None:
-        d, n = self.d, self.net.size
+        d = self.d
         group = f"start {r}: s = {state_text(start)}"
         d.given(f"step0.s{r}", start, f"start state {r}", kind="vector", group=group,
                 symbol=self._state_symbol(r, 0))
