@@ -109,8 +109,9 @@ def _from_edges(given: GcnGiven):
         if frozenset((u, v)) in pairs:
             raise SolverError(f"the edge {u}–{v} appears twice", ("edges", e))
         pairs.add(frozenset((u, v)))
-    if not seen:
-        raise SolverError("a graph needs at least one node", ("edges",))
+    if len(seen) < 2:
+        raise SolverError("a graph here has at least two nodes (list them under `nodes`)",
+                          ("edges",))
     if len(seen) > MAX_NODES:
         raise SolverError(f"{len(seen)} nodes; the limit is {MAX_NODES}", ("edges",))
     index = {node: i for i, node in enumerate(seen)}
@@ -124,6 +125,8 @@ def _from_edges(given: GcnGiven):
 def _from_matrix(given: GcnGiven):
     A = given.adjacency
     n = len(A)
+    if n < 2:
+        raise SolverError("a graph here has at least two nodes", ("adjacency",))
     for i, row in enumerate(A):
         if len(row) != n:
             raise SolverError(f"row {i + 1} has {len(row)} entries; A is {n} × {n}",

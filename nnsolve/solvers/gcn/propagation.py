@@ -29,9 +29,10 @@ def build(graph: Graph, aggregation: str) -> Derivation:
     A = d.given("A", graph.adjacency, "adjacency matrix A (rows and columns: nodes " +
                 ", ".join(map(str, graph.nodes)) + ")", kind="matrix",
                 symbol=sympy.MatrixSymbol("A", n, n), group=GRAPH)
-    H = d.given("H", graph.features, "node features H (one row per node)",
-                kind="vector" if len(graph.features[0]) == 1 else "matrix",
-                symbol=sympy.MatrixSymbol("H", n, len(graph.features[0])), group=GRAPH)
+    width = len(graph.features[0])
+    H = d.given("H", [row[0] for row in graph.features] if width == 1 else graph.features,
+                "node features H (one row per node)", kind=_kind(width),
+                symbol=sympy.MatrixSymbol("H", n, width), group=GRAPH)
     A_hat = _normalised(d, A, n, aggregation, _isolated(graph))
     for l, layer in enumerate(graph.layers, 1):
         H = _layer(d, l, layer, A_hat, H)
