@@ -8,6 +8,16 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 
+def _element(printer, tag: str, *children, text: str | None = None):
+    """A MathML element of the printer's document."""
+    element = printer.dom.createElement(tag)
+    if text is not None:
+        element.appendChild(printer.dom.createTextNode(text))
+    for child in children:
+        element.appendChild(child)
+    return element
+
+
 def _explicit(value):
     if isinstance(value, sympy.MatrixBase):
         return sympy.ImmutableMatrix(value)
@@ -42,6 +52,13 @@ class Degrees(MatrixExpr):
     def _latex(self, printer):
         return r"\operatorname{diag}\left(" + printer._print(self.args[0]) + r"\,\mathbf{1}\right)"
 
+    def _mathml_presentation(self, printer):
+        inner = _element(printer, "mrow", printer._print(self.args[0]),
+                         _element(printer, "mn", text="1"))
+        return _element(printer, "mrow", _element(printer, "mi", text="diag"),
+                        _element(printer, "mo", text="("), inner,
+                        _element(printer, "mo", text=")"))
+
 
 class DiagonalPower(MatrixExpr):
     """D^p of a diagonal matrix, entry by entry on the diagonal (p = −1/2 or −1)."""
@@ -75,6 +92,10 @@ class DiagonalPower(MatrixExpr):
         return "{" + printer._print(self.args[0]) + "}^{" + \
             sympy.latex(self.args[1]) + "}"
 
+    def _mathml_presentation(self, printer):
+        return _element(printer, "msup", printer._print(self.args[0]),
+                        _element(printer, "mn", text=self._written_power().replace("-", "−")))
+
 
 class EveryRow(MatrixExpr):
     """A bias vector b (one entry per output feature) added to every node's row: the board
@@ -101,4 +122,7 @@ class EveryRow(MatrixExpr):
         return printer._print(self.args[0])
 
     def _latex(self, printer):
+        return printer._print(self.args[0])
+
+    def _mathml_presentation(self, printer):
         return printer._print(self.args[0])

@@ -58,7 +58,9 @@ def energy_formula(W, s, b, *, half: bool = True) -> sympy.Basic:
     return plus(first, minus(dot(b, s)) if b is not None else None)
 
 
-def energy(d: Derivation, name: str, label: str, W, s, b, group: str) -> sympy.Basic:
-    return d.add(name, label, energy_formula(W, s, b), group=group, misconceptions=[
+def energy(d: Derivation, name: str, label: str, W, s, b, group: str,
+           symbol: sympy.Basic) -> sympy.Basic:
+    return d.add(name, label, energy_formula(W, s, b), group=group, symbol=symbol,
+                 misconceptions=[
         Misconception("energy-without-half", "left out the ½: E = −½ sᵀ W s − bᵀ s counts "
                       "each pair of neurons once", energy_formula(W, s, b, half=False))])

@@ -41,7 +41,7 @@ class Runs:
         d.given(f"step0.s{r}", start, f"start state {r}", kind="vector", group=group,
                 symbol=self._state_symbol(r, 0))
         hebb.energy(d, f"step0.E{r}", "energy of the start state", self.W,
-                    d.symbol(f"step0.s{r}"), self.b, group)
+                    d.symbol(f"step0.s{r}"), self.b, group, self._energy_symbol(r, 0))
         state = f"s{r}"
         if self.net.synchronous:
             run = d.iterate(until="cycle", state=(state,), start={state: f"step0.s{r}"},
@@ -60,13 +60,17 @@ class Runs:
             else:
                 self._asynchronous(r, step.k, s_prev, group)
             hebb.energy(d, step.name(f"E{r}"), f"energy after update {step.k}", self.W,
-                        d.symbol(step.name(state)), self.b, group)
+                        d.symbol(step.name(state)), self.b, group,
+                        self._energy_symbol(r, step.k))
         d.notes.remove(run.outcome)
         self._outcome(r, run, group)
 
     def _state_symbol(self, r: int, k: int):
         return sympy.MatrixSymbol(f"s^({r})_{k}" if len(self.net.starts) > 1 else f"s_{k}",
                                   self.net.size, 1)
+
+    def _energy_symbol(self, r: int, k: int):
+        return sympy.Symbol(f"E^({r})_{k}" if len(self.net.starts) > 1 else f"E_{k}")
 
     def _net_symbol(self, r: int, k: int, n: int):
         written = f"h^({r})_{k}" if len(self.net.starts) > 1 else f"h_{k}"

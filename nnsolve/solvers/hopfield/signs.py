@@ -51,6 +51,27 @@ def new_state(h, previous, at_zero: str) -> int | None:
     return int(at_zero)
 
 
+def _element(printer, tag: str, *children, text: str | None = None):
+    """A MathML element of the printer's document."""
+    element = printer.dom.createElement(tag)
+    if text is not None:
+        element.appendChild(printer.dom.createTextNode(text))
+    for child in children:
+        element.appendChild(child)
+    return element
+
+
+def _mathml_sign(printer, h, previous, at_zero: str):
+    """sgn(h), or sgn(h, s) when a zero input keeps the state s, in MathML."""
+    inner = _element(printer, "mrow", printer._print(h))
+    if at_zero == "keep":
+        inner.appendChild(_element(printer, "mo", text=","))
+        inner.appendChild(previous if not isinstance(previous, sympy.Basic)
+                          else printer._print(previous))
+    return _element(printer, "mrow", _element(printer, "mi", text="sgn"),
+                    _element(printer, "mo", text="("), inner, _element(printer, "mo", text=")"))
+
+
 def _written(printer, h, previous, at_zero: str) -> str:
     inner = printer._print(h)
     if at_zero == "keep":
@@ -113,6 +134,9 @@ class Signs(MatrixExpr):
     def _latex(self, printer):
         return _latex(printer, *self.args, self.at_zero)
 
+    def _mathml_presentation(self, printer):
+        return _mathml_sign(printer, *self.args, self.at_zero)
+
 
 class Component(sympy.Expr):
     """Element i (from 1) of a column vector expression: (W s_0 + b)_2, the net input of one
@@ -134,6 +158,11 @@ class Component(sympy.Expr):
 
     def _latex(self, printer):
         return r"\left(" + printer._print(self.args[0]) + r"\right)_{" + str(self.args[1]) + "}"
+
+    def _mathml_presentation(self, printer):
+        fenced = _element(printer, "mrow", _element(printer, "mo", text="("),
+                          printer._print(self.args[0]), _element(printer, "mo", text=")"))
+        return _element(printer, "msub", fenced, _element(printer, "mn", text=str(self.args[1])))
 
 
 class WithNeuron(MatrixExpr):
@@ -185,6 +214,17 @@ class WithNeuron(MatrixExpr):
         update = r"\operatorname{sgn}\left(" + printer._print(h) + keep + r"\right)"
         return (printer._print(state) + r"\,\big|_{s_{" + str(index) + r"} \leftarrow " +
                 update + "}")
+
+    def _mathml_presentation(self, printer):
+        state, index, h = self.args
+        neuron = _element(printer, "msub", _element(printer, "mi", text="s"),
+                          _element(printer, "mn", text=str(index)))
+        previous = _element(printer, "msub", _element(printer, "mi", text="s"),
+                            _element(printer, "mn", text=str(index)))
+        return _element(printer, "mrow", printer._print(state),
+                        _element(printer, "mo", text="with"), neuron,
+                        _element(printer, "mo", text="←"),
+                        _mathml_sign(printer, h, previous, self.at_zero))
 
 
 def _explicit(value):
