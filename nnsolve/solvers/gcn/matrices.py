@@ -1,6 +1,7 @@
 """The degree matrix and its powers as matrix expressions the board writes: D̃ = diag(Ã 1),
-D̃^(−1/2), D̃^(−1); and a bias added to every node's row, written + b. They compute once their argument is a matrix of numbers, exactly for exact
-degrees (1/√3 stays 1/√3), so what is shown and what is graded cannot disagree."""
+D̃^(−1/2), D̃^(−1); and a bias added to every node's row, written + b. They compute once their
+argument is a matrix of numbers, exactly for exact degrees (1/√3 stays 1/√3), so what is
+shown and what is graded cannot disagree."""
 
 from __future__ import annotations
 

@@ -113,15 +113,16 @@ def _layer(d: Derivation, l: int, layer, A_hat, H):
     W = d.given(f"layer{l}.W", layer.weights, f"weights W of layer {l} (inputs × outputs)",
                 kind="matrix", symbol=sympy.MatrixSymbol(f"W{l}", W_rows, W_cols), group=group)
     AH = d.add(f"layer{l}.AH", "Â H: each node's aggregated features", A_hat * H,
-               kind=_kind(W_rows), symbol=sympy.MatrixSymbol(f"(ÂH)_{l}", n, W_rows), group=group)
+               kind=_kind(W_rows), symbol=sympy.MatrixSymbol(f"(ÂH)_{l}", n, W_rows),
+               group=group)
     wrong = []
     if W_rows == W_cols and layer.weights != [list(r) for r in zip(*layer.weights)]:
         wrong.append(Misconception("weights-transposed", "multiplied by Wᵀ (W taken as "
                                    "outputs × inputs); H W has W inputs × outputs",
                                    AH * W.T))
     total = d.add(f"layer{l}.AHW", "Â H W: the aggregated features transformed", AH * W,
-                  kind=_kind(W_cols), symbol=sympy.MatrixSymbol(f"(ÂHW)_{l}", n, W_cols), group=group,
-                  misconceptions=wrong)
+                  kind=_kind(W_cols), symbol=sympy.MatrixSymbol(f"(ÂHW)_{l}", n, W_cols),
+                  group=group, misconceptions=wrong)
     if layer.bias is not None:
         b = d.given(f"layer{l}.b", layer.bias, f"bias b of layer {l}", kind="vector",
                     symbol=sympy.MatrixSymbol(f"b{l}", W_cols, 1), group=group)
@@ -133,5 +134,5 @@ def _layer(d: Derivation, l: int, layer, A_hat, H):
     forgot = [] if function is None else [Misconception(
         "activation-forgotten", f"left out the activation {layer.activation}", total)]
     return d.add(f"layer{l}.H", f"H{l} = {layer.activation}(…): the layer's output",
-                 out, kind=_kind(W_cols), symbol=sympy.MatrixSymbol(f"H{l}", n, W_cols), group=group,
-                 misconceptions=forgot)
+                 out, kind=_kind(W_cols), symbol=sympy.MatrixSymbol(f"H{l}", n, W_cols),
+                 group=group, misconceptions=forgot)
