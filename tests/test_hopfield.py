@@ -300,3 +300,25 @@ def test_bad_givens_name_their_field(nnsolve, problem_file, given, message):
     assert result.exit_code == 1
     assert message in result.stderr + result.stdout
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_forgotten_normalisation_is_named(nnsolve, tmp_path):
+    # (a): the outer products without 1/N give w12 = 1
+    path = tmp_path / "s.yaml"
+    path.write_text("nnsolve: 1\nstudent: {id: s1}\nproblem: e10-hopfield\n"
+                    "answers:\n  a: {W: [[0, 1], [1, 0]]}\n  b: {W: [[0, 0.5], [0.5, 0]]}\n",
+                    encoding="utf-8")
+    records = {(r["part"], r["name"]): r for r in
+               nnsolve("grade", path, "--key", E10, "--format", "json").json()["results"][0]
+               ["records"]}
+    assert records[("a", "W")]["misconception"] == "normalisation-forgotten"
+    assert records[("b", "W")]["status"] == "correct"
+
+
+def test_own_state_in_the_input_is_a_known_mistake(e10):
+    # (b), start 2 = [1, −1], neuron 1: h = w12·s2 = −1/2; counting its own state with the
+    # diagonal of the outer products (3/2) gives −1/2 + 3/2·1 = 1
+    d = e10["b"]
+    quantity = d["step1.h2"]
+    wrong = {m.id: m.apply(d.inputs_of("step1.h2")) for m in quantity.misconceptions}
+    assert wrong == {"own-state-in-input": 1}
