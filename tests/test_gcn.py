@@ -1,4 +1,4 @@
-"""Graph convolutional layers: the five-node exercise by hand, random graphs against numpy,
+"""Graph convolutional layers: the four-node exercise by hand, random graphs against numpy,
 and the properties of the normalised adjacency Â.
 
 Â is checked exactly where the inputs are exact (entries 1/√(d̃_i d̃_j) stay square roots), and
@@ -24,14 +24,13 @@ from nnsolve.spec.yamlsafe import load_text
 ROOT = Path(__file__).resolve().parent.parent
 GCN = ROOT / "problems" / "gcn-layer.yaml"
 
-# the exercise: nodes A … E, edges A–B, A–C, B–C, C–D, D–E
-ADJACENCY = np.array([[0, 1, 1, 0, 0],
-                      [1, 0, 1, 0, 0],
-                      [1, 1, 0, 1, 0],
-                      [0, 0, 1, 0, 1],
-                      [0, 0, 0, 1, 0]], dtype=float)
-FEATURES = np.array([[1, 0], [0, 1], [1, 1], [0, 2], [2, 0]], dtype=float)
-W1 = np.array([[1, -1], [1, 1]], dtype=float)
+# the exercise: nodes A … D, edges A–B, A–C, B–C, C–D
+ADJACENCY = np.array([[0, 1, 1, 0],
+                      [1, 0, 1, 0],
+                      [1, 1, 0, 1],
+                      [0, 0, 1, 0]], dtype=float)
+FEATURES = np.array([[1, 0], [0, 1], [1, 1], [2, 0]], dtype=float)
+W1 = np.array([[1, -1], [1, 2]], dtype=float)
 W2 = np.array([[1], [-1]], dtype=float)
 
 
@@ -46,16 +45,19 @@ def exercise():
 
 def test_the_normalised_adjacency_by_hand(exercise):
     d = exercise
-    # degrees of A + I: A, B have 2 neighbours + itself = 3; C has 3 + 1 = 4; D 3; E 2
-    assert [d["D_tilde"].value[i][i] for i in range(5)] == [3, 3, 4, 3, 2]
-    # Â_ij = 1/√(d̃_i d̃_j): A–B 1/3, A–C 1/√12 = √3/6, C–C 1/4, D–E 1/√6 = √6/6, E–E 1/2
+    # degrees of A + I: A, B have 2 neighbours + itself = 3; C has 3 + 1 = 4; D has 1 + 1 = 2
+    assert [d["D_tilde"].value[i][i] for i in range(4)] == [3, 3, 4, 2]
+    # Â_ij = 1/√(d̃_i d̃_j): A–B 1/3, A–C 1/√12 = √3/6, C–C 1/4, C–D 1/√8 = √2/4, D–D 1/2
     A_hat = d["A_hat"].value
     assert sympy.simplify(V.to_sympy(A_hat[0][1]) - sympy.Rational(1, 3)) == 0
     assert sympy.simplify(V.to_sympy(A_hat[0][2]) - sympy.sqrt(3) / 6) == 0
     assert sympy.simplify(V.to_sympy(A_hat[2][2]) - sympy.Rational(1, 4)) == 0
-    assert sympy.simplify(V.to_sympy(A_hat[3][4]) - sympy.sqrt(6) / 6) == 0
-    assert A_hat[0][3] == 0 and A_hat[4][4] == sympy.Rational(1, 2)
+    assert sympy.simplify(V.to_sympy(A_hat[2][3]) - sympy.sqrt(2) / 4) == 0
+    assert A_hat[0][3] == 0 and A_hat[3][3] == sympy.Rational(1, 2)
     assert d["D_tilde_inv_sqrt"].value[2][2] == sympy.Rational(1, 2)
+    # node A: Â H row 1 = 1/3·(1, 0) + 1/3·(0, 1) + √3/6·(1, 1) = (1/3 + √3/6) (1, 1)
+    AH = d["layer1.AH"].value
+    assert sympy.simplify(V.to_sympy(AH[0][0]) - (sympy.Rational(1, 3) + sympy.sqrt(3) / 6)) == 0
 
 
 def dense_gcn(A, H, layers, aggregation="symmetric"):
@@ -90,8 +92,9 @@ def test_both_layers_match_a_dense_computation(exercise):
         assert np.allclose(array(d[name].value), expected, atol=1e-12), name
     # one output feature: the scores are a vector, one per node
     assert np.allclose(array(d["layer2.H"].value), H2[:, 0], atol=1e-12)
-    # the ReLU cuts node D's and E's second feature: 2/3 − √6/3 and −1 + √6/3 are < 0
-    assert d["layer1.H"].value[3][1] == 0 and d["layer1.H"].value[4][1] == 0
+    # the ReLU cuts node C's and D's second feature: node D's is −1 + √2/4 < 0
+    assert float(d["layer1.AHW"].value[3][1]) == pytest.approx(-1 + 2 ** 0.5 / 4)
+    assert d["layer1.H"].value[2][1] == 0 and d["layer1.H"].value[3][1] == 0
 
 
 # -- random graphs ---------------------------------------------------------------------------
@@ -245,7 +248,7 @@ def test_forgotten_self_loops_are_named(nnsolve, tmp_path):
 
 
 def test_mean_for_symmetric_and_transposed_weights_are_named(nnsolve, tmp_path):
-    A_tilde = ADJACENCY + np.eye(5)
+    A_tilde = ADJACENCY + np.eye(4)
     mean = A_tilde / A_tilde.sum(axis=1)[:, None]
     _, _, _, [(AH1, _, _), _] = dense_gcn(ADJACENCY, FEATURES, [(W1, None, "relu"),
                                                                 (W2, None, "linear")])
@@ -259,8 +262,8 @@ def test_mean_for_symmetric_and_transposed_weights_are_named(nnsolve, tmp_path):
 
 def test_a_wrong_degree_matrix_is_carried_into_the_normalisation(nnsolve, tmp_path):
     # the student counts C's degree as 3 (not 4): D̃^(−1/2) and Â follow from it
-    degrees = np.array([3, 3, 3, 3, 2], dtype=float)
-    A_tilde = ADJACENCY + np.eye(5)
+    degrees = np.array([3, 3, 3, 2], dtype=float)
+    A_tilde = ADJACENCY + np.eye(4)
     records = grade(nnsolve, tmp_path, {
         "D_tilde": np.diag(degrees).tolist(),
         "D_tilde_inv_sqrt": np.diag(degrees ** -0.5).round(4).tolist(),

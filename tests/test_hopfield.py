@@ -106,9 +106,10 @@ def test_three_neurons_fixed_points_and_spurious_states(e10):
         # their negations are fixed too: the spurious states
         assert d["spurious"].value == states_of((-1, -1, -1), (1, 1, -1), (-1, 1, 1))
         assert len(d["fixed_points"].value) == 6
-    described = {row[0]: row[1] for row in e10["c"].tables[0].rows}
-    assert described["[-1, -1, -1]"] == "spurious: negation of ξ1"
-    assert described["[1, 1, 1]"] == "stored pattern ξ1"
+    described = {row[0]: row[1:] for row in e10["c"].tables[0].rows}
+    # E(−ξ1) = E(ξ1) = −½ sᵀWs = −½·(2/3) = −1/3
+    assert described[vec(-1, -1, -1)] == ("spurious: negation of ξ1", -third)
+    assert described[vec(1, 1, 1)] == ("stored pattern ξ1", -third)
 
 
 def test_three_neurons_synchronous_cycle_from_the_mixture(e10):

@@ -227,11 +227,18 @@ class _LatexPrinter(_Substituting, LatexPrinter):
             super(_LatexPrinter, self)._print_Symbol(e, style))))
 
 
+#: combining accents in a symbol's name, as LaTeX accent commands
+_ACCENTS = {"\u0303": r"\tilde", "\u0302": r"\hat"}
+
+
 def latex_greek(text: str) -> str:
     """Greek letters written in a symbol's name (Δw35) as LaTeX commands: pdflatex cannot set
     them in math."""
     out = []
     for char in text:
+        if char in _ACCENTS and out:     # D̃ (D and a combining tilde): \tilde{D}
+            out[-1] = _ACCENTS[char] + "{" + out[-1] + "}"
+            continue
         name = unicodedata.name(char, "") if not char.isascii() else ""
         if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
             letter = name.rsplit(" ", 1)[-1]

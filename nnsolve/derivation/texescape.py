@@ -34,6 +34,8 @@ _MATH_CHARACTERS = {
     "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "∘": r"\circ", "⊤": r"\top",
 }
 _MATH_CHARACTERS.update({char: "\\" + name for name, char in GREEK.items()})
+#: combining accents (the tilde of D̃) on the character before them
+_ACCENTS = {"\u0303": r"\~", "\u0302": r"\^"}
 _TEXT_CHARACTERS = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---",
                     "\u00a0": "~", "\u202f": r"\,"}
 
@@ -42,7 +44,9 @@ def escape(text: str) -> str:
     """Text as LaTeX typesets it literally."""
     out = []
     for char in str(text):
-        if char in _SPECIAL:
+        if char in _ACCENTS and out:
+            out[-1] = _ACCENTS[char] + "{" + out[-1] + "}"
+        elif char in _SPECIAL:
             out.append(_SPECIAL[char])
         elif char in _MATH_CHARACTERS:
             out.append(r"\ensuremath{" + _MATH_CHARACTERS[char] + "}")

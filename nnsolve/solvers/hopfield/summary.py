@@ -8,11 +8,11 @@ weights give their own fixed points (error carried forward) without code for it 
 from __future__ import annotations
 
 from nnsolve.derivation import structures as S
+from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation
 from nnsolve.solvers.hopfield import states
 from nnsolve.solvers.hopfield.given import Network
 from nnsolve.solvers.hopfield.hebb import pattern_name
-from nnsolve.solvers.hopfield.runs import state_text
 
 GROUP = "what the network remembers"
 
@@ -45,7 +45,8 @@ def fixed_points(d: Derivation, network: Network, at_zero: str) -> None:
           note="negations of stored patterns and mixtures of three are the usual ones")
     weights, bias = d["W"].value, d["b"].value if network.bias is not None else None
     d.table("fixed points", ("state", "what it is", "energy E"),
-            [(state_text(s), states.described(s, patterns), states.energy(weights, bias, s))
+            [(V.normalize(s), states.described(s, patterns),
+              V.normalize(states.energy(weights, bias, s)))
              for s in sorted(d["fixed_points"].value, reverse=True)])
 
 
