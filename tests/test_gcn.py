@@ -286,6 +286,8 @@ def test_a_wrong_degree_matrix_is_carried_into_the_normalisation(nnsolve, tmp_pa
     ("edges: [[1, 2]]\n  adjacency: [[0, 1], [1, 0]]\n  features: [[1], [2]]",
      "give the graph as edges or as an adjacency matrix"),
     ("edges: [[1, 2]]\n  features: [[.nan], [2]]", "given.features[0][0]: nan is not a number"),
+    ("edges: [[1, 2]]\n  features: [[1.0e+308], [1.0e+308]]\n  layers: [{weights: [[1.0e+308]]}]",
+     "given.layers[0].weights: layer1.AHW overflows"),
 ])
 def test_bad_givens_name_their_field(nnsolve, problem_file, given, message):
     if "layers" not in given:

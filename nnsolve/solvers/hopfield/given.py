@@ -8,6 +8,7 @@ start state" is 2^N runs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -78,8 +79,12 @@ class Network:
 
 def read(given: HopfieldGiven) -> Network:
     n = _width(given.patterns)
-    if given.bias is not None and len(given.bias) != n:
-        raise SolverError(f"{len(given.bias)} biases for {n} neurons", ("bias",))
+    if given.bias is not None:
+        if len(given.bias) != n:
+            raise SolverError(f"{len(given.bias)} biases for {n} neurons", ("bias",))
+        for i, b in enumerate(given.bias):
+            if not math.isfinite(b):
+                raise SolverError(f"{b} is not a number", ("bias", i))
     order = _order(given, n)
     starts = _starts(given, n)
     if len(starts) * given.max_steps > MAX_UPDATES:

@@ -139,11 +139,17 @@ class Runs:
               rule=lambda values: states.settled(tuple_of(values), synchronous)[1],
               inputs=trail, kind="count", group=group)
         patterns = self.net.patterns
+        kind = _kind(d[f"attractor{r}"].value, patterns)
         d.add(f"kind{r}", "what it is: stored, spurious or cycle",
               rule=lambda values: _kind(values[f"attractor{r}"], patterns),
-              inputs=(f"attractor{r}",), kind="label", group=group,
+              inputs=(f"attractor{r}",), kind="label", group=group, accept=SPELLINGS[kind],
               note=states.described(ended, patterns) if how == "fixed point" else
               f"a {len(ended)}-cycle")
+
+
+#: other ways of saying what a run settles in
+SPELLINGS = {"stored": ("stored pattern",), "spurious": ("spurious state", "spurious pattern"),
+             "cycle": ("limit cycle", "2-cycle")}
 
 
 def _kind(attractor, patterns) -> str:
