@@ -287,7 +287,9 @@ def test_a_wrong_degree_matrix_is_carried_into_the_normalisation(nnsolve, tmp_pa
      "give the graph as edges or as an adjacency matrix"),
     ("edges: [[1, 2]]\n  features: [[.nan], [2]]", "given.features[0][0]: nan is not a number"),
     ("edges: [[1, 2]]\n  features: [[1.0e+308], [1.0e+308]]\n  layers: [{weights: [[1.0e+308]]}]",
-     "given.layers[0].weights: layer1.AHW overflows"),
+     "given.features[0][0]: 1e+308 is too large for an exercise"),
+    ("edges: [[1, 2]]\n  features: [[1], [2]]\n  layers: [{weights: [[1%s]]}]" % ("0" * 400),
+     "given.layers[0].weights[0][0]: a number of 401 digits is too large"),
 ])
 def test_bad_givens_name_their_field(nnsolve, problem_file, given, message):
     if "layers" not in given:

@@ -294,7 +294,7 @@ def test_energy_without_the_half_is_named(nnsolve, tmp_path):
     ("patterns: [[1, 1]]\n  update: asynchronous\n  order: [1, 1]",
      "given.order: the order never updates neuron 2"),
     ("patterns: [[1, 1]]\n  bias: [1]", "given.bias: 1 biases for 2 neurons"),
-    ("patterns: [[1, 1]]\n  bias: [0, .nan]", "given.bias[1]: nan is not a number"),
+    ("patterns: [[1, 1]]\n  bias: [0, .nan]", "given.bias[1]: a bias is a number of size at most 10^12, not nan"),
 ])
 def test_bad_givens_name_their_field(nnsolve, problem_file, given, message):
     path = problem_file(f"nnsolve: 1\nid: h\ntitle: h\nsolver: hopfield\ngiven:\n  {given}\n")

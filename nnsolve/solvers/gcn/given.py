@@ -8,6 +8,7 @@ intermediate matrix is worked exactly and shown.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -84,9 +85,17 @@ def read(given: GcnGiven) -> Graph:
     return Graph(nodes, adjacency, features, tuple(given.layers))
 
 
+#: the largest magnitude of a feature, weight or bias: products of two layers stay finite
+MAX_MAGNITUDE = 1e12
+
+
 def _finite(value, path: tuple) -> None:
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, float) and not math.isfinite(value):
         raise SolverError(f"{value} is not a number", path)
+    if abs(value) > MAX_MAGNITUDE:
+        written = str(value) if len(str(value)) <= 24 else f"a number of {len(str(value))} digits"
+        raise SolverError(f"{written} is too large for an exercise (at most 10^12 in size)",
+                          path)
 
 
 def _from_edges(given: GcnGiven):

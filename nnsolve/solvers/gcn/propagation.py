@@ -9,16 +9,12 @@ into every layer.
 
 from __future__ import annotations
 
-import math
-
 import sympy
 
-from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.functions import relu, sigmoid
 from nnsolve.derivation.ordered import plus, times
 from nnsolve.solvers.gcn.matrices import Degrees, DiagonalPower, EveryRow
-from nnsolve.solvers.base import SolverError
 from nnsolve.solvers.gcn.given import Graph
 
 ACTIVATION = {"relu": relu, "tanh": sympy.tanh, "sigmoid": sigmoid, "linear": None}
@@ -40,7 +36,6 @@ def build(graph: Graph, aggregation: str) -> Derivation:
     A_hat = _normalised(d, A, n, aggregation, _isolated(graph))
     for l, layer in enumerate(graph.layers, 1):
         H = _layer(d, l, layer, A_hat, H)
-        _check_finite(d, l)
     d.notes.append({"symmetric": "Â = D̃^(−1/2) (A + I) D̃^(−1/2): symmetric normalisation",
                     "mean": "Â = D̃^(−1) (A + I): the mean over each node's neighbours and "
                             "itself",
@@ -51,15 +46,6 @@ def build(graph: Graph, aggregation: str) -> Derivation:
         {"symmetric": ["D_tilde_inv_sqrt"], "mean": ["D_tilde_inv"], "sum": []}[aggregation] + \
         ["A_hat"] + [f"layer{l}.{q}" for l in range(1, last + 1) for q in ("AH", "AHW", "H")]
     return d
-
-
-def _check_finite(d: Derivation, l: int) -> None:
-    """Features and weights so large that a product overflows make no exercise."""
-    for name in (f"layer{l}.AH", f"layer{l}.AHW", f"layer{l}.Z", f"layer{l}.H"):
-        if name in d and not all(math.isfinite(V.to_float(x))
-                                 for _, x in V.indexed_elements(d[name].value)):
-            raise SolverError(f"{name} overflows: the features and weights of layer {l} are "
-                              "too large", ("layers", l - 1, "weights"))
 
 
 def _isolated(graph: Graph) -> bool:

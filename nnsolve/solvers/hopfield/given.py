@@ -24,6 +24,8 @@ MAX_NEURONS = 10
 MAX_PATTERNS = 20
 #: start states run one by one, each with its own steps on the board
 MAX_STARTS = 64
+#: the largest bias: energies stay finite
+MAX_BIAS = 1e12
 #: updates over all the runs together
 MAX_UPDATES = 2000
 
@@ -83,8 +85,9 @@ def read(given: HopfieldGiven) -> Network:
         if len(given.bias) != n:
             raise SolverError(f"{len(given.bias)} biases for {n} neurons", ("bias",))
         for i, b in enumerate(given.bias):
-            if not math.isfinite(b):
-                raise SolverError(f"{b} is not a number", ("bias", i))
+            if isinstance(b, float) and not math.isfinite(b) or abs(b) > MAX_BIAS:
+                raise SolverError(f"a bias is a number of size at most 10^12, not {b}",
+                                  ("bias", i))
     order = _order(given, n)
     starts = _starts(given, n)
     if len(starts) * given.max_steps > MAX_UPDATES:
