@@ -112,7 +112,7 @@ class Runs:
         if k < width:
             return None
         last = self.d[f"step{k}.s{r}"].value
-        names = [f"step{j}.s{r}" if j else f"step0.s{r}" for j in range(k - width, k)]
+        names = [f"step{j}.s{r}" for j in range(k - width, k)]
         if all(self.d[name].value == last for name in names):
             return (f"stable: updates {k - width + 1} to {k} (every neuron in turn) leave "
                     "the state unchanged")
@@ -122,7 +122,10 @@ class Runs:
         """Where run r settles, in how many updates, and what the state it settles in is."""
         d, synchronous = self.d, self.net.synchronous
         trail = tuple(run.name_at(k, f"s{r}") for k in range(run.count + 1))
-        tuple_of = lambda values: tuple(tuple(int(x) for x in values[n]) for n in trail)
+
+        def tuple_of(values):
+            return tuple(tuple(int(x) for x in values[n]) for n in trail)
+
         ended, _, how = states.settled(tuple_of(d.values), synchronous)
         settled_here = run.repeat is not None or run.reason is not None
         if not settled_here:

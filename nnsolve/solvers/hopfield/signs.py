@@ -11,6 +11,7 @@ as it does on paper.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import ClassVar
 
 import sympy
@@ -26,8 +27,10 @@ AT_ZERO = ("keep", "1", "-1")
 
 def side(h) -> int | None:
     """−1, 0 or 1 for a number (python or sympy); None while it is symbolic."""
-    if isinstance(h, (int, float)) and not isinstance(h, bool):
+    if isinstance(h, float):
         return 0 if abs(h) < FLOAT_ZERO else (1 if h > 0 else -1)
+    if isinstance(h, (int, Fraction)):
+        return (h > 0) - (h < 0)
     h = sympy.sympify(h, strict=True)
     if isinstance(h, sympy.Float):
         return side(float(h))

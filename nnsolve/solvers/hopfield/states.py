@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from nnsolve.solvers.hopfield.signs import FLOAT_ZERO
+from nnsolve.solvers.hopfield.signs import side
 
 State = tuple[int, ...]
 
@@ -29,12 +29,6 @@ def plain(value: Any):
     if value.is_Rational:
         return Fraction(int(value.p), int(value.q))
     return float(value)
-
-
-def side(h) -> int:
-    if isinstance(h, float):
-        return 0 if abs(h) < FLOAT_ZERO else (1 if h > 0 else -1)
-    return (h > 0) - (h < 0)
 
 
 def updated(state: State, h, i: int, at_zero: str) -> int:
