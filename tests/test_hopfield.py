@@ -155,6 +155,14 @@ def test_sign_of_zero_and_normalisation_are_conventions():
     assert two["W"].value == ((0, third), (third, 0))
 
 
+def test_a_run_cut_short_by_max_steps_is_unsettled():
+    # [1, −1] asynchronously: update 1 gives [−1, −1], but stability needs a whole pass more
+    d = solved([[1, 1], [-1, -1], [1, -1]], [[1, -1]], "asynchronous", max_steps=2)
+    assert d["step1.s1"].value == vec(-1, -1) and "step3.s1" not in d
+    assert d["kind1"].value == "unsettled" and "attractor1" not in d
+    assert "not stable within 2 updates" in d["kind1"].note
+
+
 # -- an independent reimplementation ---------------------------------------------------------
 
 def numpy_hopfield(patterns, starts, synchronous, at_zero, bias, max_steps=20):
@@ -175,7 +183,7 @@ def numpy_hopfield(patterns, starts, synchronous, at_zero, bias, max_steps=20):
     runs = []
     for start in starts:
         s = np.array(start, dtype=object)
-        trail, energies = [tuple(s)], [energy(s)]
+        trail, energies, stopped = [tuple(s)], [energy(s)], False
         for k in range(1, max_steps + 1):
             if synchronous:
                 h = W @ s + b
@@ -186,11 +194,11 @@ def numpy_hopfield(patterns, starts, synchronous, at_zero, bias, max_steps=20):
                 s[i] = sgn(W[i] @ s + b[i], s[i])
             trail.append(tuple(s))
             energies.append(energy(s))
-            if synchronous and trail[-1] in trail[:-1]:
+            if synchronous and trail[-1] in trail[:-1] or \
+                    not synchronous and k >= n and len(set(trail[-n - 1:])) == 1:
+                stopped = True
                 break
-            if not synchronous and k >= n and len(set(trail[-n - 1:])) == 1:
-                break
-        runs.append((trail, energies))
+        runs.append((trail, energies, stopped))
     fixed = {s for s in map(tuple, np.array(np.meshgrid(*[[1, -1]] * n)).T.reshape(-1, n))
              if all(sgn(W[i] @ np.array(s) + b[i], s[i]) == s[i] for i in range(n))}
     return W, runs, fixed
@@ -217,11 +225,23 @@ def test_random_networks_match_a_numpy_reimplementation(network, synchronous, at
                {"sign_zero": at_zero}, bias=[float(v) for v in bias])
     W, runs, fixed = numpy_hopfield(patterns, starts, synchronous, at_zero, bias)
     assert d["W"].value == tuple(tuple(sympy.Rational(v) for v in row) for row in W)
-    for r, (trail, energies) in enumerate(runs, 1):
+    for r, (trail, energies, stopped) in enumerate(runs, 1):
         for k, (state, energy) in enumerate(zip(trail, energies)):
             assert d[f"step{k}.s{r}"].value == vec(*state)
             assert float(d[f"step{k}.E{r}"].value) == pytest.approx(float(energy), abs=1e-9)
         assert f"step{len(trail)}.s{r}" not in d
+        if not stopped:
+            assert f"attractor{r}" not in d and d[f"kind{r}"].value == "unsettled"
+            continue
+        first = trail.index(trail[-1])
+        if synchronous and first < len(trail) - 2:        # back to an earlier state: a cycle
+            assert d[f"attractor{r}"].value == frozenset(vec(*s) for s in trail[first:-1])
+            assert d[f"kind{r}"].value == "cycle"
+        else:
+            assert d[f"attractor{r}"].value == vec(*trail[-1])
+            stored = [tuple(p) for p in patterns]
+            assert d[f"kind{r}"].value == ("stored" if trail[-1] in stored else "spurious")
+        assert d[f"iterations{r}"].value == first
     assert d["fixed_points"].value == frozenset(vec(*s) for s in fixed)
 
 
