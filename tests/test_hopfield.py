@@ -292,6 +292,9 @@ def test_a_wrong_weight_is_carried_forward_and_a_kept_diagonal_named(nnsolve):
     assert records[("a", "step1.s1")]["status"] == "ecf"
     assert records[("c", "W")]["status"] == "incorrect"
     assert records[("c", "W")]["misconception"] == "nonzero-diagonal"
+    # that W makes all eight states fixed; five of them are not stored: both carried forward
+    assert records[("c", "fixed_points")]["status"] == "ecf"
+    assert records[("c", "spurious")]["status"] == "ecf"
 
 
 def test_energy_without_the_half_is_named(nnsolve, tmp_path):
