@@ -1,0 +1,248 @@
+"""The given of the `wl` solver, read and checked into `Graphs`: node ids, edges as index
+pairs and the starting labels, in the form both views (nodes.py, summary.py) work from.
+
+A graph is written as its edges (`edges: [[1, 2], [2, 3]]`) or its adjacency matrix (nodes
+1 … n), with optional `nodes` (isolated ones, or an order) and `labels` (all 1 when left out).
+What is malformed is pydantic's; what is well-formed but not a graph (a label for a node that is
+not there, an edge twice, an asymmetric matrix of an undirected graph) is a SolverError naming
+the field. Sizes are bounded before anything is built: hostile input is refused, not run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
+
+from nnsolve.derivation.layout import natural_key
+from nnsolve.derivation.structures import key_text
+from nnsolve.solvers.base import Given, SolverError
+
+#: nodes and edges of all graphs of a part together: each iteration is a few sorts of arrays
+#: this long, so a part runs in seconds at these sizes and is refused beyond them
+MAX_NODES = 1_000_000
+MAX_EDGES = 10_000_000
+#: an adjacency matrix has n² entries: beyond this many nodes, give the edges
+MAX_ADJACENCY_NODES = 2000
+#: iterations of one part; a partition can be refined at most n − 1 times anyway
+MAX_ITERATIONS = 50
+#: iterations × (nodes + edges): the work of a part, bounded so it cannot run for minutes
+MAX_WORK = 200_000_000
+#: above this many nodes in all, a part is worked as a summary (no per-node quantities)
+NODE_VIEW_LIMIT = 60
+#: the node-by-node view is refused beyond this, even when asked for
+NODE_VIEW_MAX = 400
+
+NodeId = Union[StrictInt, StrictStr]
+Label = Union[StrictInt, StrictStr]
+_GRAPH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
+
+
+def _at_most(limit: int, what: str):
+    """A `before` validator refusing a list over `limit` items before each one is validated."""
+    def check(value: Any) -> Any:
+        if isinstance(value, (list, dict)) and len(value) > limit:
+            raise ValueError(f"{len(value):,} {what}; the limit is {limit:,}")
+        return value
+    return check
+
+
+class GraphGiven(Given):
+    edges: list[tuple[NodeId, NodeId]] | None = Field(
+        None, description="the edges as pairs of node ids ([[1, 2], [2, 3]]); from → to when "
+                          "directed")
+    adjacency: list[list[StrictInt]] | None = Field(
+        None, description="instead of edges: the 0/1 adjacency matrix, nodes numbered 1 … n "
+                          f"(at most {MAX_ADJACENCY_NODES} nodes)")
+    nodes: list[NodeId] | None = Field(
+        None, description="the nodes in the order they are listed (default: those of the edges "
+                          "and labels, in natural order); needed for isolated nodes")
+    labels: dict[NodeId, Label] | None = Field(
+        None, description="node → starting label (a number or a word); default: every node 1")
+
+    _edges = field_validator("edges", mode="before")(_at_most(MAX_EDGES, "edges"))
+    _nodes = field_validator("nodes", "labels", mode="before")(_at_most(MAX_NODES, "nodes"))
+    _matrix = field_validator("adjacency", mode="before")(
+        _at_most(MAX_ADJACENCY_NODES, "rows"))
+
+
+class WlGiven(Given):
+    graphs: dict[StrictStr, GraphGiven] = Field(
+        min_length=1, description="graph name (G1, G2, …) → the graph; the compression table "
+                                  "is shared by all of them")
+    iterations: StrictInt | None = Field(
+        None, ge=0, le=MAX_ITERATIONS, description="the number h of relabelling iterations "
+                                                   "(or until: stable)")
+    until: Literal["stable"] | None = Field(
+        None, description="stable: iterate until an iteration splits no colour class (over "
+                          "all graphs together)")
+    directed: StrictBool = Field(
+        False, description="edges go from → to; the neighbours convention says which ones "
+                           "a node sees")
+    view: Literal["auto", "nodes", "summary"] = Field(
+        "auto", description="nodes: every node's signature and label per iteration; summary: "
+                            "per iteration only counts and class-size histograms (large "
+                            f"graphs); auto: nodes up to {NODE_VIEW_LIMIT} nodes in all")
+
+    _graphs = field_validator("graphs", mode="before")(_at_most(100, "graphs"))
+
+
+@dataclass(frozen=True)
+class Graph:
+    """One graph: node ids as labels (text), edges as pairs of indices into `nodes` in the
+    order given, and each node's starting label (text)."""
+
+    name: str
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[int, int], ...]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Graphs:
+    graphs: tuple[Graph, ...]
+    iterations: int | None          # None: until stable
+    directed: bool
+    view: str                       # "nodes" or "summary"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(g.name for g in self.graphs)
+
+    @property
+    def max_iterations(self) -> int:
+        """Iterations to run at most: the count asked, or, until stable, as many as can split
+        a class (a partition of n nodes splits at most n − 1 times) plus the one that shows
+        it is stable."""
+        if self.iterations is not None:
+            return self.iterations
+        return min(MAX_ITERATIONS, sum(len(g.nodes) for g in self.graphs))
+
+
+def read(given: WlGiven) -> Graphs:
+    if (given.iterations is None) == (given.until is None):
+        raise SolverError("give either iterations (a number) or until: stable",
+                          ("iterations",) if given.iterations is not None else ())
+    graphs = tuple(_graph(name, g, given.directed) for name, g in given.graphs.items())
+    nodes = sum(len(g.nodes) for g in graphs)
+    edges = sum(len(g.edges) for g in graphs)
+    if nodes > MAX_NODES or edges > MAX_EDGES:
+        raise SolverError(f"{nodes:,} nodes and {edges:,} edges in all; the limits are "
+                          f"{MAX_NODES:,} nodes and {MAX_EDGES:,} edges", ("graphs",))
+    iterations = given.iterations if given.iterations is not None else MAX_ITERATIONS
+    if iterations * (nodes + edges) > MAX_WORK:
+        field = ("iterations",) if given.iterations is not None else ("until",)
+        raise SolverError(f"{iterations} iterations over {nodes:,} nodes and {edges:,} edges is "
+                          f"over {MAX_WORK:,} node and edge visits; ask fewer iterations", field)
+    return Graphs(graphs, given.iterations, given.directed, _view(given.view, nodes))
+
+
+def _view(asked: str, nodes: int) -> str:
+    if asked == "nodes" and nodes > NODE_VIEW_MAX:
+        raise SolverError(f"{nodes:,} nodes are too many to show node by node (at most "
+                          f"{NODE_VIEW_MAX}); use view: summary", ("view",))
+    if asked == "auto":
+        return "nodes" if nodes <= NODE_VIEW_LIMIT else "summary"
+    return asked
+
+
+def _graph(name: str, g: GraphGiven, directed: bool) -> Graph:
+    where = ("graphs", name)
+    if not _GRAPH_NAME.match(name):
+        raise SolverError(f"a graph's name is a letter then letters, digits or _ (at most 32), "
+                          f"such as G1; not {name!r}", where)
+    if (g.edges is None) == (g.adjacency is None):
+        raise SolverError("give the graph's edges or its adjacency matrix (one of them)", where)
+    if g.adjacency is not None:
+        order, pairs = _from_matrix(g.adjacency, directed, where + ("adjacency",))
+        if g.nodes is not None:
+            raise SolverError("an adjacency matrix numbers its nodes 1 … n: leave out nodes",
+                              where + ("nodes",))
+    else:
+        order, pairs = _listed_nodes(g, where), [(key_text(a), key_text(b)) for a, b in g.edges]
+    index = {node: i for i, node in enumerate(order)}
+    edges = _edges(pairs, index, directed, g.adjacency is None, where)
+    labels = _labels(g.labels, order, index, where)
+    return Graph(name, tuple(order), edges, labels)
+
+
+def _listed_nodes(g: GraphGiven, where: tuple) -> list[str]:
+    if g.nodes is not None:
+        order = [key_text(n) for n in g.nodes]
+        if len(set(order)) != len(order):
+            seen: set[str] = set()
+            twice = next(n for n in order if n in seen or seen.add(n))
+            raise SolverError(f"node {twice} is listed twice", where + ("nodes",))
+        return order
+    found = {key_text(n) for edge in g.edges for n in edge}
+    found.update(key_text(n) for n in (g.labels or {}))
+    if not found:
+        raise SolverError("the graph has no nodes: list them under nodes", where)
+    return sorted(found, key=natural_key)
+
+
+def _from_matrix(matrix: list[list[int]], directed: bool, where: tuple):
+    n = len(matrix)
+    if n == 0:
+        raise SolverError("the adjacency matrix is empty", where)
+    for i, row in enumerate(matrix):
+        if len(row) != n:
+            raise SolverError(f"row {i + 1} has {len(row)} entries; a matrix of {n} nodes is "
+                              f"{n}×{n}", where + (i,))
+    pairs = []
+    for i, row in enumerate(matrix):
+        for j, a in enumerate(row):
+            if a not in (0, 1):
+                raise SolverError(f"an adjacency matrix holds 0 or 1, not {a}", where + (i, j))
+            if not directed and a != matrix[j][i]:
+                raise SolverError(f"entries ({i + 1}, {j + 1}) and ({j + 1}, {i + 1}) differ: "
+                                  "an undirected graph's matrix is symmetric (or state "
+                                  "directed: true)", where + (i, j))
+            if a and (directed or j >= i):
+                pairs.append((str(i + 1), str(j + 1)))
+    return [str(i + 1) for i in range(n)], pairs
+
+
+def _edges(pairs, index: dict[str, int], directed: bool, listed: bool, where: tuple):
+    """Edges as index pairs, in the order given; an edge given twice (either way round when
+    undirected) is refused, since WL on a simple graph counts each neighbour once."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for e, (a, b) in enumerate(pairs):
+        for node in (a, b):
+            if node not in index:
+                raise SolverError(f"node {node} is not among the listed nodes",
+                                  where + ("edges", e))
+        u, v = index[a], index[b]
+        key = (u, v) if directed or u <= v else (v, u)
+        if key in seen:
+            raise SolverError(f"the edge {a}–{b} is given twice", where + ("edges", e))
+        seen.add(key)
+        out.append((u, v))
+    return tuple(out)
+
+
+def _labels(labels: dict | None, order: list[str], index: dict[str, int],
+            where: tuple) -> tuple[str, ...]:
+    if labels is None:
+        return ("1",) * len(order)
+    out: list[str | None] = [None] * len(order)
+    for node, label in labels.items():
+        node = key_text(node)
+        if node not in index:
+            raise SolverError(f"a label for node {node}, which is not in the graph",
+                              where + ("labels", node))
+        text = key_text(label)
+        if not text or "," in text or any(ch.isspace() for ch in text):
+            raise SolverError(f"a label is a number or a word without commas or spaces, not "
+                              f"{text!r}", where + ("labels", node))
+        out[index[node]] = text
+    missing = [order[i] for i, label in enumerate(out) if label is None]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise SolverError(f"no label for node{'s' if len(missing) > 1 else ''} {shown}: label "
+                          "every node, or leave out labels (every node 1)",
+                          where + ("labels",))
+    return tuple(out)

@@ -1,0 +1,243 @@
+"""The node view: Weisfeiler-Lehman relabelling worked node by node, as on the board.
+
+    iteration k:   s_k(G)  node → signature (own label, sorted neighbour labels)   "1,11"
+                   T_k     signature → new label, one table for all graphs          1,11 → 2
+                   c_k(G)  node → new label (a colouring: graded as a partition)
+    then:          φ(G)    how often each label of each iteration occurs (a multiset)
+                   K(G1, G2) = φ(G1)·φ(G2), the kernel matrix, its normalised form
+                   the WL test: the iteration whose histograms differ, and the verdict
+
+Each quantity is computed from the ones before it by the rules of relabel.py, so a student's
+wrong colouring of iteration 1 is the input of their signatures of iteration 2 (error carried
+forward), and a student who sorted nothing or left the own label out is named.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+
+from nnsolve.derivation.core import Derivation, Misconception
+from nnsolve.derivation.layout import natural_key
+from nnsolve.solvers.base import SolverError
+from nnsolve.solvers.wl import kernel as KN
+from nnsolve.solvers.wl import relabel as R
+from nnsolve.solvers.wl.given import Graph, Graphs
+
+UNSORTED = ("unsorted-neighbours",
+            "wrote the neighbour labels in the order the edges list them; a signature holds "
+            "them sorted, so nodes with the same neighbour labels get the same signature")
+OWN_LEFT_OUT = ("own-label-left-out",
+                "left the node's own label out of its signature; the signature is (own label, "
+                "sorted neighbour labels)")
+
+
+def neighbour_lists(graph: Graph, directed: bool, incoming: bool) -> dict[str, tuple[str, ...]]:
+    """Node → neighbours in the order the edges list them (a self-loop makes a node its own
+    neighbour once); directed, the successors (out) or the predecessors (in)."""
+    around: dict[str, list[str]] = {node: [] for node in graph.nodes}
+    for u, v in graph.edges:
+        a, b = graph.nodes[u], graph.nodes[v]
+        if directed:
+            (around[b] if incoming else around[a]).append(a if incoming else b)
+            continue
+        around[a].append(b)
+        if u != v:
+            around[b].append(a)
+    return {node: tuple(n) for node, n in around.items()}
+
+
+def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
+    d = Derivation()
+    names = graphs.names
+    incoming = conventions["neighbours"] == "in"
+    numbering = conventions["numbering"]
+    around = {g.name: neighbour_lists(g, graphs.directed, incoming) for g in graphs.graphs}
+    joiner = _joiner(graphs, around, numbering)
+    for g in graphs.graphs:
+        d.given(f"{g.name}.neighbours", around[g.name],
+                f"neighbours of each node of {g.name}" + (
+                    f" ({'predecessors' if incoming else 'successors'})" if graphs.directed
+                    else ""), kind="mapping", symbol=sympy.Symbol(f"N({g.name})"))
+        d.given(f"step0.{g.name}.labels", dict(zip(g.nodes, g.labels)),
+                f"starting labels of {g.name}", kind="mapping",
+                symbol=sympy.Symbol(f"c0({g.name})"))
+    _colour_count(d, 0, names, "starting labels")
+    start = {"colours": "step0.colours", **{f"{n}.labels": f"step0.{n}.labels" for n in names}}
+    count = 0
+    if graphs.max_iterations > 0:
+        if graphs.iterations is not None:
+            run = d.iterate(steps=graphs.iterations, start=start)
+        else:
+            run = d.iterate(until="stable", state=("colours",), start=start,
+                            max_steps=graphs.max_iterations,
+                            exhausted=f"no stable colouring within {graphs.max_iterations} "
+                                      "iterations: stopped there")
+        for step in run:
+            _iteration(d, step, names, joiner, numbering)
+        count = run.count
+    counted = _counted(conventions, count)
+    for name in names:
+        _features(d, name, count, counted)
+    _kernels(d, names)
+    _tests(d, names, count, stable=_stable(d, count))
+    d.notes.append(_convention_note(joiner, numbering, counted))
+    return d
+
+
+def _joiner(graphs: Graphs, around, numbering: str) -> str:
+    """Whether signatures write their neighbour labels side by side: decided once for the
+    whole part, from every label the iterations will use (a dry run of the same rules)."""
+    labels = {g.name: dict(zip(g.nodes, g.labels)) for g in graphs.graphs}
+    used = {label for g in labels.values() for label in g.values()}
+    colours = len(used)
+    for _ in range(graphs.max_iterations):
+        written = {n: R.signatures(labels[n], around[n], " ") for n in labels}
+        table = R.compression_table(written.values(), labels.values(), " ", numbering)
+        labels = {n: R.relabelled(written[n], table) for n in labels}
+        used.update(table.values())
+        if graphs.iterations is None and len(table) == colours:
+            break
+        colours = len(table)
+    return R.joiner_for(used)
+
+
+def _iteration(d: Derivation, step, names, joiner: str, numbering: str) -> None:
+    heading = f"iteration {step.k}"
+    previous = [step.prev(f"{n}.labels") for n in names]
+    around = [f"{n}.neighbours" for n in names]
+    written = [step.name(f"{n}.signatures") for n in names]
+    for name, prev, nb, sig in zip(names, previous, around, written):
+        def rule(v, prev=prev, nb=nb, **slip):
+            return R.signatures(v[prev], v[nb], joiner, **slip)
+
+        d.add(sig, f"signatures in {name}: (own label, sorted neighbour labels)", rule=rule,
+              inputs=(prev, nb), kind="mapping", group=heading,
+              symbol=sympy.Symbol(f"s{step.k}({name})"),
+              misconceptions=[Misconception(*UNSORTED, lambda v, r=rule: r(v, sort=False)),
+                              Misconception(*OWN_LEFT_OUT,
+                                            lambda v, r=rule: r(v, own_label=False))])
+
+    def table(v, **slip):
+        if slip:
+            signatures = [R.signatures(v[p], v[nb], joiner, **slip)
+                          for p, nb in zip(previous, around)]
+        else:
+            signatures = [v[s] for s in written]
+        return R.compression_table(signatures, [v[p] for p in previous], joiner, numbering)
+
+    d.add(step.name("table"), "compression table: signature → new label (all graphs)",
+          rule=table, inputs=(*written, *previous, *around), kind="mapping", group=heading,
+          symbol=sympy.Symbol(f"T{step.k}"),
+          misconceptions=[Misconception(*UNSORTED, lambda v: table(v, sort=False)),
+                          Misconception(*OWN_LEFT_OUT, lambda v: table(v, own_label=False))])
+    for name, sig in zip(names, written):
+        d.add(step.name(f"{name}.labels"), f"new labels of {name} (a colouring)",
+              rule=lambda v, sig=sig: R.relabelled(v[sig], v[step.name("table")]),
+              inputs=(sig, step.name("table")), kind="partition", group=heading,
+              symbol=sympy.Symbol(f"c{step.k}({name})"))
+    _colour_count(d, step.k, names, heading)
+
+
+def _colour_count(d: Derivation, k: int, names, heading: str) -> None:
+    """Distinct labels over all graphs after iteration k: the state `until: stable` watches
+    (refinement only ever splits classes, so an unchanged count is an unchanged partition)."""
+    labels = tuple(f"step{k}.{n}.labels" for n in names)
+    d.add(f"step{k}.colours", "distinct labels in all graphs",
+          rule=lambda v: len({str(c) for name in labels for c in v[name].values()}),
+          inputs=labels, kind="count", group=heading, symbol=sympy.Symbol(f"colours{k}"))
+
+
+def _counted(conventions: Mapping[str, str], count: int) -> range:
+    first = 0 if conventions["iteration0"] == "included" else 1
+    if first > count:
+        raise SolverError("with iteration0: excluded and no iteration, φ counts nothing: ask "
+                          "at least one iteration", ("iterations",))
+    return range(first, count + 1)
+
+
+def _features(d: Derivation, name: str, count: int, counted: range) -> None:
+    every = tuple(f"step{k}.{name}.labels" for k in range(count + 1))
+
+    def phi(v, steps=counted):
+        return [str(c) for k in steps for c in v[f"step{k}.{name}.labels"].values()]
+
+    slips = []
+    if count >= 1 and counted.start == 0:
+        slips.append(Misconception("iteration0-forgotten",
+                                   "left the starting labels (iteration 0) out of φ; φ counts "
+                                   "the labels of every iteration, iteration 0 included",
+                                   lambda v: phi(v, range(1, count + 1))))
+    elif count >= 1:
+        slips.append(Misconception("iteration0-counted",
+                                   "counted the starting labels (iteration 0) in φ; with "
+                                   "iteration0: excluded φ counts iterations 1 … h only",
+                                   lambda v: phi(v, range(0, count + 1))))
+    span = f"iteration {counted.start}" if len(counted) == 1 else \
+        f"iterations {counted.start}–{counted.stop - 1}"
+    d.add(f"phi.{name}", f"feature vector φ({name}): how often each label occurs, {span}",
+          rule=phi, inputs=every, kind="multiset", group=KN.GROUP,
+          symbol=sympy.Symbol(f"φ({name})"), misconceptions=slips)
+
+
+def _dot(a: Mapping, b: Mapping) -> int:
+    return sum(int(n) * int(b[label]) for label, n in a.items() if label in b)
+
+
+def _worked(a: Mapping, b: Mapping) -> str:
+    shared = sorted((label for label in a if label in b), key=natural_key)
+    if not shared:
+        return "no label is shared: the sum is empty"
+    return "sum over the shared labels: " + " + ".join(
+        f"{int(a[label])}·{int(b[label])}" for label in shared)
+
+
+def _kernels(d: Derivation, names) -> None:
+    phis = [f"phi.{n}" for n in names]
+    for a, b in KN.pairs(names):
+        d.add(KN.pair_name("K", a, b), f"kernel K({a}, {b}) = φ({a})·φ({b})",
+              rule=lambda v, a=a, b=b: _dot(v[f"phi.{a}"], v[f"phi.{b}"]),
+              inputs=(f"phi.{a}", f"phi.{b}"), kind="count", group=KN.GROUP,
+              symbol=sympy.Symbol(f"K({a},{b})"),
+              note=_worked(d[f"phi.{a}"].value, d[f"phi.{b}"].value))
+    if len(names) >= 2:
+        KN.add_matrices(d, names, lambda v: tuple(tuple(_dot(v[p], v[q]) for q in phis)
+                                                  for p in phis), tuple(phis))
+
+
+def _histograms(v, name: str, count: int) -> list[dict[str, int]]:
+    return [R.histogram(v[f"step{k}.{name}.labels"].values()) for k in range(count + 1)]
+
+
+def _stable(d: Derivation, count: int) -> bool:
+    return count >= 1 and d[f"step{count}.colours"].value == d[f"step{count - 1}.colours"].value
+
+
+def _tests(d: Derivation, names, count: int, stable: bool) -> None:
+    for a, b in KN.pairs(names):
+        inputs = tuple(f"step{k}.{n}.labels" for n in (a, b) for k in range(count + 1))
+
+        def split(v, a=a, b=b):
+            return KN.split_iteration(_histograms(v, a, count), _histograms(v, b, count))
+
+        where = split(d.values)
+        d.add(KN.pair_name("verdict", a, b), f"WL test: are {a} and {b} isomorphic?",
+              rule=lambda v, s=split: KN.verdict(s(v)), inputs=inputs, kind="label",
+              group=KN.TEST_GROUP, symbol=sympy.Symbol(f"WL({a},{b})"),
+              note=KN.verdict_note(a, b, where, count, stable))
+        if where is not None:
+            d.add(KN.pair_name("split", a, b),
+                  f"first iteration whose label histograms differ ({a}, {b})",
+                  rule=lambda v, s=split: -1 if s(v) is None else s(v), inputs=inputs,
+                  kind="count", group=KN.TEST_GROUP, symbol=sympy.Symbol(f"split({a},{b})"))
+
+
+def _convention_note(joiner: str, numbering: str, counted: range) -> str:
+    written = "side by side (1,11)" if joiner == "" else "separated by spaces (9,10 12)"
+    order = "in sorted order of the signatures" if numbering == "sorted" else \
+        "in the order the signatures first occur (graph by graph, node by node)"
+    return (f"signatures: own label, a comma, the sorted neighbour labels {written}; new labels "
+            f"are numbered on from the largest label so far, {order}; φ counts iterations "
+            f"{counted.start} to {counted.stop - 1}")
+
