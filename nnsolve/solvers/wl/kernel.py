@@ -13,6 +13,7 @@ from typing import Callable, Mapping, Sequence
 import sympy
 
 from nnsolve.derivation.core import Derivation
+from nnsolve.solvers.base import SolverError
 
 NOT_ISOMORPHIC = "not isomorphic"
 POSSIBLY_ISOMORPHIC = "possibly isomorphic"
@@ -26,6 +27,15 @@ def pair_name(base: str, a: str, b: str) -> str:
 
 def pairs(names: Sequence[str]) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+
+
+def counted(conventions: Mapping[str, str], count: int) -> range:
+    """The iterations φ counts: 0 … h, or 1 … h with iteration0: excluded."""
+    first = 0 if conventions["iteration0"] == "included" else 1
+    if first > count:
+        raise SolverError("with iteration0: excluded and no iteration, φ counts nothing: ask "
+                          "at least one iteration", ("iterations",))
+    return range(first, count + 1)
 
 
 def normalised(matrix: Sequence[Sequence]) -> tuple[tuple, ...]:

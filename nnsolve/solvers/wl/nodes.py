@@ -20,7 +20,6 @@ import sympy
 
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.layout import natural_key
-from nnsolve.solvers.base import SolverError
 from nnsolve.solvers.wl import kernel as KN
 from nnsolve.solvers.wl import relabel as R
 from nnsolve.solvers.wl.given import Graph, Graphs
@@ -77,7 +76,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
         for step in run:
             _iteration(d, step, names, joiner, numbering)
         count = run.count
-    counted = _counted(conventions, count)
+    counted = KN.counted(conventions, count)
     for name in names:
         _features(d, name, count, counted)
     _kernels(d, names)
@@ -147,14 +146,6 @@ def _colour_count(d: Derivation, k: int, names, heading: str) -> None:
     d.add(f"step{k}.colours", "distinct labels in all graphs",
           rule=lambda v: len({str(c) for name in labels for c in v[name].values()}),
           inputs=labels, kind="count", group=heading, symbol=sympy.Symbol(f"colours{k}"))
-
-
-def _counted(conventions: Mapping[str, str], count: int) -> range:
-    first = 0 if conventions["iteration0"] == "included" else 1
-    if first > count:
-        raise SolverError("with iteration0: excluded and no iteration, φ counts nothing: ask "
-                          "at least one iteration", ("iterations",))
-    return range(first, count + 1)
 
 
 def _features(d: Derivation, name: str, count: int, counted: range) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from nnsolve.solvers.base import Convention, Solver
-from nnsolve.solvers.wl.given import MAX_EDGES, MAX_NODES, NODE_VIEW_LIMIT, WlGiven, read
+from nnsolve.solvers.wl.given import WlGiven, read
 
 if TYPE_CHECKING:
     from nnsolve.derivation.core import Derivation
@@ -74,9 +74,6 @@ class WlSolver(Solver):
         "ask": ["step1.table", "step1.G1.labels", "phi.G1", "phi.G2", "K.G1.G2",
                 "verdict.G1.G2"],
     }
-    limits = (f"at most {MAX_NODES:,} nodes and {MAX_EDGES:,} edges in all; summary view "
-              f"above {NODE_VIEW_LIMIT} nodes")
-
     def solve(self, given: WlGiven, conventions: Mapping[str, str]) -> "Derivation":
         graphs = read(given)
         # each view is imported when it is used: `nnsolve solvers` lists this solver without
