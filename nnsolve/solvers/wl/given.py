@@ -75,9 +75,11 @@ class WlGiven(Given):
     iterations: StrictInt | None = Field(
         None, ge=0, le=MAX_ITERATIONS, description="the number h of relabelling iterations "
                                                    "(or until: stable)")
-    until: Literal["stable"] | None = Field(
+    until: Literal["stable", "disjoint"] | None = Field(
         None, description="stable: iterate until an iteration splits no colour class (over "
-                          "all graphs together)")
+                          "all graphs together); disjoint: also stop at an iteration whose "
+                          "labels no two graphs share (later ones add nothing to K(G, H) "
+                          "for G ≠ H). The iteration that stops is counted in φ")
     directed: StrictBool = Field(
         False, description="edges go from → to; the neighbours convention says which ones "
                            "a node sees")
@@ -103,7 +105,8 @@ class Graph:
 @dataclass(frozen=True)
 class Graphs:
     graphs: tuple[Graph, ...]
-    iterations: int | None          # None: until stable
+    iterations: int | None          # None: until `until`
+    until: str | None               # "stable", "disjoint" or None
     directed: bool
     view: str                       # "nodes" or "summary"
 
@@ -113,7 +116,7 @@ class Graphs:
 
     @property
     def max_iterations(self) -> int:
-        """Iterations to run at most: the count asked, or, until stable, as many as can split
+        """Iterations to run at most: the count asked, or, with `until`, as many as can split
         a class (a partition of n nodes splits at most n − 1 times) plus the one that shows
         it is stable."""
         if self.iterations is not None:
@@ -123,7 +126,7 @@ class Graphs:
 
 def read(given: WlGiven) -> Graphs:
     if (given.iterations is None) == (given.until is None):
-        raise SolverError("give either iterations (a number) or until: stable",
+        raise SolverError("give either iterations (a number) or until (stable or disjoint)",
                           ("iterations",) if given.iterations is not None else ())
     graphs = tuple(_graph(name, g, given.directed) for name, g in given.graphs.items())
     nodes = sum(len(g.nodes) for g in graphs)
@@ -136,7 +139,8 @@ def read(given: WlGiven) -> Graphs:
         field = ("iterations",) if given.iterations is not None else ("until",)
         raise SolverError(f"{iterations} iterations over {nodes:,} nodes and {edges:,} edges is "
                           f"over {MAX_WORK:,} node and edge visits; ask fewer iterations", field)
-    return Graphs(graphs, given.iterations, given.directed, _view(given.view, nodes))
+    return Graphs(graphs, given.iterations, given.until, given.directed,
+                  _view(given.view, nodes))
 
 
 def _view(asked: str, nodes: int) -> str:

@@ -38,6 +38,20 @@ def counted(conventions: Mapping[str, str], count: int) -> range:
     return range(first, count + 1)
 
 
+def stop_reason(until: str | None, k: int, before: int, now: int, shared: bool) -> str | None:
+    """Why iteration k is the last (`until`), or None to go on: it splits no class (the
+    numbers of classes over all graphs, `before` and `now`, are equal: refinement only ever
+    splits), or (disjoint) no two graphs share one of its labels."""
+    if until is None:
+        return None
+    if now == before:
+        return f"stable: iteration {k} splits no colour class of iteration {k - 1}"
+    if until == "disjoint" and not shared:
+        return (f"disjoint: no label of iteration {k} occurs in two graphs, so later "
+                "iterations add nothing to the kernels between different graphs")
+    return None
+
+
 def normalised(matrix: Sequence[Sequence]) -> tuple[tuple, ...]:
     """K_ij / √(K_ii K_jj), exact for whole-number kernels (1 on the diagonal)."""
     diagonal = [sympy.Integer(int(matrix[i][i])) for i in range(len(matrix))]

@@ -53,7 +53,6 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     incoming = conventions["neighbours"] == "in"
     numbering = conventions["numbering"]
     around = {g.name: neighbour_lists(g, graphs.directed, incoming) for g in graphs.graphs}
-    joiner = _joiner(graphs, around, numbering)
     for g in graphs.graphs:
         d.given(f"{g.name}.neighbours", around[g.name],
                 f"neighbours of each node of {g.name}" + (
@@ -63,43 +62,33 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
                 f"starting labels of {g.name}", kind="mapping",
                 symbol=sympy.Symbol(f"c0({g.name})"))
     _colour_count(d, 0, names, "starting labels")
-    start = {"colours": "step0.colours", **{f"{n}.labels": f"step0.{n}.labels" for n in names}}
-    count = 0
+    start = {f"{n}.labels": f"step0.{n}.labels" for n in names}
+
+    def stop(k: int) -> str | None:
+        labels = [{str(c) for c in d[f"step{k}.{n}.labels"].value.values()} for n in names]
+        shared = len(set().union(*labels)) < sum(len(s) for s in labels)
+        return KN.stop_reason(graphs.until, k, d[f"step{k - 1}.colours"].value,
+                              d[f"step{k}.colours"].value, shared)
+
+    count, joiners = 0, []
     if graphs.max_iterations > 0:
-        if graphs.iterations is not None:
-            run = d.iterate(steps=graphs.iterations, start=start)
-        else:
-            run = d.iterate(until="stable", state=("colours",), start=start,
-                            max_steps=graphs.max_iterations,
-                            exhausted=f"no stable colouring within {graphs.max_iterations} "
-                                      "iterations: stopped there")
+        run = d.iterate(steps=graphs.iterations, start=start) if graphs.until is None else \
+            d.iterate(until=stop, start=start, max_steps=graphs.max_iterations,
+                      exhausted=f"no stable colouring within {graphs.max_iterations} "
+                                "iterations: stopped there")
         for step in run:
-            _iteration(d, step, names, joiner, numbering)
+            previous = [label for n in names
+                        for label in d[step.prev(f"{n}.labels")].value.values()]
+            joiners.append(R.joiner_for(str(label) for label in previous))
+            _iteration(d, step, names, joiners[-1], numbering)
         count = run.count
     counted = KN.counted(conventions, count)
     for name in names:
         _features(d, name, count, counted)
     _kernels(d, names)
     _tests(d, names, count, stable=_stable(d, count))
-    d.notes.append(_convention_note(joiner, numbering, counted))
+    d.notes.append(_convention_note(joiners, numbering, counted))
     return d
-
-
-def _joiner(graphs: Graphs, around, numbering: str) -> str:
-    """Whether signatures write their neighbour labels side by side: decided once for the
-    whole part, from every label the iterations will use (a dry run of the same rules)."""
-    labels = {g.name: dict(zip(g.nodes, g.labels)) for g in graphs.graphs}
-    used = {label for g in labels.values() for label in g.values()}
-    colours = len(used)
-    for _ in range(graphs.max_iterations):
-        written = {n: R.signatures(labels[n], around[n], " ") for n in labels}
-        table = R.compression_table(written.values(), labels.values(), " ", numbering)
-        labels = {n: R.relabelled(written[n], table) for n in labels}
-        used.update(table.values())
-        if graphs.iterations is None and len(table) == colours:
-            break
-        colours = len(table)
-    return R.joiner_for(used)
 
 
 def _iteration(d: Derivation, step, names, joiner: str, numbering: str) -> None:
@@ -224,11 +213,16 @@ def _tests(d: Derivation, names, count: int, stable: bool) -> None:
                   kind="count", group=KN.TEST_GROUP, symbol=sympy.Symbol(f"split({a},{b})"))
 
 
-def _convention_note(joiner: str, numbering: str, counted: range) -> str:
-    written = "side by side (1,11)" if joiner == "" else "separated by spaces (9,10 12)"
+def _convention_note(joiners: list[str], numbering: str, counted: range) -> str:
+    if " " not in joiners:
+        written = "side by side (1,11)"
+    elif "" not in joiners:
+        written = "separated by spaces (9,10 12)"
+    else:
+        written = ("side by side (1,11) while every label is one character, then separated "
+                   "by spaces (9,10 12)")
     order = "in sorted order of the signatures" if numbering == "sorted" else \
         "in the order the signatures first occur (graph by graph, node by node)"
     return (f"signatures: own label, a comma, the sorted neighbour labels {written}; new labels "
             f"are numbered on from the largest label so far, {order}; φ counts iterations "
             f"{counted.start} to {counted.stop - 1}")
-

@@ -106,21 +106,27 @@ def step(graph: Union, labels: np.ndarray) -> np.ndarray:
     return _renumber(labels * (int(multiset.max()) + 1) + multiset)
 
 
-def refine(graph: Union, start: np.ndarray, iterations: int | None,
-           max_iterations: int) -> list[np.ndarray]:
-    """Label codes of iterations 0, 1, …: `iterations` of them, or (None) until one leaves
-    the number of classes unchanged (that one included, as the node view counts it)."""
+def refine(graph: Union, start: np.ndarray, steps: int, stop=None) -> list[np.ndarray]:
+    """Label codes of iterations 0, 1, …, `steps` of them, or fewer where `stop(history)`
+    (called after each iteration) says so."""
     history = [start]
-    classes = int(start.max()) + 1 if start.size else 0
-    steps = iterations if iterations is not None else max_iterations
     for _ in range(steps):
-        labels = step(graph, history[-1])
-        history.append(labels)
-        now = int(labels.max()) + 1 if labels.size else 0
-        if iterations is None and now == classes:
+        history.append(step(graph, history[-1]))
+        if stop is not None and stop(history):
             break
-        classes = now
     return history
+
+
+def classes(labels: np.ndarray) -> int:
+    """The number of distinct labels (codes are 0 … C − 1)."""
+    return int(labels.max()) + 1 if labels.size else 0
+
+
+def shared(graph: Union, labels: np.ndarray) -> bool:
+    """Whether some label occurs in two of the graphs."""
+    present = [np.unique(labels[graph.part(g)]) for g in range(len(graph.offsets) - 1)]
+    together = np.concatenate(present) if present else np.zeros(0, np.int64)
+    return np.unique(together).size < together.size
 
 
 def histogram(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

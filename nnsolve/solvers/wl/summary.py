@@ -23,19 +23,30 @@ from nnsolve.solvers.wl import refine as F
 from nnsolve.solvers.wl.given import Graphs
 
 
-def run(graphs: Graphs, incoming: bool) -> tuple[F.Union, list[np.ndarray]]:
-    """The refinement of all graphs together: the union and the label codes per iteration."""
+def run(graphs: Graphs, incoming: bool) -> tuple[F.Union, list[np.ndarray], str | None]:
+    """The refinement of all graphs together: the union, the label codes per iteration, and
+    why it stopped where `until` stopped it."""
     union = F.union([len(g.nodes) for g in graphs.graphs],
                     [np.asarray(g.edges, dtype=np.int64).reshape(-1, 2) for g in graphs.graphs],
                     graphs.directed, incoming)
     start = F.codes([label for g in graphs.graphs for label in g.labels])
-    return union, F.refine(union, start, graphs.iterations, graphs.max_iterations)
+    reasons: list[str | None] = [None]
+
+    def stop(history) -> bool:
+        k = len(history) - 1
+        reasons[0] = KN.stop_reason(graphs.until, k, F.classes(history[-2]),
+                                    F.classes(history[-1]), F.shared(union, history[-1]))
+        return reasons[0] is not None
+
+    history = F.refine(union, start, graphs.max_iterations,
+                       stop if graphs.until is not None else None)
+    return union, history, reasons[0]
 
 
 def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     d = Derivation()
     names = graphs.names
-    union, history = run(graphs, conventions["neighbours"] == "in")
+    union, history, reason = run(graphs, conventions["neighbours"] == "in")
     count = len(history) - 1
     first = KN.counted(conventions, count).start
     for g in graphs.graphs:
@@ -47,8 +58,9 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
                   for i in range(len(names))]
     for k, labels in enumerate(history):
         _iteration(d, k, names, labels, histograms)
-    if graphs.iterations is None:
-        d.notes.append(_stopped(history, graphs.max_iterations))
+    if graphs.until is not None:
+        d.notes.append(reason or f"no stable colouring within {graphs.max_iterations} "
+                                 "iterations: stopped there")
     for i, name in enumerate(names):
         labels = sum(len(h[0]) for h in histograms[i][first:])
         _fixed(d, f"phi.{name}.labels", f"distinct labels φ({name}) counts, iterations "
@@ -62,7 +74,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
                sympy.Integer(matrix[i][j]), "count", KN.GROUP, f"K({a},{b})")
     if len(names) >= 2:
         KN.add_matrices(d, names, lambda _: matrix, ())
-    stable = count >= 1 and int(history[-1].max()) == int(history[-2].max())
+    stable = count >= 1 and F.classes(history[-1]) == F.classes(history[-2])
     _tests(d, names, histograms, count, stable)
     d.notes.append(f"worked on arrays: {union.size:,} nodes, {len(union.indices):,} neighbour "
                    f"entries; φ counts iterations {first} to {count}; labels are numbered per "
@@ -79,7 +91,7 @@ def _fixed(d: Derivation, name: str, label: str, value, kind: str, group: str,
 def _iteration(d: Derivation, k: int, names, labels: np.ndarray, histograms) -> None:
     heading = "starting labels" if k == 0 else f"iteration {k}"
     _fixed(d, f"step{k}.colours", "distinct labels in all graphs",
-           sympy.Integer(int(labels.max()) + 1 if labels.size else 0), "count", heading,
+           sympy.Integer(F.classes(labels)), "count", heading,
            f"colours{k}")
     for i, name in enumerate(names):
         codes, counts = histograms[i][k]
@@ -90,13 +102,6 @@ def _iteration(d: Derivation, k: int, names, labels: np.ndarray, histograms) -> 
                f"class sizes in {name}: size → how many classes",
                S.Multiset((str(int(s)), sympy.Integer(int(c))) for s, c in zip(sizes, classes)),
                "multiset", heading, f"sizes{k}({name})")
-
-
-def _stopped(history, max_iterations: int) -> str:
-    k = len(history) - 1
-    if k >= 1 and int(history[-1].max()) == int(history[-2].max()):
-        return f"stable: iteration {k} splits no class of iteration {k - 1}"
-    return f"no stable colouring within {max_iterations} iterations: stopped there"
 
 
 def _tests(d: Derivation, names, histograms, count: int, stable: bool) -> None:
