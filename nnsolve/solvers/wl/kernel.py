@@ -21,6 +21,17 @@ GROUP = "kernel"
 TEST_GROUP = "WL test"
 
 
+def principal(name: str) -> bool:
+    """Asked by a part without `ask`: each iteration's signatures, table and colourings, φ,
+    the kernel of each pair and the test (not the colour counts, nor the matrices, which
+    repeat the pairs' kernels)."""
+    parts = name.split(".")
+    if parts[0].startswith("step"):
+        return parts[-1] in ("signatures", "table", "labels")
+    return parts[0] in ("phi", "K", "verdict", "split") and len(parts) == (2 if parts[0] ==
+                                                                           "phi" else 3)
+
+
 def pair_name(base: str, a: str, b: str) -> str:
     return f"{base}.{a}.{b}"
 

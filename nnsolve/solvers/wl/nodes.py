@@ -88,6 +88,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     _kernels(d, names)
     _tests(d, names, count, stable=_stable(d, count))
     d.notes.append(_convention_note(joiners, numbering, counted))
+    d.principal = [q.name for q in d.derived() if KN.principal(q.name)]
     return d
 
 
@@ -107,16 +108,21 @@ def _iteration(d: Derivation, step, names, joiner: str, numbering: str) -> None:
                               Misconception(*OWN_LEFT_OUT,
                                             lambda v, r=rule: r(v, own_label=False))])
 
+    # the largest label so far is in the table before (or among the starting labels): a
+    # student's colouring written as groups names its classes 1, 2, … and says nothing of it
+    so_far = [step.prev("table")] if step.k > 1 else previous
+
     def table(v, **slip):
         if slip:
             signatures = [R.signatures(v[p], v[nb], joiner, **slip)
                           for p, nb in zip(previous, around)]
         else:
             signatures = [v[s] for s in written]
-        return R.compression_table(signatures, [v[p] for p in previous], joiner, numbering)
+        return R.compression_table(signatures, [v[n] for n in so_far], joiner, numbering)
 
     d.add(step.name("table"), "compression table: signature → new label (all graphs)",
-          rule=table, inputs=(*written, *previous, *around), kind="mapping", group=heading,
+          rule=table, inputs=tuple(dict.fromkeys((*written, *so_far, *previous, *around))),
+          kind="mapping", group=heading,
           symbol=sympy.Symbol(f"T{step.k}"),
           misconceptions=[Misconception(*UNSORTED, lambda v: table(v, sort=False)),
                           Misconception(*OWN_LEFT_OUT, lambda v: table(v, own_label=False))])

@@ -79,6 +79,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     d.notes.append(f"worked on arrays: {union.size:,} nodes, {len(union.indices):,} neighbour "
                    f"entries; φ counts iterations {first} to {count}; labels are numbered per "
                    "iteration and shown only as counts")
+    d.principal = [q.name for q in d.derived() if KN.principal(q.name)]
     return d
 
 
