@@ -32,32 +32,40 @@ OWN_LEFT_OUT = ("own-label-left-out",
                 "sorted neighbour labels)")
 
 
-def neighbour_lists(graph: Graph, directed: bool, incoming: bool) -> dict[str, tuple[str, ...]]:
-    """Node → neighbours in the order the edges list them (a self-loop makes a node its own
-    neighbour once); directed, the successors (out) or the predecessors (in)."""
-    around: dict[str, list[str]] = {node: [] for node in graph.nodes}
+#: the neighbour groups a signature lists, by convention (directed graphs), and how each reads
+GROUPS = {"out": ("successors",), "in": ("predecessors",), "both": ("successors", "predecessors")}
+_GROUP_LABELS = {"neighbours": "neighbours", "successors": "successors (edges out)",
+                 "predecessors": "predecessors (edges in)"}
+
+
+def neighbour_groups(graph: Graph, directed: bool, seen: str) -> dict[str, dict[str, tuple]]:
+    """Group name → (node → neighbours in the order the edges list them): `neighbours` for an
+    undirected graph (a self-loop makes a node its own neighbour once), `successors` and/or
+    `predecessors` for a directed one, as the convention says."""
+    names = GROUPS[seen] if directed else ("neighbours",)
+    groups: dict[str, dict[str, list[str]]] = {n: {v: [] for v in graph.nodes} for n in names}
     for u, v in graph.edges:
         a, b = graph.nodes[u], graph.nodes[v]
-        if directed:
-            (around[b] if incoming else around[a]).append(a if incoming else b)
-            continue
-        around[a].append(b)
-        if u != v:
-            around[b].append(a)
-    return {node: tuple(n) for node, n in around.items()}
+        for name, around in groups.items():
+            if name in ("neighbours", "successors"):
+                around[a].append(b)
+            if name == "predecessors" or (name == "neighbours" and u != v):
+                around[b].append(a)
+    return {name: {v: tuple(n) for v, n in around.items()} for name, around in groups.items()}
 
 
 def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     d = Derivation()
     names = graphs.names
-    incoming = conventions["neighbours"] == "in"
     numbering = conventions["numbering"]
-    around = {g.name: neighbour_lists(g, graphs.directed, incoming) for g in graphs.graphs}
+    around = {}
     for g in graphs.graphs:
-        d.given(f"{g.name}.neighbours", around[g.name],
-                f"neighbours of each node of {g.name}" + (
-                    f" ({'predecessors' if incoming else 'successors'})" if graphs.directed
-                    else ""), kind="mapping", symbol=sympy.Symbol(f"N({g.name})"))
+        groups = neighbour_groups(g, graphs.directed, conventions["neighbours"])
+        around[g.name] = [f"{g.name}.{group}" for group in groups]
+        for group, lists in groups.items():
+            d.given(f"{g.name}.{group}", lists, f"{_GROUP_LABELS[group]} of each node of "
+                    f"{g.name}", kind="mapping",
+                    symbol=sympy.Symbol(f"{group[0].upper()}({g.name})"))
         d.given(f"step0.{g.name}.labels", dict(zip(g.nodes, g.labels)),
                 f"starting labels of {g.name}", kind="mapping",
                 symbol=sympy.Symbol(f"c0({g.name})"))
@@ -80,7 +88,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
             previous = [label for n in names
                         for label in d[step.prev(f"{n}.labels")].value.values()]
             joiners.append(R.joiner_for(str(label) for label in previous))
-            _iteration(d, step, names, joiners[-1], numbering)
+            _iteration(d, step, names, around, joiners[-1], numbering)
         count = run.count
     counted = KN.counted(conventions, count)
     for name in names:
@@ -92,17 +100,17 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     return d
 
 
-def _iteration(d: Derivation, step, names, joiner: str, numbering: str) -> None:
+def _iteration(d: Derivation, step, names, around, joiner: str, numbering: str) -> None:
     heading = f"iteration {step.k}"
     previous = [step.prev(f"{n}.labels") for n in names]
-    around = [f"{n}.neighbours" for n in names]
     written = [step.name(f"{n}.signatures") for n in names]
-    for name, prev, nb, sig in zip(names, previous, around, written):
-        def rule(v, prev=prev, nb=nb, **slip):
-            return R.signatures(v[prev], v[nb], joiner, **slip)
+    groups = len(around[names[0]])
+    for name, prev, sig in zip(names, previous, written):
+        def rule(v, prev=prev, lists=tuple(around[name]), **slip):
+            return R.signatures(v[prev], [v[n] for n in lists], joiner, **slip)
 
         d.add(sig, f"signatures in {name}: (own label, sorted neighbour labels)", rule=rule,
-              inputs=(prev, nb), kind="mapping", group=heading,
+              inputs=(prev, *around[name]), kind="mapping", group=heading,
               symbol=sympy.Symbol(f"s{step.k}({name})"),
               misconceptions=[Misconception(*UNSORTED, lambda v, r=rule: r(v, sort=False)),
                               Misconception(*OWN_LEFT_OUT,
@@ -111,17 +119,19 @@ def _iteration(d: Derivation, step, names, joiner: str, numbering: str) -> None:
     # the largest label so far is in the table before (or among the starting labels): a
     # student's colouring written as groups names its classes 1, 2, … and says nothing of it
     so_far = [step.prev("table")] if step.k > 1 else previous
+    lists = [n for name in names for n in around[name]]
 
     def table(v, **slip):
         if slip:
-            signatures = [R.signatures(v[p], v[nb], joiner, **slip)
-                          for p, nb in zip(previous, around)]
+            signatures = [R.signatures(v[p], [v[n] for n in around[name]], joiner, **slip)
+                          for name, p in zip(names, previous)]
         else:
             signatures = [v[s] for s in written]
-        return R.compression_table(signatures, [v[n] for n in so_far], joiner, numbering)
+        return R.compression_table(signatures, [v[n] for n in so_far], joiner, numbering,
+                                   groups)
 
     d.add(step.name("table"), "compression table: signature → new label (all graphs)",
-          rule=table, inputs=tuple(dict.fromkeys((*written, *so_far, *previous, *around))),
+          rule=table, inputs=tuple(dict.fromkeys((*written, *so_far, *previous, *lists))),
           kind="mapping", group=heading,
           symbol=sympy.Symbol(f"T{step.k}"),
           misconceptions=[Misconception(*UNSORTED, lambda v: table(v, sort=False)),

@@ -36,17 +36,18 @@ class Union:
         return slice(int(self.offsets[g]), int(self.offsets[g + 1]))
 
 
-def union(sizes, edge_arrays, directed: bool, incoming: bool) -> Union:
+def union(sizes, edge_arrays, seen: str = "both ways") -> Union:
     """CSR adjacency of the disjoint union. `edge_arrays[g]` is an (m, 2) integer array of
-    index pairs into graph g's nodes; undirected edges count both ways, a self-loop once."""
+    index pairs into graph g's nodes; `seen` is "both ways" (undirected: each edge counts for
+    both ends, a self-loop once), "out" (a node's successors) or "in" (its predecessors)."""
     offsets = np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=np.int64))])
     sources, targets = [], []
     for g, edges in enumerate(edge_arrays):
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2) + offsets[g]
         u, v = edges[:, 0], edges[:, 1]
-        if directed:
-            u, v = (v, u) if incoming else (u, v)
-        else:
+        if seen == "in":
+            u, v = v, u
+        elif seen != "out":
             loop = u == v
             u, v = np.concatenate([u, v[~loop]]), np.concatenate([v, u[~loop]])
         sources.append(u)
@@ -93,25 +94,29 @@ def sequence_ids(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return ids
 
 
-def step(graph: Union, labels: np.ndarray) -> np.ndarray:
-    """One iteration: the new label codes, numbered 0 … C − 1."""
-    n = graph.size
-    degree = np.diff(graph.indptr)
-    neighbour = labels[graph.indices]
-    rows = np.repeat(np.arange(n, dtype=np.int64), degree)
-    width = int(labels.max()) + 1 if n else 1
-    ordered = neighbour[np.argsort(rows * width + neighbour, kind="stable")]
-    sequence = sequence_ids(ordered, graph.indptr)
-    multiset = _renumber(degree * (int(sequence.max()) + 2) + sequence + 1)
-    return _renumber(labels * (int(multiset.max()) + 1) + multiset)
+def step(graphs: list[Union], labels: np.ndarray) -> np.ndarray:
+    """One iteration: the new label codes, numbered 0 … C − 1. `graphs` holds one adjacency
+    per neighbour group of the signature (one; or successors and predecessors)."""
+    signature = labels
+    for graph in graphs:
+        n = graph.size
+        degree = np.diff(graph.indptr)
+        neighbour = labels[graph.indices]
+        rows = np.repeat(np.arange(n, dtype=np.int64), degree)
+        width = int(labels.max()) + 1 if n else 1
+        ordered = neighbour[np.argsort(rows * width + neighbour, kind="stable")]
+        sequence = sequence_ids(ordered, graph.indptr)
+        group = _renumber(degree * (int(sequence.max()) + 2) + sequence + 1)
+        signature = _renumber(signature * (int(group.max()) + 1) + group)
+    return signature
 
 
-def refine(graph: Union, start: np.ndarray, steps: int, stop=None) -> list[np.ndarray]:
+def refine(graphs: list[Union], start: np.ndarray, steps: int, stop=None) -> list[np.ndarray]:
     """Label codes of iterations 0, 1, …, `steps` of them, or fewer where `stop(history)`
     (called after each iteration) says so."""
     history = [start]
     for _ in range(steps):
-        history.append(step(graph, history[-1]))
+        history.append(step(graphs, history[-1]))
         if stop is not None and stop(history):
             break
     return history

@@ -5,7 +5,8 @@ and the answers of the known mistakes alike.
 
 A signature is a node's own label and the sorted multiset of its neighbours' labels, written
 `1,11` (own label, comma, neighbour labels side by side) while every label is one character,
-and `10,11 12` (neighbour labels separated by spaces) once some label is longer. The
+and `10,11 12` (neighbour labels separated by spaces) once some label is longer; a directed
+graph seen both ways has two groups, successors then predecessors: `1,11,1`. The
 compression table gives each distinct signature of the iteration, over all graphs, a new label:
 numbers counted on from the largest label so far, in sorted order of the signatures (or in the
 order they first occur). Every function here is total: a student's colouring with a node
@@ -20,57 +21,59 @@ from typing import Iterable, Mapping
 
 from nnsolve.derivation.layout import natural_key
 
-#: a signature: the node's own label and its neighbours' labels (sorted, unless misconceived)
-Signature = tuple[str, tuple[str, ...]]
+#: a signature: the node's own label and its neighbours' labels (sorted, unless misconceived):
+#: one group of neighbours, or two for a directed graph seen both ways (successors, then
+#: predecessors)
+Signature = tuple[str, tuple[tuple[str, ...], ...]]
 
 #: the label of a node whose signature is not in the table (a student's incomplete answer)
 UNKNOWN = "?"
 _WHOLE_NUMBER = re.compile(r"-?\d+\Z")
 
 
-def signature(own: str, neighbours: Iterable[str], *, sort: bool = True,
+def signature(own: str, groups: Iterable[Iterable[str]], *, sort: bool = True,
               own_label: bool = True) -> Signature:
     """A node's signature; `sort=False` keeps the neighbours in the order the edges list them
     and `own_label=False` leaves the node's own label out (the two common slips)."""
-    labels = tuple(neighbours)
-    if sort:
-        labels = tuple(sorted(labels, key=natural_key))
+    labels = tuple(tuple(sorted(g, key=natural_key)) if sort else tuple(g) for g in groups)
     return (own if own_label else "", labels)
 
 
 def write(sig: Signature, joiner: str) -> str:
-    """`1,11`; a signature without the own label (a slip) is just its neighbour labels."""
-    own, neighbours = sig
-    body = joiner.join(neighbours)
+    """`1,11` (`1,11,1` with successors and predecessors); a signature without the own label
+    (a slip) is just its neighbour labels."""
+    own, groups = sig
+    body = ",".join(joiner.join(g) for g in groups)
     return f"{own},{body}" if own else body
 
 
-def parse(text: str, joiner: str) -> Signature:
+def parse(text: str, joiner: str, groups: int = 1) -> Signature:
     """A written signature back into its parts (for a student's table or signatures): the
-    inverse of `write`; text without a comma is read as neighbour labels only."""
-    own, comma, body = text.partition(",")
-    if not comma:
-        own, body = "", text
-    neighbours = tuple(body) if joiner == "" else tuple(body.split())
-    return own.strip(), tuple(n.strip() for n in neighbours if n.strip())
+    inverse of `write`; text with no more commas than neighbour groups is read as neighbour
+    labels only."""
+    parts = text.split(",")
+    own, bodies = (parts[0], parts[1:]) if len(parts) > groups else ("", parts)
+    split = (lambda body: tuple(body)) if joiner == "" else (lambda body: tuple(body.split()))
+    return own.strip(), tuple(tuple(n.strip() for n in split(b) if n.strip()) for b in bodies)
 
 
 def order_key(sig: Signature) -> tuple:
     """Signatures in sorted order: by own label, then by the neighbour labels one by one (a
     shorter list first where one is the start of the other), labels in natural order."""
-    own, neighbours = sig
-    return (natural_key(own), tuple(natural_key(n) for n in neighbours))
+    own, groups = sig
+    return (natural_key(own), tuple(tuple(natural_key(n) for n in g) for g in groups))
 
 
-def signatures(labels: Mapping[str, str], neighbours: Mapping[str, tuple[str, ...]],
+def signatures(labels: Mapping[str, str], around: list[Mapping[str, tuple[str, ...]]],
                joiner: str, *, sort: bool = True, own_label: bool = True) -> dict[str, str]:
-    """Every node's written signature, from the labels of the iteration before."""
+    """Every node's written signature, from the labels of the iteration before; `around`
+    holds a node → neighbours mapping per group (one, or successors and predecessors)."""
     def label(node: str) -> str:
         return str(labels.get(node, UNKNOWN))
 
-    return {node: write(signature(label(node), (label(m) for m in around), sort=sort,
-                                  own_label=own_label), joiner)
-            for node, around in neighbours.items()}
+    return {node: write(signature(label(node), ((label(m) for m in g[node]) for g in around),
+                                  sort=sort, own_label=own_label), joiner)
+            for node in around[0]}
 
 
 def first_new_label(previous: Iterable[str]) -> int:
@@ -81,7 +84,7 @@ def first_new_label(previous: Iterable[str]) -> int:
 
 
 def compression_table(written: Iterable[Mapping[str, str]], previous: Iterable[Mapping[str, str]],
-                      joiner: str, numbering: str = "sorted") -> dict[str, str]:
+                      joiner: str, numbering: str = "sorted", groups: int = 1) -> dict[str, str]:
     """Signature → new label over all graphs' signatures of one iteration, the new labels
     numbered on from the largest label of the iteration before. `numbering` is "sorted" (in
     sorted order of the signatures) or "first_seen" (in the order they first occur: graph by
@@ -92,7 +95,7 @@ def compression_table(written: Iterable[Mapping[str, str]], previous: Iterable[M
             seen.setdefault(str(text), None)
     texts = list(seen)
     if numbering == "sorted":
-        texts.sort(key=lambda text: order_key(parse(text, joiner)))
+        texts.sort(key=lambda text: order_key(parse(text, joiner, groups)))
     start = first_new_label(str(label) for graph in previous for label in graph.values())
     return {text: str(start + i) for i, text in enumerate(texts)}
 

@@ -25,6 +25,8 @@ class WlSolver(Solver):
     Given = WlGiven
     quantities = {
         "<G>.neighbours": "each node's neighbours in graph G, in the order the edges list them",
+        "<G>.successors, <G>.predecessors": "directed graphs: each node's successors and/or "
+                                            "predecessors, as the neighbours convention says",
         "step0.<G>.labels": "the starting labels of graph G (all 1 unless given)",
         "step<k>.<G>.signatures": "iteration k: each node's signature, its own label and the "
                                   "sorted labels of its neighbours (1,11)",
@@ -57,9 +59,11 @@ class WlSolver(Solver):
                                 "(after 1 comes 2; after words such as A, B comes 1): sorted, "
                                 "in sorted order of the signatures; first_seen, in the order "
                                 "the signatures first occur, graph by graph, node by node"),
-        "neighbours": Convention("out", ("out", "in"),
-                                 "directed graphs only: a node's neighbours are its "
-                                 "successors (out, as networkx) or its predecessors (in)"),
+        "neighbours": Convention("out", ("out", "in", "both"),
+                                 "directed graphs only: a signature lists the labels of a "
+                                 "node's successors (out), of its predecessors (in), or of "
+                                 "both, successors then predecessors (both: 1,11,1, as "
+                                 "networkx's WL hashes of directed graphs)"),
     }
     template = {
         "given": {

@@ -23,12 +23,15 @@ from nnsolve.solvers.wl import refine as F
 from nnsolve.solvers.wl.given import Graphs
 
 
-def run(graphs: Graphs, incoming: bool) -> tuple[F.Union, list[np.ndarray], str | None]:
+def run(graphs: Graphs, seen: str) -> tuple[F.Union, list[np.ndarray], str | None]:
     """The refinement of all graphs together: the union, the label codes per iteration, and
-    why it stopped where `until` stopped it."""
-    union = F.union([len(g.nodes) for g in graphs.graphs],
-                    [np.asarray(g.edges, dtype=np.int64).reshape(-1, 2) for g in graphs.graphs],
-                    graphs.directed, incoming)
+    why it stopped where `until` stopped it. `seen` is the neighbours convention."""
+    sizes = [len(g.nodes) for g in graphs.graphs]
+    edges = [np.asarray(g.edges, dtype=np.int64).reshape(-1, 2) for g in graphs.graphs]
+    ways = {"out": ("out",), "in": ("in",), "both": ("out", "in")}[seen] \
+        if graphs.directed else ("both ways",)
+    adjacency = [F.union(sizes, edges, way) for way in ways]
+    union = adjacency[0]
     start = F.codes([label for g in graphs.graphs for label in g.labels])
     reasons: list[str | None] = [None]
 
@@ -38,7 +41,7 @@ def run(graphs: Graphs, incoming: bool) -> tuple[F.Union, list[np.ndarray], str 
                                     F.classes(history[-1]), F.shared(union, history[-1]))
         return reasons[0] is not None
 
-    history = F.refine(union, start, graphs.max_iterations,
+    history = F.refine(adjacency, start, graphs.max_iterations,
                        stop if graphs.until is not None else None)
     return union, history, reasons[0]
 
@@ -46,7 +49,7 @@ def run(graphs: Graphs, incoming: bool) -> tuple[F.Union, list[np.ndarray], str 
 def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     d = Derivation()
     names = graphs.names
-    union, history, reason = run(graphs, conventions["neighbours"] == "in")
+    union, history, reason = run(graphs, conventions["neighbours"])
     count = len(history) - 1
     first = KN.counted(conventions, count).start
     for g in graphs.graphs:
