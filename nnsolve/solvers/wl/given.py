@@ -94,11 +94,12 @@ class WlGiven(Given):
 @dataclass(frozen=True)
 class Graph:
     """One graph: node ids as labels (text), edges as pairs of indices into `nodes` in the
-    order given, and each node's starting label (text)."""
+    order given (a list, or an (m, 2) array for a graph read as arrays), and each node's
+    starting label (text)."""
 
     name: str
     nodes: tuple[str, ...]
-    edges: tuple[tuple[int, int], ...]
+    edges: Any
     labels: tuple[str, ...]
 
 
@@ -159,15 +160,23 @@ def _graph(name: str, g: GraphGiven, directed: bool) -> Graph:
                           f"such as G1; not {name!r}", where)
     if (g.edges is None) == (g.adjacency is None):
         raise SolverError("give the graph's edges or its adjacency matrix (one of them)", where)
+    edges = None
     if g.adjacency is not None:
         order, pairs = _from_matrix(g.adjacency, directed, where + ("adjacency",))
         if g.nodes is not None:
             raise SolverError("an adjacency matrix numbers its nodes 1 … n: leave out nodes",
                               where + ("nodes",))
+    elif _numbered(g):
+        order, edges = _numbered_edges(g, directed, where)
+        index = None
     else:
-        order, pairs = _listed_nodes(g, where), [(key_text(a), key_text(b)) for a, b in g.edges]
-    index = {node: i for i, node in enumerate(order)}
-    edges = _edges(pairs, index, directed, g.adjacency is None, where)
+        order = _listed_nodes(g, where)
+        pairs = [(key_text(a), key_text(b)) for a, b in g.edges]
+    if edges is None:
+        index = {node: i for i, node in enumerate(order)}
+        edges = _edges(pairs, index, directed, where)
+    if index is None and g.labels is not None:
+        index = {node: i for i, node in enumerate(order)}
     labels = _labels(g.labels, order, index, where)
     return Graph(name, tuple(order), edges, labels)
 
@@ -209,7 +218,49 @@ def _from_matrix(matrix: list[list[int]], directed: bool, where: tuple):
     return [str(i + 1) for i in range(n)], pairs
 
 
-def _edges(pairs, index: dict[str, int], directed: bool, listed: bool, where: tuple):
+def _numbered(g: GraphGiven) -> bool:
+    """Whether every node is named by a whole number: then the edges are read as arrays."""
+    return all(type(a) is int and type(b) is int for a, b in g.edges) and \
+        all(type(n) is int for n in (g.nodes if g.nodes is not None else g.labels or ()))
+
+
+def _numbered_edges(g: GraphGiven, directed: bool, where: tuple):
+    """Nodes named by numbers, read with numpy (a graph of 10⁵ nodes reads in a blink): the
+    same checks as `_edges`, the same order of nodes (listed, or ascending)."""
+    import numpy as np
+
+    ends = np.asarray(g.edges, dtype=np.int64).reshape(-1, 2)
+    if g.nodes is not None:
+        listed = np.asarray(g.nodes, dtype=np.int64)
+        if np.unique(listed).size != listed.size:
+            ordered = np.sort(listed)
+            twice = ordered[1:][ordered[1:] == ordered[:-1]][0]
+            raise SolverError(f"node {twice} is listed twice", where + ("nodes",))
+    else:
+        labelled = np.asarray(list(g.labels or ()), dtype=np.int64)
+        listed = np.unique(np.concatenate([ends.ravel(), labelled]))
+    if listed.size == 0:
+        raise SolverError("the graph has no nodes: list them under nodes", where)
+    order = np.argsort(listed, kind="stable")
+    position = np.searchsorted(listed[order], ends).clip(0, max(listed.size - 1, 0))
+    known = listed[order][position] == ends
+    if not known.all():
+        e = int(np.flatnonzero(~known.all(axis=1))[0])
+        node = int(ends[e][~known[e]][0])
+        raise SolverError(f"node {node} is not among the listed nodes", where + ("edges", e))
+    edges = order[position]
+    key = edges if directed else np.sort(edges, axis=1)
+    key = key[:, 0] * np.int64(listed.size) + key[:, 1]
+    by_key = np.argsort(key, kind="stable")
+    repeated = by_key[1:][key[by_key][1:] == key[by_key][:-1]]
+    if repeated.size:
+        e = int(repeated.min())
+        a, b = g.edges[e]
+        raise SolverError(f"the edge {a}–{b} is given twice", where + ("edges", e))
+    return [str(n) for n in listed.tolist()], edges
+
+
+def _edges(pairs, index: dict[str, int], directed: bool, where: tuple):
     """Edges as index pairs, in the order given; an edge given twice (either way round when
     undirected) is refused, since WL on a simple graph counts each neighbour once."""
     seen: set[tuple[int, int]] = set()
@@ -225,7 +276,7 @@ def _edges(pairs, index: dict[str, int], directed: bool, listed: bool, where: tu
             raise SolverError(f"the edge {a}–{b} is given twice", where + ("edges", e))
         seen.add(key)
         out.append((u, v))
-    return tuple(out)
+    return out
 
 
 def _labels(labels: dict | None, order: list[str], index: dict[str, int],

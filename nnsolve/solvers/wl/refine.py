@@ -94,21 +94,79 @@ def sequence_ids(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return ids
 
 
+#: splitmix64's constants: a value's 64-bit mix, whose sum over a row hashes its multiset
+_GOLDEN, _MIX1, _MIX2 = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9),
+                         np.uint64(0x94D049BB133111EB))
+
+
+def mixed(values: np.ndarray) -> np.ndarray:
+    """splitmix64 of each value (wrapping 64-bit arithmetic)."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64) + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def _sorted_rows(graph: Union, labels: np.ndarray) -> np.ndarray:
+    """Each node's neighbour labels, sorted within its row (rows stay where they are)."""
+    degree = np.diff(graph.indptr)
+    width = np.int64(int(labels.max()) + 1 if labels.size else 1)
+    rows = np.repeat(np.arange(graph.size, dtype=np.int64), degree)
+    return np.sort(rows * width + labels[graph.indices]) - rows * width
+
+
+def _row_hashes(graph: Union, ordered: np.ndarray) -> np.ndarray:
+    """Σ mixed(label) over each row: equal multisets, equal hashes (the converse is checked)."""
+    with np.errstate(over="ignore"):
+        running = np.concatenate([np.zeros(1, np.uint64), np.cumsum(mixed(ordered),
+                                                                    dtype=np.uint64)])
+        return running[graph.indptr[1:]] - running[graph.indptr[:-1]]
+
+
+def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows numbered by their tuple of column values (0 … C − 1), and each row's first row
+    of the same class."""
+    order = np.lexsort(columns[::-1])
+    start = np.ones(order.size, dtype=bool)
+    for column in columns:
+        ordered = column[order]
+        start[1:] &= ordered[1:] == ordered[:-1]
+    start = ~start
+    start[:1] = True
+    ids_in_order = np.cumsum(start) - 1
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = ids_in_order
+    first = order[np.flatnonzero(start)]
+    return ids, first[ids]
+
+
+def _same_rows(graph: Union, ordered: np.ndarray, representative: np.ndarray) -> bool:
+    """Whether every row holds the same sorted labels as its class's representative (rows of
+    one class have one length, the degree being part of the class)."""
+    degree = np.diff(graph.indptr)
+    offset = np.arange(ordered.size, dtype=np.int64) - np.repeat(graph.indptr[:-1], degree)
+    theirs = np.repeat(graph.indptr[:-1][representative], degree) + offset
+    return bool(np.array_equal(ordered, ordered[theirs]))
+
+
 def step(graphs: list[Union], labels: np.ndarray) -> np.ndarray:
-    """One iteration: the new label codes, numbered 0 … C − 1. `graphs` holds one adjacency
-    per neighbour group of the signature (one; or successors and predecessors)."""
-    signature = labels
-    for graph in graphs:
-        n = graph.size
-        degree = np.diff(graph.indptr)
-        neighbour = labels[graph.indices]
-        rows = np.repeat(np.arange(n, dtype=np.int64), degree)
-        width = int(labels.max()) + 1 if n else 1
-        ordered = neighbour[np.argsort(rows * width + neighbour, kind="stable")]
-        sequence = sequence_ids(ordered, graph.indptr)
-        group = _renumber(degree * (int(sequence.max()) + 2) + sequence + 1)
-        signature = _renumber(signature * (int(group.max()) + 1) + group)
-    return signature
+    """One iteration: the new label codes, numbered 0 … C − 1, in sorted order of (own
+    label, degree and hash of each neighbour group). `graphs` holds one adjacency per
+    neighbour group of the signature (one; or successors and predecessors). Rows are grouped
+    by hashes of their multisets, then every row is compared with its group's first row; a
+    collision (never seen: 2⁻⁶⁴ per pair) is resolved by `sequence_ids`, exactly."""
+    ordered = [_sorted_rows(g, labels) for g in graphs]
+    columns = [labels]
+    for g, rows in zip(graphs, ordered):
+        columns += [np.diff(g.indptr), _row_hashes(g, rows)]
+    ids, representative = _classes(columns)
+    if all(_same_rows(g, rows, representative) for g, rows in zip(graphs, ordered)):
+        return ids
+    columns = [labels]
+    for g, rows in zip(graphs, ordered):
+        columns += [np.diff(g.indptr), sequence_ids(rows, g.indptr)]
+    return _classes(columns)[0]
 
 
 def refine(graphs: list[Union], start: np.ndarray, steps: int, stop=None) -> list[np.ndarray]:
