@@ -108,19 +108,28 @@ def mixed(values: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
-def _sorted_rows(graph: Union, labels: np.ndarray) -> np.ndarray:
-    """Each node's neighbour labels, sorted within its row (rows stay where they are)."""
+def _sorted_rows(graph: Union, labels: np.ndarray, rows: np.ndarray | None = None):
+    """The neighbour labels of the given rows (all by default), sorted within each row, as a
+    CSR array of its own: (row starts, values)."""
     degree = np.diff(graph.indptr)
+    if rows is None:
+        rows = np.arange(graph.size, dtype=np.int64)
+    lengths = degree[rows]
+    indptr = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    local = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
+    where = np.repeat(graph.indptr[:-1][rows] - indptr[:-1], lengths) + \
+        np.arange(indptr[-1], dtype=np.int64)
     width = np.int64(int(labels.max()) + 1 if labels.size else 1)
-    rows = np.repeat(np.arange(graph.size, dtype=np.int64), degree)
-    return np.sort(rows * width + labels[graph.indices]) - rows * width
+    return indptr, np.sort(local * width + labels[graph.indices[where]]) - local * width
 
 
-def _row_hashes(graph: Union, ordered: np.ndarray) -> np.ndarray:
-    """Σ mixed(label) over each row: equal multisets, equal hashes (the converse is checked)."""
+def _row_hashes(graph: Union, labels: np.ndarray) -> np.ndarray:
+    """Σ mixed(label) over each row's neighbours: equal multisets, equal hashes (the
+    converse is checked), in any order."""
     with np.errstate(over="ignore"):
-        running = np.concatenate([np.zeros(1, np.uint64), np.cumsum(mixed(ordered),
-                                                                    dtype=np.uint64)])
+        running = np.concatenate([np.zeros(1, np.uint64),
+                                  np.cumsum(mixed(labels[graph.indices]), dtype=np.uint64)])
         return running[graph.indptr[1:]] - running[graph.indptr[:-1]]
 
 
@@ -141,12 +150,21 @@ def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return ids, first[ids]
 
 
-def _same_rows(graph: Union, ordered: np.ndarray, representative: np.ndarray) -> bool:
-    """Whether every row holds the same sorted labels as its class's representative (rows of
-    one class have one length, the degree being part of the class)."""
-    degree = np.diff(graph.indptr)
-    offset = np.arange(ordered.size, dtype=np.int64) - np.repeat(graph.indptr[:-1], degree)
-    theirs = np.repeat(graph.indptr[:-1][representative], degree) + offset
+def _same_rows(graph: Union, labels: np.ndarray, ids: np.ndarray,
+               representative: np.ndarray) -> bool:
+    """Whether every row holds the same neighbour labels as its class's first row. Only rows
+    of classes with two or more rows are sorted and compared (after a few iterations of a
+    large graph that is few rows); rows of one class have one length, the degree being part
+    of the class."""
+    shared = np.flatnonzero(np.bincount(ids)[ids] > 1)
+    if shared.size == 0:
+        return True
+    indptr, ordered = _sorted_rows(graph, labels, shared)
+    local = np.full(labels.size, -1, dtype=np.int64)
+    local[shared] = np.arange(shared.size, dtype=np.int64)
+    lengths = np.diff(indptr)
+    theirs = np.repeat(indptr[:-1][local[representative[shared]]] - indptr[:-1], lengths) + \
+        np.arange(ordered.size, dtype=np.int64)
     return bool(np.array_equal(ordered, ordered[theirs]))
 
 
@@ -156,16 +174,16 @@ def step(graphs: list[Union], labels: np.ndarray) -> np.ndarray:
     neighbour group of the signature (one; or successors and predecessors). Rows are grouped
     by hashes of their multisets, then every row is compared with its group's first row; a
     collision (never seen: 2⁻⁶⁴ per pair) is resolved by `sequence_ids`, exactly."""
-    ordered = [_sorted_rows(g, labels) for g in graphs]
     columns = [labels]
-    for g, rows in zip(graphs, ordered):
-        columns += [np.diff(g.indptr), _row_hashes(g, rows)]
+    for g in graphs:
+        columns += [np.diff(g.indptr), _row_hashes(g, labels)]
     ids, representative = _classes(columns)
-    if all(_same_rows(g, rows, representative) for g, rows in zip(graphs, ordered)):
+    if all(_same_rows(g, labels, ids, representative) for g in graphs):
         return ids
     columns = [labels]
-    for g, rows in zip(graphs, ordered):
-        columns += [np.diff(g.indptr), sequence_ids(rows, g.indptr)]
+    for g in graphs:
+        indptr, ordered = _sorted_rows(g, labels)
+        columns += [np.diff(indptr), sequence_ids(ordered, indptr)]
     return _classes(columns)[0]
 
 
