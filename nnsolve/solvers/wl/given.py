@@ -26,6 +26,8 @@ MAX_NODES = 1_000_000
 MAX_EDGES = 10_000_000
 #: an adjacency matrix has n² entries: beyond this many nodes, give the edges
 MAX_ADJACENCY_NODES = 2000
+#: graphs of one part: every pair gets its kernel and its test
+MAX_GRAPHS = 20
 #: iterations of one part; a partition can be refined at most n − 1 times anyway
 MAX_ITERATIONS = 50
 #: iterations × (nodes + edges): the work of a part, bounded so it cannot run for minutes
@@ -71,10 +73,11 @@ class GraphGiven(Given):
 class WlGiven(Given):
     graphs: dict[StrictStr, GraphGiven] = Field(
         min_length=1, description="graph name (G1, G2, …) → the graph; the compression table "
-                                  "is shared by all of them")
+                                  f"is shared by all of them (at most {MAX_GRAPHS} graphs, "
+                                  f"{MAX_NODES:,} nodes and {MAX_EDGES:,} edges in all)")
     iterations: StrictInt | None = Field(
         None, ge=0, le=MAX_ITERATIONS, description="the number h of relabelling iterations "
-                                                   "(or until: stable)")
+                                                   "(or until)")
     until: Literal["stable", "disjoint"] | None = Field(
         None, description="stable: iterate until an iteration splits no colour class (over "
                           "all graphs together); disjoint: also stop at an iteration whose "
@@ -88,7 +91,7 @@ class WlGiven(Given):
                             "per iteration only counts and class-size histograms (large "
                             f"graphs); auto: nodes up to {NODE_VIEW_LIMIT} nodes in all")
 
-    _graphs = field_validator("graphs", mode="before")(_at_most(100, "graphs"))
+    _graphs = field_validator("graphs", mode="before")(_at_most(MAX_GRAPHS, "graphs"))
 
 
 @dataclass(frozen=True)
