@@ -184,16 +184,27 @@ def _graph(name: str, g: GraphGiven, directed: bool) -> Graph:
     return Graph(name, tuple(order), edges, labels)
 
 
+def _node_names(nodes, where: tuple) -> list[str]:
+    """Node ids as text; a word with a space, a comma or ∅ would not read back from the
+    neighbour lists (`2 4 5`) and signatures."""
+    out = [key_text(n) for n in nodes]
+    for text in out:
+        if not text or "," in text or "∅" in text or any(ch.isspace() for ch in text):
+            raise SolverError(f"a node is a number or a word without commas or spaces, not "
+                              f"{text!r}", where)
+    return out
+
+
 def _listed_nodes(g: GraphGiven, where: tuple) -> list[str]:
     if g.nodes is not None:
-        order = [key_text(n) for n in g.nodes]
+        order = _node_names(g.nodes, where + ("nodes",))
         if len(set(order)) != len(order):
             seen: set[str] = set()
             twice = next(n for n in order if n in seen or seen.add(n))
             raise SolverError(f"node {twice} is listed twice", where + ("nodes",))
         return order
-    found = {key_text(n) for edge in g.edges for n in edge}
-    found.update(key_text(n) for n in (g.labels or {}))
+    found = set(_node_names((n for edge in g.edges for n in edge), where + ("edges",)))
+    found.update(_node_names(g.labels or {}, where + ("labels",)))
     if not found:
         raise SolverError("the graph has no nodes: list them under nodes", where)
     return sorted(found, key=natural_key)

@@ -38,10 +38,10 @@ _GROUP_LABELS = {"neighbours": "neighbours", "successors": "successors (edges ou
                  "predecessors": "predecessors (edges in)"}
 
 
-def neighbour_groups(graph: Graph, directed: bool, seen: str) -> dict[str, dict[str, tuple]]:
-    """Group name → (node → neighbours in the order the edges list them): `neighbours` for an
-    undirected graph (a self-loop makes a node its own neighbour once), `successors` and/or
-    `predecessors` for a directed one, as the convention says."""
+def neighbour_groups(graph: Graph, directed: bool, seen: str) -> dict[str, dict[str, str]]:
+    """Group name → (node → its neighbour list `2 4 5`, in the order the edges list them):
+    `neighbours` for an undirected graph (a self-loop makes a node its own neighbour once),
+    `successors` and/or `predecessors` for a directed one, as the convention says."""
     names = GROUPS[seen] if directed else ("neighbours",)
     groups: dict[str, dict[str, list[str]]] = {n: {v: [] for v in graph.nodes} for n in names}
     for u, v in graph.edges:
@@ -51,7 +51,8 @@ def neighbour_groups(graph: Graph, directed: bool, seen: str) -> dict[str, dict[
                 around[a].append(b)
             if name == "predecessors" or (name == "neighbours" and u != v):
                 around[b].append(a)
-    return {name: {v: tuple(n) for v, n in around.items()} for name, around in groups.items()}
+    return {name: {v: R.neighbour_list(n) for v, n in around.items()}
+            for name, around in groups.items()}
 
 
 def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:

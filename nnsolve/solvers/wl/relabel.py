@@ -28,6 +28,8 @@ Signature = tuple[str, tuple[tuple[str, ...], ...]]
 
 #: the label of a node whose signature is not in the table (a student's incomplete answer)
 UNKNOWN = "?"
+#: a node without neighbours (of a group), as its neighbour list is written
+NONE = "∅"
 _WHOLE_NUMBER = re.compile(r"-?\d+\Z")
 
 
@@ -64,14 +66,25 @@ def order_key(sig: Signature) -> tuple:
     return (natural_key(own), tuple(tuple(natural_key(n) for n in g) for g in groups))
 
 
-def signatures(labels: Mapping[str, str], around: list[Mapping[str, tuple[str, ...]]],
-               joiner: str, *, sort: bool = True, own_label: bool = True) -> dict[str, str]:
+def neighbour_list(nodes: Iterable[str]) -> str:
+    """A node's neighbours as the board lists them: `2 4 5` (∅ for none)."""
+    return " ".join(nodes) or NONE
+
+
+def listed(text: str) -> list[str]:
+    """The nodes of a written neighbour list."""
+    return [] if text == NONE else text.split()
+
+
+def signatures(labels: Mapping[str, str], around: list[Mapping[str, str]], joiner: str, *,
+               sort: bool = True, own_label: bool = True) -> dict[str, str]:
     """Every node's written signature, from the labels of the iteration before; `around`
-    holds a node → neighbours mapping per group (one, or successors and predecessors)."""
+    holds a node → neighbour list mapping per group (one, or successors and predecessors)."""
     def label(node: str) -> str:
         return str(labels.get(node, UNKNOWN))
 
-    return {node: write(signature(label(node), ((label(m) for m in g[node]) for g in around),
+    return {node: write(signature(label(node),
+                                  ((label(m) for m in listed(str(g[node]))) for g in around),
                                   sort=sort, own_label=own_label), joiner)
             for node in around[0]}
 
