@@ -211,6 +211,8 @@ def test_forgotten_iteration_0_and_left_out_own_label_are_named(nnsolve):
      "given.iterations", "either iterations"),
     ("graphs: {'1x': {edges: [[1, 2]]}}\n  iterations: 1",
      "given.graphs.1x", "a graph's name"),
+    ("graphs: {phi: {edges: [[1, 2]]}}\n  iterations: 1",
+     "given.graphs.phi", "not a word of the quantity names"),
     ("graphs: {G1: {edges: [[1, 2]], labels: {1: 'a,b', 2: A}}}\n  iterations: 1",
      "given.graphs.G1.labels", "without commas"),
     ("graphs: {G1: {edges: [[1, 2]]}}\n  iterations: 51",

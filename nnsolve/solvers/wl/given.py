@@ -40,6 +40,9 @@ NODE_VIEW_MAX = 400
 NodeId = Union[StrictInt, StrictStr]
 Label = Union[StrictInt, StrictStr]
 _GRAPH_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
+#: words of the quantity names (phi.G1, K.G1.G2, step2.G1.labels): no graph is called so
+_RESERVED = re.compile(r"(step\d+|phi|K|K_norm|verdict|split|table|colours|labels|signatures|"
+                       r"neighbours|successors|predecessors|class_sizes|nodes|edges)\Z")
 
 
 def _at_most(limit: int, what: str):
@@ -158,9 +161,10 @@ def _view(asked: str, nodes: int) -> str:
 
 def _graph(name: str, g: GraphGiven, directed: bool) -> Graph:
     where = ("graphs", name)
-    if not _GRAPH_NAME.match(name):
+    if not _GRAPH_NAME.match(name) or _RESERVED.match(name):
         raise SolverError(f"a graph's name is a letter then letters, digits or _ (at most 32), "
-                          f"such as G1; not {name!r}", where)
+                          f"such as G1, and not a word of the quantity names; not {name!r}",
+                          where)
     if (g.edges is None) == (g.adjacency is None):
         raise SolverError("give the graph's edges or its adjacency matrix (one of them)", where)
     edges = None
