@@ -145,6 +145,36 @@ given:
     assert both["step1.table"] == {"1,,11": "2", "1,1,1": "3", "1,11,": "4"}
 
 
+def test_edge_labels_pair_with_the_neighbours_labels(nnsolve, problem_file):
+    """Triangles whose edges are labelled a, b, a (G1), a, a, b (G2: G1 renamed) and b, b, b
+    (G3). Iteration 1: in G1 node 1 has two a-edges (1,a:1 a:1), nodes 2 and 3 an a- and a
+    b-edge (1,a:1 b:1); sorted, a:1 a:1 < a:1 b:1 < b:1 b:1 → 2, 3, 4."""
+    path = problem_file("""\
+nnsolve: 1
+id: wl-edges
+title: WL
+solver: wl
+given:
+  graphs:
+    G1: {edges: [[1, 2, a], [2, 3, b], [3, 1, a]]}
+    G2: {edges: [[1, 2, a], [2, 3, a], [3, 1, b]]}
+    G3: {edges: [[1, 2, b], [2, 3, b], [3, 1, b]]}
+  iterations: 2
+""")
+    nodes = values(nnsolve("run", path, "--format", "json"))
+    assert nodes["step1.G1.signatures"] == {"1": "1,a:1 a:1", "2": "1,a:1 b:1",
+                                            "3": "1,a:1 b:1"}
+    assert nodes["step1.table"] == {"1,a:1 a:1": "2", "1,a:1 b:1": "3", "1,b:1 b:1": "4"}
+    path.write_text(path.read_text().replace("iterations: 2", "iterations: 2\n  view: summary"))
+    summary = values(nnsolve("run", path, "--format", "json"))
+    for v in (nodes, summary):
+        # G1, G2: 9 at iteration 0, then 1·1 + 2·2 at iterations 1 and 2 → 19; G3 shares
+        # only iteration 0 with them (9) and has 9 at each iteration with itself (27)
+        assert v["K"] == [[19, 19, 9], [19, 19, 9], [9, 9, 27]]
+        assert v["verdict.G1.G2"] == "possibly isomorphic"
+        assert v["verdict.G1.G3"] == "not isomorphic" and v["split.G1.G3"] == 1
+
+
 def test_an_adjacency_matrix_is_the_same_graph_as_its_edges(nnsolve, problem_file):
     text = """\
 nnsolve: 1
@@ -215,6 +245,12 @@ def test_forgotten_iteration_0_and_left_out_own_label_are_named(nnsolve):
      "given.graphs.phi", "not a word of the quantity names"),
     ("graphs: {G1: {edges: [[1, 2]], labels: {1: 'a,b', 2: A}}}\n  iterations: 1",
      "given.graphs.G1.labels", "without commas"),
+    ("graphs: {G1: {edges: [[1, 2, a], [2, 3]]}}\n  iterations: 1",
+     "given.graphs.G1.edges[1]", "an edge without a label among labelled ones"),
+    ("graphs: {G1: {edges: [[1, 2, a]]}, G2: {edges: [[1, 2]]}}\n  iterations: 1",
+     "given.graphs.G2.edges", "edge labels in one graph and not in another"),
+    ("graphs: {G1: {edges: [[1, 2, 'a:b']]}}\n  iterations: 1",
+     "given.graphs.G1.edges[0]", "without commas, colons or spaces"),
     ("graphs: {G1: {edges: [[1, 2]]}}\n  iterations: 51",
      "given.iterations", "less than or equal to 50"),
 ])
@@ -223,7 +259,7 @@ def test_bad_graphs_are_errors_naming_file_line_and_field(nnsolve, problem_file,
     path = problem_file(f"nnsolve: 1\nid: bad\ntitle: bad\nsolver: wl\ngiven:\n  {given}\n")
     result = nnsolve("run", path)
     assert result.exit_code == 1
-    assert f"problem.yaml:" in result.stderr and where in result.stderr
+    assert "problem.yaml:" in result.stderr and where in result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 

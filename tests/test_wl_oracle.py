@@ -30,14 +30,16 @@ def solve(graphs: dict, iterations: int, view: str, **conventions):
     return WlSolver().solve(given, WlSolver.resolve_conventions(conventions))
 
 
-def random_graphs(seed: int, count: int, nodes: int, labelled: bool) -> dict:
+def random_graphs(seed: int, count: int, nodes: int, labelled: bool,
+                  edge_labels: bool = False) -> dict:
     rng = np.random.default_rng(seed)
     out = {}
     for g in range(count):
         n = int(rng.integers(2, nodes + 1))
         edges = int(rng.integers(0, n * (n - 1) // 2 + 1)) if n < 12 else int(rng.integers(n, 3 * n))
         graph = nx.gnm_random_graph(n, edges, seed=int(rng.integers(1 << 30)))
-        spec = {"edges": [[u + 1, v + 1] for u, v in graph.edges()],
+        spec = {"edges": [[u + 1, v + 1] + ([LETTERS[int(rng.integers(0, 2))]] if edge_labels
+                                             else []) for u, v in graph.edges()],
                 "nodes": list(range(1, n + 1))}
         if labelled:
             spec["labels"] = {v + 1: LETTERS[int(rng.integers(0, 3))] for v in range(n)}
@@ -50,7 +52,7 @@ def grakel_matrix(graphs: dict, h: int) -> np.ndarray:
     for spec in graphs.values():
         labels = spec.get("labels") or {v: "1" for v in spec["nodes"]}
         adjacency = {v: [] for v in spec["nodes"]}
-        for u, v in spec["edges"]:
+        for u, v, *_ in spec["edges"]:
             adjacency[u].append(v)
             adjacency[v].append(u)
         inputs.append(grakel.Graph(adjacency, node_labels=labels))
@@ -95,13 +97,16 @@ def test_larger_random_graphs_match_grakel_in_the_summary_view(seed):
 def networkx_classes(spec: dict, h: int) -> list[set[frozenset]]:
     graph = nx.Graph()
     graph.add_nodes_from(spec["nodes"])
-    graph.add_edges_from(spec["edges"])
+    for u, v, *label in spec["edges"]:
+        graph.add_edge(u, v, **({"label": label[0]} if label else {}))
+    edge_labels = any(len(e) == 3 for e in spec["edges"])
     if "labels" in spec:
         nx.set_node_attributes(graph, spec["labels"], "label")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hashes = nx.weisfeiler_lehman_subgraph_hashes(
-            graph, iterations=h, node_attr="label" if "labels" in spec else None)
+            graph, iterations=h, node_attr="label" if "labels" in spec else None,
+            edge_attr="label" if edge_labels else None)
     out = []
     for k in range(h):
         classes: dict[str, set] = {}
@@ -113,7 +118,8 @@ def networkx_classes(spec: dict, h: int) -> list[set[frozenset]]:
 
 @pytest.mark.parametrize("seed", range(10))
 def test_colourings_are_networkx_partitions(seed):
-    graphs = random_graphs(200 + seed, count=1, nodes=14, labelled=seed % 3 == 0)
+    graphs = random_graphs(200 + seed, count=1, nodes=14, labelled=seed % 3 == 0,
+                           edge_labels=seed % 2 == 1)
     h = 4
     d = solve(graphs, h, "nodes")
     for k, expected in enumerate(networkx_classes(graphs["G1"], h), 1):

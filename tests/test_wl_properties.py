@@ -28,7 +28,11 @@ def graphs(draw, max_nodes: int = 8):
         if pairs else []
     labels = draw(st.one_of(st.none(), st.lists(st.sampled_from("AB"), min_size=n,
                                                 max_size=n)))
-    spec = {"nodes": list(range(1, n + 1)), "edges": [list(e) for e in chosen]}
+    edge_labels = draw(st.one_of(st.none(), st.lists(st.sampled_from("xy"), min_size=len(chosen),
+                                                     max_size=len(chosen))))
+    spec = {"nodes": list(range(1, n + 1)),
+            "edges": [list(e) + ([edge_labels[i]] if edge_labels is not None else [])
+                      for i, e in enumerate(chosen)]}
     if labels is not None:
         spec["labels"] = {i + 1: label for i, label in enumerate(labels)}
     return spec
@@ -44,8 +48,8 @@ def renamed(spec: dict, permutation: list[int], flip: list[bool]) -> dict:
     """The same graph, node i called permutation[i − 1] (+100, so no name is kept), edges in
     another order and written the other way round where `flip` says."""
     name = {i + 1: permutation[i] + 100 for i in range(len(spec["nodes"]))}
-    edges = [[name[v], name[u]] if f else [name[u], name[v]]
-             for (u, v), f in zip(spec["edges"], flip)]
+    edges = [[name[v], name[u], *label] if f else [name[u], name[v], *label]
+             for (u, v, *label), f in zip(spec["edges"], flip)]
     out = {"nodes": sorted(name.values()), "edges": edges[::-1]}
     if "labels" in spec:
         out["labels"] = {name[v]: label for v, label in spec["labels"].items()}
@@ -76,13 +80,25 @@ def test_isomorphic_graphs_get_equal_features(spec, data, h):
     assert d["verdict.G1.G2"].value == "possibly isomorphic"
 
 
+def alike(specs: list[dict]) -> dict:
+    """The graphs under names G1, G2, …, with edge labels in all or none (as a part must):
+    the first graph's choice decides."""
+    labelled = any(len(e) == 3 for e in specs[0]["edges"])
+    named = {}
+    for i, spec in enumerate(specs):
+        edges = [(e if len(e) == 3 else e[:2] + ["x"]) if labelled else e[:2]
+                 for e in spec["edges"]]
+        named[f"G{i + 1}"] = {**spec, "edges": edges}
+    return named
+
+
 @settings(max_examples=30)
 @given(st.lists(graphs(6), min_size=2, max_size=4), st.integers(0, 3),
        st.sampled_from(["included", "excluded"]))
 def test_kernel_matrix_is_symmetric_and_both_views_agree(specs, h, iteration0):
     if h == 0 and iteration0 == "excluded":
         h = 1
-    named = {f"G{i + 1}": spec for i, spec in enumerate(specs)}
+    named = alike(specs)
     nodes = solve(named, h, "nodes", iteration0=iteration0)
     summary = solve(named, h, "summary", iteration0=iteration0)
     k = np.array(nodes["K"].value, dtype=object)
@@ -109,7 +125,7 @@ def test_sequence_ids_tell_equal_rows_from_different_ones(rows):
 def test_a_hash_collision_falls_back_to_exact_ids(specs, h):
     """With a mix that sends every label to 0, every row of a degree collides; the check
     against each group's first row finds it and the exact pairing ids decide."""
-    named = {f"G{i + 1}": spec for i, spec in enumerate(specs)}
+    named = alike(specs)
     with patch.object(F, "mixed", lambda values: np.zeros(values.size, dtype=np.uint64)):
         summary = solve(named, h, "summary")
     assert summary["K"].value == solve(named, h, "nodes")["K"].value

@@ -55,9 +55,11 @@ def _at_most(limit: int, what: str):
 
 
 class GraphGiven(Given):
-    edges: list[tuple[NodeId, NodeId]] | None = Field(
+    edges: list[tuple[NodeId, NodeId] | tuple[NodeId, NodeId, Label]] | None = Field(
         None, description="the edges as pairs of node ids ([[1, 2], [2, 3]]); from → to when "
-                          "directed")
+                          "directed; with a third entry, the edge's label ([1, 2, a]: every "
+                          "edge or none), which signatures pair with the neighbour's label "
+                          "(a:1)")
     adjacency: list[list[StrictInt]] | None = Field(
         None, description="instead of edges: the 0/1 adjacency matrix, nodes numbered 1 … n "
                           f"(at most {MAX_ADJACENCY_NODES} nodes)")
@@ -107,6 +109,8 @@ class Graph:
     nodes: tuple[str, ...]
     edges: Any
     labels: tuple[str, ...]
+    #: each edge's label, in the order of `edges`; None for a graph without edge labels
+    edge_labels: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,11 @@ def read(given: WlGiven) -> Graphs:
         raise SolverError("give either iterations (a number) or until (stable or disjoint)",
                           ("iterations",) if given.iterations is not None else ())
     graphs = tuple(_graph(name, g, given.directed) for name, g in given.graphs.items())
+    labelled = [g.edge_labels is not None for g in graphs if len(g.edges)]
+    if any(labelled) and not all(labelled):
+        name = [g for g in graphs if len(g.edges)][labelled.index(False)].name
+        raise SolverError("edge labels in one graph and not in another: give the edges of "
+                          "every graph labels, or of none", ("graphs", name, "edges"))
     nodes = sum(len(g.nodes) for g in graphs)
     edges = sum(len(g.edges) for g in graphs)
     if nodes > MAX_NODES or edges > MAX_EDGES:
@@ -167,25 +176,50 @@ def _graph(name: str, g: GraphGiven, directed: bool) -> Graph:
                           where)
     if (g.edges is None) == (g.adjacency is None):
         raise SolverError("give the graph's edges or its adjacency matrix (one of them)", where)
-    edges = None
+    edges = edge_labels = None
+    if g.edges is not None:
+        ends, edge_labels = _split_edges(g.edges, where + ("edges",))
     if g.adjacency is not None:
         order, pairs = _from_matrix(g.adjacency, directed, where + ("adjacency",))
         if g.nodes is not None:
             raise SolverError("an adjacency matrix numbers its nodes 1 … n: leave out nodes",
                               where + ("nodes",))
-    elif _numbered(g):
-        order, edges = _numbered_edges(g, directed, where)
+    elif _numbered(g, ends):
+        order, edges = _numbered_edges(g, ends, directed, where)
         index = None
     else:
-        order = _listed_nodes(g, where)
-        pairs = [(key_text(a), key_text(b)) for a, b in g.edges]
+        order = _listed_nodes(g, ends, where)
+        pairs = [(key_text(a), key_text(b)) for a, b in ends]
     if edges is None:
         index = {node: i for i, node in enumerate(order)}
         edges = _edges(pairs, index, directed, where)
     if index is None and g.labels is not None:
         index = {node: i for i, node in enumerate(order)}
     labels = _labels(g.labels, order, index, where)
-    return Graph(name, tuple(order), edges, labels)
+    return Graph(name, tuple(order), edges, labels, edge_labels)
+
+
+def _split_edges(edges: list[tuple], where: tuple) -> tuple[list, tuple[str, ...] | None]:
+    """The edges' ends, and their labels when the edges have them (all, or none)."""
+    labelled = [len(e) == 3 for e in edges]
+    if not any(labelled):
+        return edges, None
+    if not all(labelled):
+        e = labelled.index(False)
+        raise SolverError("an edge without a label among labelled ones: give every edge a "
+                          "label, or none", where + (e,))
+    labels = tuple(key_text(e[2]) for e in edges)
+    for e, text in enumerate(labels):
+        if not _readable(text):
+            raise SolverError(f"an edge label is a number or a word without commas, colons or "
+                              f"spaces, not {text!r}", where + (e,))
+    return [e[:2] for e in edges], labels
+
+
+def _readable(text: str) -> bool:
+    """Whether a node id or a label reads back from neighbour lists (`a:2 b:4`) and written
+    signatures (`1,a:1 b:1`): no comma, colon, space or ∅."""
+    return bool(text) and not any(ch in ",:∅" or ch.isspace() for ch in text)
 
 
 def _node_names(nodes, where: tuple) -> list[str]:
@@ -193,13 +227,13 @@ def _node_names(nodes, where: tuple) -> list[str]:
     neighbour lists (`2 4 5`) and signatures."""
     out = [key_text(n) for n in nodes]
     for text in out:
-        if not text or "," in text or "∅" in text or any(ch.isspace() for ch in text):
-            raise SolverError(f"a node is a number or a word without commas or spaces, not "
-                              f"{text!r}", where)
+        if not _readable(text):
+            raise SolverError(f"a node is a number or a word without commas, colons or spaces, "
+                              f"not {text!r}", where)
     return out
 
 
-def _listed_nodes(g: GraphGiven, where: tuple) -> list[str]:
+def _listed_nodes(g: GraphGiven, ends: list, where: tuple) -> list[str]:
     if g.nodes is not None:
         order = _node_names(g.nodes, where + ("nodes",))
         if len(set(order)) != len(order):
@@ -207,7 +241,7 @@ def _listed_nodes(g: GraphGiven, where: tuple) -> list[str]:
             twice = next(n for n in order if n in seen or seen.add(n))
             raise SolverError(f"node {twice} is listed twice", where + ("nodes",))
         return order
-    found = set(_node_names((n for edge in g.edges for n in edge), where + ("edges",)))
+    found = set(_node_names((n for edge in ends for n in edge), where + ("edges",)))
     found.update(_node_names(g.labels or {}, where + ("labels",)))
     if not found:
         raise SolverError("the graph has no nodes: list them under nodes", where)
@@ -236,18 +270,18 @@ def _from_matrix(matrix: list[list[int]], directed: bool, where: tuple):
     return [str(i + 1) for i in range(n)], pairs
 
 
-def _numbered(g: GraphGiven) -> bool:
+def _numbered(g: GraphGiven, ends: list) -> bool:
     """Whether every node is named by a whole number: then the edges are read as arrays."""
-    return all(type(a) is int and type(b) is int for a, b in g.edges) and \
+    return all(type(a) is int and type(b) is int for a, b in ends) and \
         all(type(n) is int for n in (g.nodes if g.nodes is not None else g.labels or ()))
 
 
-def _numbered_edges(g: GraphGiven, directed: bool, where: tuple):
+def _numbered_edges(g: GraphGiven, ends: list, directed: bool, where: tuple):
     """Nodes named by numbers, read with numpy (a graph of 10⁵ nodes reads in a blink): the
     same checks as `_edges`, the same order of nodes (listed, or ascending)."""
     import numpy as np
 
-    ends = np.asarray(g.edges, dtype=np.int64).reshape(-1, 2)
+    given_ends, ends = ends, np.asarray(ends, dtype=np.int64).reshape(-1, 2)
     if g.nodes is not None:
         listed = np.asarray(g.nodes, dtype=np.int64)
         if np.unique(listed).size != listed.size:
@@ -273,7 +307,7 @@ def _numbered_edges(g: GraphGiven, directed: bool, where: tuple):
     repeated = by_key[1:][key[by_key][1:] == key[by_key][:-1]]
     if repeated.size:
         e = int(repeated.min())
-        a, b = g.edges[e]
+        a, b = given_ends[e]
         raise SolverError(f"the edge {a}–{b} is given twice", where + ("edges", e))
     return [str(n) for n in listed.tolist()], edges
 
@@ -308,9 +342,9 @@ def _labels(labels: dict | None, order: list[str], index: dict[str, int],
             raise SolverError(f"a label for node {node}, which is not in the graph",
                               where + ("labels", node))
         text = key_text(label)
-        if not text or "," in text or any(ch.isspace() for ch in text):
-            raise SolverError(f"a label is a number or a word without commas or spaces, not "
-                              f"{text!r}", where + ("labels", node))
+        if not _readable(text):
+            raise SolverError(f"a label is a number or a word without commas, colons or "
+                              f"spaces, not {text!r}", where + ("labels", node))
         out[index[node]] = text
     missing = [order[i] for i, label in enumerate(out) if label is None]
     if missing:

@@ -44,13 +44,15 @@ def neighbour_groups(graph: Graph, directed: bool, seen: str) -> dict[str, dict[
     `successors` and/or `predecessors` for a directed one, as the convention says."""
     names = GROUPS[seen] if directed else ("neighbours",)
     groups: dict[str, dict[str, list[str]]] = {n: {v: [] for v in graph.nodes} for n in names}
-    for u, v in graph.edges:
+    edge_labels = graph.edge_labels or ("",) * len(graph.edges)
+    for (u, v), edge in zip(graph.edges, edge_labels):
         a, b = graph.nodes[u], graph.nodes[v]
+        prefix = f"{edge}:" if edge else ""
         for name, around in groups.items():
             if name in ("neighbours", "successors"):
-                around[a].append(b)
+                around[a].append(prefix + b)
             if name == "predecessors" or (name == "neighbours" and u != v):
-                around[b].append(a)
+                around[b].append(prefix + a)
     return {name: {v: R.neighbour_list(n) for v, n in around.items()}
             for name, around in groups.items()}
 
@@ -60,6 +62,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
     names = graphs.names
     numbering = conventions["numbering"]
     around = {}
+    edge_labelled = any(g.edge_labels for g in graphs.graphs)
     for g in graphs.graphs:
         groups = neighbour_groups(g, graphs.directed, conventions["neighbours"])
         around[g.name] = [f"{g.name}.{group}" for group in groups]
@@ -88,7 +91,8 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
         for step in run:
             previous = [label for n in names
                         for label in d[step.prev(f"{n}.labels")].value.values()]
-            joiners.append(R.joiner_for(str(label) for label in previous))
+            joiners.append(" " if edge_labelled else
+                           R.joiner_for(str(label) for label in previous))
             _iteration(d, step, names, around, joiners[-1], numbering)
         count = run.count
     counted = KN.counted(conventions, count)
@@ -96,7 +100,7 @@ def build(graphs: Graphs, conventions: Mapping[str, str]) -> Derivation:
         _features(d, name, count, counted)
     _kernels(d, names)
     _tests(d, names, count, stable=_stable(d, count))
-    d.notes.append(_convention_note(joiners, numbering, counted))
+    d.notes.append(_convention_note(joiners, numbering, counted, edge_labelled))
     d.principal = [q.name for q in d.derived() if KN.principal(q.name)]
     return d
 
@@ -230,8 +234,11 @@ def _tests(d: Derivation, names, count: int, stable: bool) -> None:
                   kind="count", group=KN.TEST_GROUP, symbol=sympy.Symbol(f"split({a},{b})"))
 
 
-def _convention_note(joiners: list[str], numbering: str, counted: range) -> str:
-    if " " not in joiners:
+def _convention_note(joiners: list[str], numbering: str, counted: range,
+                     edge_labelled: bool) -> str:
+    if edge_labelled:
+        written = "each as its edge's label and its own, separated by spaces (1,a:1 b:2)"
+    elif " " not in joiners:
         written = "side by side (1,11)"
     elif "" not in joiners:
         written = "separated by spaces (9,10 12)"

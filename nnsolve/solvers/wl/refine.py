@@ -27,6 +27,8 @@ class Union:
     indptr: np.ndarray
     indices: np.ndarray
     offsets: np.ndarray         # len(graphs) + 1
+    #: each entry's edge label as a code 0 … E − 1 (aligned with `indices`), or None
+    edge_codes: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -36,29 +38,44 @@ class Union:
         return slice(int(self.offsets[g]), int(self.offsets[g + 1]))
 
 
-def union(sizes, edge_arrays, seen: str = "both ways") -> Union:
+def union(sizes, edge_arrays, seen: str = "both ways", edge_codes=None) -> Union:
     """CSR adjacency of the disjoint union. `edge_arrays[g]` is an (m, 2) integer array of
     index pairs into graph g's nodes; `seen` is "both ways" (undirected: each edge counts for
-    both ends, a self-loop once), "out" (a node's successors) or "in" (its predecessors)."""
+    both ends, a self-loop once), "out" (a node's successors) or "in" (its predecessors);
+    `edge_codes[g]`, when given, holds each edge's label code."""
     offsets = np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=np.int64))])
-    sources, targets = [], []
+    sources, targets, codes = [], [], []
     for g, edges in enumerate(edge_arrays):
         edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2) + offsets[g]
         u, v = edges[:, 0], edges[:, 1]
+        code = np.asarray(edge_codes[g], dtype=np.int64) if edge_codes is not None else \
+            np.zeros(len(u), dtype=np.int64)
         if seen == "in":
             u, v = v, u
         elif seen != "out":
             loop = u == v
             u, v = np.concatenate([u, v[~loop]]), np.concatenate([v, u[~loop]])
+            code = np.concatenate([code, code[~loop]])
         sources.append(u)
         targets.append(v)
+        codes.append(code)
     src = np.concatenate(sources) if sources else np.zeros(0, np.int64)
     dst = np.concatenate(targets) if targets else np.zeros(0, np.int64)
     order = np.argsort(src, kind="stable")
     n = int(offsets[-1])
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return Union(indptr, dst[order], offsets)
+    labelled = np.concatenate(codes)[order] if edge_codes is not None and codes else None
+    return Union(indptr, dst[order], offsets, labelled)
+
+
+def entries(graph: Union, labels: np.ndarray) -> np.ndarray:
+    """Each neighbour's entry of a signature, aligned with `indices`: its label, or with edge
+    labels the pair (edge label, label) as one number."""
+    values = labels[graph.indices]
+    if graph.edge_codes is None:
+        return values
+    return graph.edge_codes * np.int64(int(labels.max()) + 1 if labels.size else 1) + values
 
 
 def codes(labels) -> np.ndarray:
@@ -120,8 +137,9 @@ def _sorted_rows(graph: Union, labels: np.ndarray, rows: np.ndarray | None = Non
     local = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
     where = np.repeat(graph.indptr[:-1][rows] - indptr[:-1], lengths) + \
         np.arange(indptr[-1], dtype=np.int64)
-    width = np.int64(int(labels.max()) + 1 if labels.size else 1)
-    return indptr, np.sort(local * width + labels[graph.indices[where]]) - local * width
+    values = entries(graph, labels)[where]
+    width = np.int64(int(values.max()) + 1 if values.size else 1)
+    return indptr, np.sort(local * width + values) - local * width
 
 
 def _row_hashes(graph: Union, labels: np.ndarray) -> np.ndarray:
@@ -129,7 +147,7 @@ def _row_hashes(graph: Union, labels: np.ndarray) -> np.ndarray:
     converse is checked), in any order."""
     with np.errstate(over="ignore"):
         running = np.concatenate([np.zeros(1, np.uint64),
-                                  np.cumsum(mixed(labels[graph.indices]), dtype=np.uint64)])
+                                  np.cumsum(mixed(entries(graph, labels)), dtype=np.uint64)])
         return running[graph.indptr[1:]] - running[graph.indptr[:-1]]
 
 

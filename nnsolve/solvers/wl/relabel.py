@@ -6,7 +6,8 @@ and the answers of the known mistakes alike.
 A signature is a node's own label and the sorted multiset of its neighbours' labels, written
 `1,11` (own label, comma, neighbour labels side by side) while every label is one character,
 and `10,11 12` (neighbour labels separated by spaces) once some label is longer; a directed
-graph seen both ways has two groups, successors then predecessors: `1,11,1`. The
+graph seen both ways has two groups, successors then predecessors: `1,11,1`. With edge labels
+each neighbour is its edge's label and its own, `1,a:1 b:2`, always separated by spaces. The
 compression table gives each distinct signature of the iteration, over all graphs, a new label:
 numbers counted on from the largest label so far, in sorted order of the signatures (or in the
 order they first occur). Every function here is total: a student's colouring with a node
@@ -33,11 +34,17 @@ NONE = "∅"
 _WHOLE_NUMBER = re.compile(r"-?\d+\Z")
 
 
+def element_key(element: str) -> tuple:
+    """A neighbour's entry in natural order: its label, or its edge's label then its own
+    (`a:2` before `a:10` before `b:1`)."""
+    return tuple(natural_key(part) for part in element.split(":"))
+
+
 def signature(own: str, groups: Iterable[Iterable[str]], *, sort: bool = True,
               own_label: bool = True) -> Signature:
     """A node's signature; `sort=False` keeps the neighbours in the order the edges list them
     and `own_label=False` leaves the node's own label out (the two common slips)."""
-    labels = tuple(tuple(sorted(g, key=natural_key)) if sort else tuple(g) for g in groups)
+    labels = tuple(tuple(sorted(g, key=element_key)) if sort else tuple(g) for g in groups)
     return (own if own_label else "", labels)
 
 
@@ -63,17 +70,22 @@ def order_key(sig: Signature) -> tuple:
     """Signatures in sorted order: by own label, then by the neighbour labels one by one (a
     shorter list first where one is the start of the other), labels in natural order."""
     own, groups = sig
-    return (natural_key(own), tuple(tuple(natural_key(n) for n in g) for g in groups))
+    return (natural_key(own), tuple(tuple(element_key(n) for n in g) for g in groups))
 
 
 def neighbour_list(nodes: Iterable[str]) -> str:
-    """A node's neighbours as the board lists them: `2 4 5` (∅ for none)."""
+    """A node's neighbours as the board lists them: `2 4 5`, with edge labels `a:2 b:4`
+    (∅ for none)."""
     return " ".join(nodes) or NONE
 
 
-def listed(text: str) -> list[str]:
-    """The nodes of a written neighbour list."""
-    return [] if text == NONE else text.split()
+def listed(text: str) -> list[tuple[str, str]]:
+    """The (edge label, node) entries of a written neighbour list; the edge label is empty
+    for a graph without edge labels."""
+    if text == NONE:
+        return []
+    return [(edge, node) if node else ("", edge)
+            for edge, _, node in (entry.partition(":") for entry in text.split())]
 
 
 def signatures(labels: Mapping[str, str], around: list[Mapping[str, str]], joiner: str, *,
@@ -83,8 +95,11 @@ def signatures(labels: Mapping[str, str], around: list[Mapping[str, str]], joine
     def label(node: str) -> str:
         return str(labels.get(node, UNKNOWN))
 
+    def entry(edge: str, node: str) -> str:
+        return f"{edge}:{label(node)}" if edge else label(node)
+
     return {node: write(signature(label(node),
-                                  ((label(m) for m in listed(str(g[node]))) for g in around),
+                                  ((entry(*m) for m in listed(str(g[node]))) for g in around),
                                   sort=sort, own_label=own_label), joiner)
             for node in around[0]}
 

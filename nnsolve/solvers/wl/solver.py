@@ -24,12 +24,14 @@ class WlSolver(Solver):
     summary = "Weisfeiler-Lehman relabelling, the WL subtree kernel and the WL isomorphism test"
     Given = WlGiven
     quantities = {
-        "<G>.neighbours": "each node's neighbours in graph G, in the order the edges list them",
+        "<G>.neighbours": "each node's neighbours in graph G, in the order the edges list them "
+                          "(2 4 5; with edge labels a:2 b:4)",
         "<G>.successors, <G>.predecessors": "directed graphs: each node's successors and/or "
                                             "predecessors, as the neighbours convention says",
         "step0.<G>.labels": "the starting labels of graph G (all 1 unless given)",
         "step<k>.<G>.signatures": "iteration k: each node's signature, its own label and the "
-                                  "sorted labels of its neighbours (1,11)",
+                                  "sorted labels of its neighbours (1,11; with edge labels "
+                                  "1,a:1 b:2)",
         "step<k>.table": "iteration k: the compression table, signature → new label, shared by "
                          "all graphs",
         "step<k>.<G>.labels": "iteration k: each node's new label, a colouring graded as a "

@@ -30,7 +30,12 @@ def run(graphs: Graphs, seen: str) -> tuple[F.Union, list[np.ndarray], str | Non
     edges = [np.asarray(g.edges, dtype=np.int64).reshape(-1, 2) for g in graphs.graphs]
     ways = {"out": ("out",), "in": ("in",), "both": ("out", "in")}[seen] \
         if graphs.directed else ("both ways",)
-    adjacency = [F.union(sizes, edges, way) for way in ways]
+    labelled = any(g.edge_labels for g in graphs.graphs)
+    codes = F.codes([label for g in graphs.graphs for label in g.edge_labels or ()]) \
+        if labelled else None
+    split = np.cumsum([len(g.edges) for g in graphs.graphs])[:-1]
+    edge_codes = np.split(codes, split) if labelled else None
+    adjacency = [F.union(sizes, edges, way, edge_codes) for way in ways]
     union = adjacency[0]
     start = F.codes([label for g in graphs.graphs for label in g.labels])
     reasons: list[str | None] = [None]
