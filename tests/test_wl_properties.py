@@ -121,11 +121,15 @@ def test_sequence_ids_tell_equal_rows_from_different_ones(rows):
 
 
 @settings(max_examples=25)
-@given(st.lists(graphs(7), min_size=2, max_size=3), st.integers(1, 3))
-def test_a_hash_collision_falls_back_to_exact_ids(specs, h):
+@given(st.lists(graphs(7), min_size=2, max_size=3), st.integers(1, 3), st.booleans(),
+       st.booleans())
+def test_rows_are_checked_exactly_by_counts_or_sorted(specs, h, collide, sort):
     """With a mix that sends every label to 0, every row of a degree collides; the check
-    against each group's first row finds it and the exact pairing ids decide."""
+    against each group's first row (by counts, or sorted rows when COUNTS_LIMIT is 0) finds
+    it and the exact pairing ids decide. Without collisions, both checks pass every row."""
     named = alike(specs)
-    with patch.object(F, "mixed", lambda values: np.zeros(values.size, dtype=np.uint64)):
+    zero = (lambda values: np.zeros(values.size, dtype=np.uint64)) if collide else F.mixed
+    with patch.object(F, "mixed", zero), \
+            patch.object(F, "COUNTS_LIMIT", 0 if sort else F.COUNTS_LIMIT):
         summary = solve(named, h, "summary")
     assert summary["K"].value == solve(named, h, "nodes")["K"].value

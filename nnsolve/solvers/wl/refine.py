@@ -168,22 +168,36 @@ def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return ids, first[ids]
 
 
+#: label counts per row compared directly (no sort) while rows × distinct entries stays
+#: below this: the first iterations, where few labels exist and most rows share a class
+COUNTS_LIMIT = 4_000_000
+
+
 def _same_rows(graph: Union, labels: np.ndarray, ids: np.ndarray,
                representative: np.ndarray) -> bool:
-    """Whether every row holds the same neighbour labels as its class's first row. Only rows
-    of classes with two or more rows are sorted and compared (after a few iterations of a
-    large graph that is few rows); rows of one class have one length, the degree being part
-    of the class."""
+    """Whether every row holds the same neighbour entries as its class's first row. Only rows
+    of classes with two or more rows are compared (after a few iterations of a large graph
+    that is few rows): by their counts of each entry while few entries exist, else sorted;
+    rows of one class have one length, the degree being part of the class."""
     shared = np.flatnonzero(np.bincount(ids)[ids] > 1)
     if shared.size == 0:
         return True
-    indptr, ordered = _sorted_rows(graph, labels, shared)
     local = np.full(labels.size, -1, dtype=np.int64)
     local[shared] = np.arange(shared.size, dtype=np.int64)
+    theirs = local[representative[shared]]
+    values = entries(graph, labels)
+    width = int(values.max()) + 1 if values.size else 1
+    if shared.size * width <= COUNTS_LIMIT:
+        rows = local[np.repeat(np.arange(graph.size, dtype=np.int64), np.diff(graph.indptr))]
+        kept = rows >= 0
+        counts = np.bincount(rows[kept] * width + values[kept],
+                             minlength=shared.size * width).reshape(shared.size, width)
+        return bool(np.array_equal(counts, counts[theirs]))
+    indptr, ordered = _sorted_rows(graph, labels, shared)
     lengths = np.diff(indptr)
-    theirs = np.repeat(indptr[:-1][local[representative[shared]]] - indptr[:-1], lengths) + \
+    position = np.repeat(indptr[:-1][theirs] - indptr[:-1], lengths) + \
         np.arange(ordered.size, dtype=np.int64)
-    return bool(np.array_equal(ordered, ordered[theirs]))
+    return bool(np.array_equal(ordered, ordered[position]))
 
 
 def step(graphs: list[Union], labels: np.ndarray) -> np.ndarray:
