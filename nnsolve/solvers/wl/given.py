@@ -1,8 +1,10 @@
 """The given of the `wl` solver, read and checked into `Graphs`: node ids, edges as index
 pairs and the starting labels, in the form both views (nodes.py, summary.py) work from.
 
-A graph is written as its edges (`edges: [[1, 2], [2, 3]]`) or its adjacency matrix (nodes
-1 … n), with optional `nodes` (isolated ones, or an order) and `labels` (all 1 when left out).
+A graph is written as its edges (`edges: [[1, 2], [2, 3]]`, or `[[1, 2, a], …]` with edge
+labels) or its adjacency matrix (nodes 1 … n), with optional `nodes` (isolated ones, or an
+order) and `labels` (all 1 when left out). Graphs whose nodes are all numbers are read with
+numpy, so a graph of 10⁵ nodes costs no Python loop per edge.
 What is malformed is pydantic's; what is well-formed but not a graph (a label for a node that is
 not there, an edge twice, an asymmetric matrix of an undirected graph) is a SolverError naming
 the field. Sizes are bounded before anything is built: hostile input is refused, not run.
