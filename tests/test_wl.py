@@ -67,6 +67,16 @@ def test_e6_b_cycle_and_two_triangles_are_possibly_isomorphic(nnsolve):
     assert "split.G1.G2" not in v
 
 
+def test_e6_c_says_possibly_isomorphic_is_no_proof(nnsolve, tmp_path):
+    submission = tmp_path / "s.yaml"
+    submission.write_text("nnsolve: 1\nstudent: {id: s1}\nproblem: e6-wl-kernel\n"
+                          "answers:\n  c: {answer: a}\n")
+    report = nnsolve("grade", submission, "--key", E6, "--format", "json").json()
+    record = next(r for r in report["results"][0]["records"] if r["part"] == "c")
+    assert record["status"] == "incorrect"
+    assert "not a proof" in record["message"]
+
+
 def test_e6_terminal_states_conventions_stop_and_verdict(nnsolve):
     out = nnsolve("run", E6).stdout
     assert "T2 = {2,4: 5, 3,34: 6, 3,44: 7, 4,233: 8, 4,234: 9}" in out
