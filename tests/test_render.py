@@ -515,3 +515,13 @@ def test_html_negated_sums_keep_their_parentheses_and_products_their_order():
     step = to_mathml(sympy.Mul(-1, eta, g, evaluate=False), {eta: 0.5, g: -2})
     assert re.sub(r"<[^>]+>", " ", step).split() == ["&#8722;", "0.5", "&#xB7;", "(",
                                                      "&#8722;", "2", ")"]
+
+
+def test_html_names_with_combining_accents_set_the_accent_over_the_letter():
+    """D̃ and m̂₁ (a name typed with a combining tilde or hat) show their accent: browsers drop
+    a combining character inside <mi>."""
+    from nnsolve.derivation.mathml import to_mathml
+
+    written = to_mathml(sympy.Symbol("D\u0303") + sympy.Symbol("m\u0302_1"))
+    assert '<mover accent="true"><mi>D</mi><mo>~</mo></mover>' in written
+    assert '<msub><mover accent="true"><mi>m</mi><mo>^</mo></mover><mi>1</mi></msub>' in written
