@@ -525,3 +525,18 @@ def test_html_names_with_combining_accents_set_the_accent_over_the_letter():
     written = to_mathml(sympy.Symbol("D\u0303") + sympy.Symbol("m\u0302_1"))
     assert '<mover accent="true"><mi>D</mi><mo>~</mo></mover>' in written
     assert '<msub><mover accent="true"><mi>m</mi><mo>^</mo></mover><mi>1</mi></msub>' in written
+
+
+@needs_pdflatex
+def test_latex_lines_opening_with_a_bracket_are_text_not_an_optional_argument(tmp_path):
+    """After \\\\ LaTeX reads "[…]" as a length: a table row that starts with a vector
+    ("[1, -1]  stored") and a statement line after a hard break must still be set as text."""
+    from nnsolve.render import latex, statements
+    from nnsolve.render.latex import _tabular
+
+    table = _tabular("ll", ["state", "kind"], [["[1, -1]", "stored"], ["[-1, 1]", "spurious"]])
+    statement = statements.to_latex("the start states are  \n[1, 1] and [-1, -1]", latex.escape)
+    tex = tmp_path / "brackets.tex"
+    tex.write_text("\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n"
+                   f"{table}\n\n{statement}\n\\end{{document}}\n", encoding="utf-8")
+    assert_compiles(tex)
