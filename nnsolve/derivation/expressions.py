@@ -105,7 +105,7 @@ class _Names:
             return sympy.E
         if student_function(name) is not None and name.lower() not in _GREEK_NAMES:
             raise ExpressionError(f"function {written!r} needs an argument in parentheses, "
-                              f"e.g. {written}(2)")
+                                  f"e.g. {written}(2)")
         if self.numbers_only or (self.allowed is not None and name not in self.allowed):
             return self._unknown(written)
         return sympy.Symbol(name)
