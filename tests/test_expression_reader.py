@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings, strategies as st
 
 from nnsolve.derivation.expressions import ExpressionError, read_expression
 
@@ -54,3 +55,21 @@ def test_an_answer_error_is_the_readers_error_for_a_student():
         parse_text("1/0")
     with pytest.raises(ValueError, match="names must be"):
         parse_text("x", names="variables")
+
+
+PIECES = ["1", "0", "9", ".", ",", "e", "E", "+", "-", "*", "/", "^", "**", "(", ")", "x", "y",
+          "z", "g", "'", "sqrt", "exp", "log", "sigmoid", "pi", "inf", "oo", "I", "_", " ",
+          "import", "%", "<", "\x00", "×", "−"]
+
+
+@settings(max_examples=150)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_any_function_text_is_read_or_refused_with_a_reason(text):
+    """Hostile text in a problem file: a function of x and y, or an ExpressionError — never
+    another exception, never a name that is not declared."""
+    try:
+        value = function(text)
+    except ExpressionError as error:
+        assert str(error)
+    else:
+        assert isinstance(value, sympy.Expr) and value.free_symbols <= {x, y}
