@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+import sympy
 from hypothesis import given, strategies as st
 
 from nnsolve.solvers.base import SolverError
@@ -275,3 +276,14 @@ def test_diverging_or_overflowing_steps_are_refused_with_their_reason(given_):
     long, they overflow, and the error says where and why, in seconds."""
     with pytest.raises(SolverError, match="not a finite number.*smaller learning rate"):
         solve(given_)
+
+
+def test_a_function_with_decimals_is_read_exactly():
+    """f = 0.5x² + 0.25y²: ∇f = (x, y/2) exactly, not (1.0x, 0.5y); from (3, 4) with η = 1,
+    ∇f = (3, 2) and θ1 = (0, 2), f(θ1) = 1."""
+    d = solve({"optimizer": "sgd", "lr": 1, "params": [3, 4],
+               "function": "0.5*x^2 + 0.25*y^2", "variables": ["x", "y"], "steps": 1})
+    assert str(d["gradient.x"].value) == "x" and str(d["gradient.y"].value) == "y/2"
+    assert list(d["step1.grad"].value) == [3, 2]
+    assert list(d["step1.params"].value) == [0, 2]
+    assert d["step1.f"].value == 1 and isinstance(d["step1.f"].value, sympy.Integer)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import sympy
 
 from nnsolve.derivation import values as V
+from nnsolve.derivation.expressions import ExpressionError, read_expression
 from nnsolve.derivation.pointwise import NotFinite, settled
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.names import canonical_name
 from nnsolve.solvers.base import SolverError
-from nnsolve.solvers.optim.function import FunctionError, read_function
 from nnsolve.solvers.optim.given import Run
 
 #: names the board already uses for something else
 RESERVED = {"f", "e", "pi", "E"}
+#: characters in the text of a function
+MAX_FUNCTION_TEXT = 500
 
 
 class _Written(sympy.Function):
@@ -88,10 +90,7 @@ class Objective:
                 raise SolverError(f"{name!r} is taken (f is the function, e and pi are "
                                   "constants): choose another variable name", ("variables", i))
             self.variables.append(sympy.Symbol(canonical_name(name)))
-        try:
-            expr = read_function(run.function, {str(v): v for v in self.variables})
-        except FunctionError as exc:
-            raise SolverError(f"the function cannot be read: {exc}", ("function",)) from None
+        expr = self._read(run.function)
         if not isinstance(expr, sympy.Expr) or expr.has(sympy.zoo, sympy.nan, sympy.oo):
             raise SolverError("the function is not a finite expression", ("function",))
         self.f = d.given("f", expr, "objective function f", symbol=sympy.Symbol("f"),
@@ -107,6 +106,21 @@ class Objective:
         d.notes.append("∇f = (" + ", ".join(f"∂f/∂{v} = {d[n].value}"
                                             for v, n in zip(self.variables, self.partials))
                        + ")")
+
+    def _read(self, text: str) -> sympy.Expr:
+        """The function's text through the project's one expression reader: its variables are
+        the only names, the registered functions the only functions, and its decimals exact
+        (0.5 is 1/2: a coefficient of an objective is a definition, not a measurement)."""
+        if len(text) > MAX_FUNCTION_TEXT:
+            raise SolverError(f"the function cannot be read: it is longer than "
+                              f"{MAX_FUNCTION_TEXT} characters", ("function",))
+        try:
+            value = read_expression(text, names="variables", exact_decimals=True,
+                                    symbols={str(v): v for v in self.variables},
+                                    noun="function")
+        except ExpressionError as exc:
+            raise SolverError(f"the function cannot be read: {exc}", ("function",)) from None
+        return sympy.Float(value) if isinstance(value, float) else value
 
     def _at(self, expressions, point) -> tuple:
         mapping = {v: V.to_sympy(x) for v, x in zip(self.variables, point)}
