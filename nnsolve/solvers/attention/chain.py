@@ -198,8 +198,9 @@ class Chain:
             from nnsolve.solvers.attention.worked import dot_products
             dot_products(self, head, scores, q, k)
         if self.scaled:
-            dk = d.given(head.name("dk"), q.shape[1], f"key width d_k{head.of}",
-                         symbol=sympy.Symbol(head.written("d_k")), kind="count", group="given")
+            dk = d.symbol("dk") if "dk" in d else d.given(
+                "dk", q.shape[1], "key width d_k" + (" (of each head)" if head.number else ""),
+                symbol=sympy.Symbol("d_k"), kind="count", group="given")
             scaled = self.matrix(
                 head.name("scaled"), f"scaled scores S/√d_k{head.of}",
                 M.Scaled(scores, sympy.sqrt(dk)), head.written("S'"), group=head.group,

@@ -29,7 +29,7 @@ class AttentionSolver(Solver):
         "Q, K, V": "queries, keys and values, one row per position (given, or X W_q, X W_k, "
                    "X W_v with projections)",
         "scores": "S = Q·Kᵀ: query i with key j in row i, column j",
-        "dk": "the key width d_k (per head: head<k>.dk)",
+        "dk": "the key width d_k (of each head)",
         "scaled": "S/√d_k (convention scaling: sqrt_dk)",
         "weights": "P = softmax(S/√d_k) row by row; masked positions 0",
         "output": "Z = P·V; with heads, the concatenation through W_o (+ b_o)",
