@@ -13,12 +13,13 @@ from __future__ import annotations
 import sympy
 
 from nnsolve.derivation import names
+from nnsolve.derivation import values as V
 from nnsolve.derivation.ordered import over, times, total
 
 
 def _index(chain, name: str, i: int, j: int) -> tuple[int, ...]:
-    """A matrix of one column is a vector: its elements have one index."""
-    return (i,) if chain.shapes[name][1] == 1 else (i, j)
+    """A result of one column is a vector: its elements have one index."""
+    return (i,) if V.rank(chain.d[name].value) == 1 else (i, j)
 
 
 def _written(chain, matrix: sympy.MatrixSymbol, index: tuple[int, ...]) -> str:
