@@ -40,6 +40,7 @@ class AttentionSolver(Solver):
         "head<k>.Q, head<k>.K, head<k>.V": "head k's columns of Q, K and V",
         "head<k>.scores, head<k>.scaled, head<k>.weights, head<k>.output": "head k's attention",
         "concat": "the heads' outputs side by side",
+        "mean": "with mean_context: the plain context vector, the mean of the rows of V",
         "<matrix>.shape": "shapes only: X, Q, K, V, scores, weights, Z, concat, output (and "
                           "head.Q, head.K, head.V, head.output with several heads)",
         "head.dk, head.dv": "shapes only: one head's query/key and value widths d_q/h, d_v/h",
