@@ -25,6 +25,8 @@ Vector = list[Number]
 MAX_ELEMENTS = 250_000
 #: attention weights over all heads (queries × keys × heads)
 MAX_WEIGHTS = 1_000_000
+#: the largest magnitude of a given number: scores stay within what exp and floats can hold
+MAX_MAGNITUDE = 10**6
 #: sizes in the shapes-only mode
 MAX_SIZE = 10**9
 MAX_HEADS = 256
@@ -192,6 +194,9 @@ def _flat(value) -> list:
 def _finite(v: Any, field: tuple) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         raise SolverError(f"{v} is not a finite number", field)
+    if abs(v) > MAX_MAGNITUDE:
+        raise SolverError(f"{v:.3g} is beyond ±{MAX_MAGNITUDE:,}: the scores would leave what "
+                          "exponentials can hold", field)
     return v
 
 
