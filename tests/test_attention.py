@@ -305,6 +305,12 @@ def test_e11_misconceptions_named(nnsolve, tmp_path):
     ({"n": 4, "d_in": 6, "heads": 4}, "given.heads", "do not divide"),
     ({"n": 4, "d_in": 6, "Q": [[1]]}, "given.Q", "shapes only"),
     ({"Q": [[0] * 600] * 600, "K": [[0]], "V": [[0]]}, "given.Q", "the limit is"),
+    ({"Q": [[0]] * 1001, "K": [[0]] * 1000, "V": [[0]] * 1000}, "given.Q",
+     "1,001,000 attention weights; the limit is 1,000,000"),
+    ({"Q": [[10 ** 7]], "K": [[1]], "V": [[1]]}, "given.Q[0][0]", "beyond ±1,000,000"),
+    ({"Q": [[1]], "K": [[1]], "V": [[1]], "W_q": [[1]]}, "given.W_q", "belongs with X"),
+    ({"Q": [[1, 0], [0, 1]], "K": [[1, 0]], "V": [[1]], "mask": "causal"}, "given.mask",
+     "as many queries as keys"),
 ])
 def test_bad_givens_name_their_field(nnsolve, problem_file, given, field, words):
     text = json.dumps(given).replace('".nan"', ".nan")
@@ -312,4 +318,4 @@ def test_bad_givens_name_their_field(nnsolve, problem_file, given, field, words)
     result = nnsolve("check", path)
     assert result.exit_code == 1
     assert field in result.stderr and words in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -95,3 +95,23 @@ def test_parameter_count_of_the_module(embed, heads, bias):
     assert d["params.Wq"].value + d["params.Wk"].value + d["params.Wv"].value == \
         mha.in_proj_weight.numel() + (mha.in_proj_bias.numel() if bias else 0)
     assert d["params.Wo"].value == sum(p.numel() for p in mha.out_proj.parameters())
+
+
+@pytest.mark.parametrize("n_q, n_k, embed, heads", [(2, 3, 4, 2), (7, 11, 12, 3)])
+def test_cross_attention_over_a_memory(n_q, n_k, embed, heads):
+    """Queries from a decoder's states, keys and values from the encoder's (`memory`)."""
+    torch.manual_seed(n_q + n_k)
+    mha = torch.nn.MultiheadAttention(embed, heads, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        mha.in_proj_bias.normal_()
+    x = torch.randn(1, n_q, embed, dtype=torch.float64)
+    memory = torch.randn(1, n_k, embed, dtype=torch.float64)
+    expected, _ = mha(x, memory, memory)
+    w_q, w_k, w_v = mha.in_proj_weight.detach().chunk(3)
+    b_q, b_k, b_v = mha.in_proj_bias.detach().chunk(3)
+    d = solve({"X": x[0].tolist(), "memory": memory[0].tolist(), "W_q": w_q.tolist(),
+               "W_k": w_k.tolist(), "W_v": w_v.tolist(), "b_q": b_q.tolist(),
+               "b_k": b_k.tolist(), "b_v": b_v.tolist(), "heads": heads,
+               "W_o": mha.out_proj.weight.detach().tolist(),
+               "b_o": mha.out_proj.bias.detach().tolist()}, weights="linear")
+    assert np.allclose(array(d, "output"), expected[0].detach().numpy(), rtol=0, atol=1e-9)

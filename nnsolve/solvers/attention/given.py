@@ -150,8 +150,8 @@ def read(given: AttentionGiven, conventions) -> Setup:
         mode = "direct"
         for name in ("memory", "W_q", "W_k", "W_v", "b_q", "b_k", "b_v"):
             if name in stated:
-                raise SolverError(f"{name} projects X: give X with the projections, or Q, K and V "
-                                  "without them", (name,))
+                raise SolverError(f"{name} belongs with X and its projections: give X, W_q, W_k "
+                                  "and W_v, or Q, K and V without them", (name,))
     else:
         missing = [n for n in ("Q", "K", "V") if n not in stated]
         raise SolverError(f"give Q, K and V ({', '.join(missing)} missing), or X with W_q, W_k "
@@ -160,11 +160,10 @@ def read(given: AttentionGiven, conventions) -> Setup:
     if mode == "direct":
         _direct(values, n_q, n_k)
     heads = given.heads
-    for width, field in ((d_q, "W_q" if mode == "projected" else "Q"),
-                         (d_v, "W_v" if mode == "projected" else "V")):
+    for width, name in ((d_q, "d_q"), (d_v, "d_v")):
         if width % heads:
-            raise SolverError(f"{heads} heads do not divide the width {width}: each head takes "
-                              f"width/h columns", ("heads",))
+            raise SolverError(f"{heads} heads do not divide {name} = {width}: each head takes "
+                              f"{name}/h columns", ("heads",))
     _output_projection(values, d_v, linear)
     if n_q * n_k * heads > MAX_WEIGHTS:
         raise SolverError(f"{n_q:,} queries × {n_k:,} keys × {heads} heads is "
