@@ -131,8 +131,8 @@ class Chain:
         outputs = []
         for h in range(1, s.heads + 1):
             head = Head(h)
-            hq, hk, hv = (self._split(head, x, letter)
-                          for x, letter in ((q, "Q"), (k, "K"), (v, "V")))
+            hq, hk, hv = (q, k, v) if s.heads == 1 else (
+                self._split(head, x, letter) for x, letter in ((q, "Q"), (k, "K"), (v, "V")))
             outputs.append(self.attend(head, hq, hk, hv, mask))
         joined = outputs[0] if len(outputs) == 1 else self.matrix(
             "concat", "the heads' outputs side by side", M.Beside(*outputs), "Z", group="output",
