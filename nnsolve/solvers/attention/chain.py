@@ -199,7 +199,7 @@ class Chain:
             dot_products(self, head, scores, q, k)
         if self.scaled:
             dk = d.symbol("dk") if "dk" in d else d.given(
-                "dk", q.shape[1], "key width d_k" + (" (of each head)" if head.number else ""),
+                "dk", q.shape[1], "key width" + (" (of each head)" if head.number else ""),
                 symbol=sympy.Symbol("d_k"), kind="count", group="given")
             scaled = self.matrix(
                 head.name("scaled"), f"scaled scores S/√d_k{head.of}",

@@ -33,14 +33,14 @@ class Sized(sympy.Function):
 def build(sizes: Sizes, *, biases: bool) -> Derivation:
     d = Derivation()
     s = sizes
-    n = d.given("n", s.n, "sequence length n", kind="count", symbol=sympy.Symbol("n"))
-    d_in = d.given("din", s.d_in, "input width d_in", kind="count", symbol=sympy.Symbol("d_in"))
-    d_q = d.given("dq", s.d_q, "query and key width d_q (all heads)", kind="count",
+    n = d.given("n", s.n, "sequence length", kind="count", symbol=sympy.Symbol("n"))
+    d_in = d.given("din", s.d_in, "input width", kind="count", symbol=sympy.Symbol("d_in"))
+    d_q = d.given("dq", s.d_q, "query and key width (all heads)", kind="count",
                   symbol=sympy.Symbol("d_q"))
-    d_v = d.given("dv", s.d_v, "value width d_v (all heads)", kind="count",
+    d_v = d.given("dv", s.d_v, "value width (all heads)", kind="count",
                   symbol=sympy.Symbol("d_v"))
-    h = d.given("h", s.heads, "heads h", kind="count", symbol=sympy.Symbol("h"))
-    d_out = d.given("dout", s.d_out, "output width d_out", kind="count",
+    h = d.given("h", s.heads, "heads", kind="count", symbol=sympy.Symbol("h"))
+    d_out = d.given("dout", s.d_out, "output width", kind="count",
                     symbol=sympy.Symbol("d_out")) if s.output_projection else d_v
 
     def shape(name: str, label: str, rows, cols, group: str = "shapes") -> None:
