@@ -319,3 +319,19 @@ def test_bad_givens_name_their_field(nnsolve, problem_file, given, field, words)
     assert result.exit_code == 1
     assert field in result.stderr and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_students_slip_in_one_head_is_carried_through_the_concatenation(nnsolve):
+    """tests/data/attention-two-heads-slip.yaml: S_1[3,2] written 3 instead of 4, and every
+    later answer worked from it, rounded to 3 decimals."""
+    result = nnsolve("grade", ROOT / "tests" / "data" / "attention-two-heads-slip.yaml",
+                     "--key", TWO_HEADS, "--format", "json")
+    records = {r["name"]: r for r in result.json()["results"][0]["records"]}
+    assert records["head1.scores"]["status"] == "incorrect"
+    assert "row 3, column 2: expected 4, got 3" in records["head1.scores"]["message"]
+    for name in ("head1.weights", "head1.output", "concat", "output"):
+        assert records[name]["status"] == "ecf", records[name]["message"]
+        assert "row 3, column 1" in records[name]["message"]
+    for name in ("Q", "K", "V", "head2.scores", "head2.weights", "head2.output"):
+        assert records[name]["status"] == "correct"
+    assert result.json()["results"][0]["score"] == 11
