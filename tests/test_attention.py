@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("nnsolve.solvers.attention")
 
@@ -46,14 +48,15 @@ def values(nnsolve, problem: Path) -> dict:
     return {name: q["value"] for name, q in run_json(nnsolve, problem).items()}
 
 
-def grade(nnsolve, tmp_path: Path, problem: Path, problem_id: str, answers: dict) -> dict:
+def grade(nnsolve, tmp_path: Path, problem: Path, problem_id: str, answers: dict,
+          part: str | None = None) -> dict:
     path = tmp_path / "answers.yaml"
     path.write_text(json.dumps({"nnsolve": 1, "student": {"id": "s1"}, "problem": problem_id,
                                 "answers": answers}), encoding="utf-8")
     result = nnsolve("grade", path, "--key", problem, "--format", "json")
     report = result.json()["results"][0]
     assert report["error"] is None, report["error"]
-    return {r["name"]: r for r in report["records"]}
+    return {r["name"]: r for r in report["records"] if part is None or r["part"] == part}
 
 
 def solve(given: dict, **conventions):
@@ -279,9 +282,37 @@ def test_e11_counts_agree_with_the_layers_solver():
         assert d["params"].value == stack["params"].value
 
 
+def test_e11_in_general_is_the_formula_the_numbers_go_into(nnsolve):
+    result = nnsolve("run", E11, "--format", "json")
+    general = {q["name"]: q["value"] for q in result.json()["parts"][1]["quantities"]}
+    assert general["Q.shape"] == ["n", "d_q"] and general["head.dk"] == "d_q/h"
+    assert general["head.output.shape"] == ["n", "d_v/h"]
+    assert general["params"] == "2*d_in*d_q + 2*d_in*d_v + d_in + 2*d_q + d_v"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 64), st.integers(1, 64), st.integers(1, 8), st.integers(1, 8),
+       st.integers(1, 4), st.sampled_from(["with", "without"]))
+def test_general_counts_are_the_numeric_ones(n, d_in, dq_per_head, dv_per_head, h, biases):
+    import sympy
+
+    sizes = {"n": n, "d_in": d_in, "d_q": dq_per_head * h, "d_v": dv_per_head * h, "heads": h}
+    numeric = solve(sizes, biases=biases)
+    general = solve({"n": "n", "d_in": "d_in", "d_q": "d_q", "d_v": "d_v", "heads": "h"},
+                    biases=biases)
+    at = {sympy.Symbol(k if k != "heads" else "h"): v for k, v in sizes.items()}
+    for name in ("params.Wq", "params.Wv", "params.Wo", "params"):
+        assert general[name].value.xreplace(at) == numeric[name].value
+    if h > 1:                                   # one head is the whole: no per-head widths
+        for name in ("head.dk", "head.dv"):
+            assert general[name].value.xreplace(at) == numeric[name].value
+        assert tuple(sympy.sympify(v).xreplace(at) for v in general["head.V.shape"].value) \
+            == numeric["head.V.shape"].value
+
+
 def test_e11_misconceptions_named(nnsolve, tmp_path):
     records = grade(nnsolve, tmp_path, E11, "e11-attention-shapes",
-                    {"params": 8 * 1_050_624, "params.Wq": 512 * 512})
+                    {"a": {"params": 8 * 1_050_624, "params.Wq": 512 * 512}}, part="a")
     assert records["params"]["misconception"] == "heads-multiplied"
     assert records["params.Wq"]["misconception"] == "bias-forgotten"
 
@@ -304,6 +335,8 @@ def test_e11_misconceptions_named(nnsolve, tmp_path):
     ({"Q": [[".nan"]], "K": [[1]], "V": [[1]]}, "given.Q[0][0]", "not a finite number"),
     ({"n": 4, "d_in": 6, "heads": 4}, "given.heads", "do not divide"),
     ({"n": 4, "d_in": 6, "Q": [[1]]}, "given.Q", "shapes only"),
+    ({"n": "e", "d_in": 6}, "given.n", "should match pattern"),
+    ({"Q": [[1]], "K": [[1]], "V": [[1]], "heads": "h"}, "given.heads", "only with the sizes"),
     ({"Q": [[0] * 600] * 600, "K": [[0]], "V": [[0]]}, "given.Q", "the limit is"),
     ({"Q": [[0]] * 1001, "K": [[0]] * 1000, "V": [[0]] * 1000}, "given.Q",
      "1,001,000 attention weights; the limit is 1,000,000"),

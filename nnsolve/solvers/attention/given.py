@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, StrictFloat, StrictInt
+from pydantic import Field, StrictFloat, StrictInt, StrictStr
 
 from nnsolve.solvers.base import Given, SolverError
 
@@ -30,6 +30,11 @@ MAX_MAGNITUDE = 10**6
 #: sizes in the shapes-only mode
 MAX_SIZE = 10**9
 MAX_HEADS = 256
+#: a size may be a symbol (the general shapes and counts): a letter, then digits or _ and a
+#: short name (n, d_in, h); not e, which answers read as Euler's number
+SYMBOL = r"^(?:[A-DF-Za-df-z]|[A-Za-z](?:[0-9]+|_[A-Za-z0-9]{1,8}))$"
+Symbol = Annotated[StrictStr, Field(pattern=SYMBOL, description="a symbol such as n or d_in")]
+Size = Union[Annotated[StrictInt, Field(ge=1, le=MAX_SIZE)], Symbol]
 #: a part worked element by element (each score as its dot product) at most this large:
 #: scores per head and widths
 WORKED_SCORES = 16
@@ -60,28 +65,24 @@ class AttentionGiven(Given):
     b_q: Vector | None = Field(None, description="query bias (d_q), added to every row")
     b_k: Vector | None = Field(None, description="key bias (d_q)")
     b_v: Vector | None = Field(None, description="value bias (d_v)")
-    heads: StrictInt = Field(1, ge=1, le=MAX_HEADS,
-                             description="attention heads h: each takes d_q/h columns of Q and "
-                                         "K and d_v/h of V")
+    heads: Union[Annotated[StrictInt, Field(ge=1, le=MAX_HEADS)], Symbol] = Field(
+        1, description="attention heads h: each takes d_q/h columns of Q and K and d_v/h of V "
+                       "(a symbol only with the sizes)")
     W_o: Matrix | None = Field(None, description="output projection of the concatenated heads "
                                                  "(d_v×d_out; d_out×d_v with weights: linear)")
     b_o: Vector | None = Field(None, description="output bias (d_out)")
     mask: Union[Literal["causal"], Matrix, None] = Field(
         None, description="causal (position i attends to 1..i), or a matrix of queries × keys: "
                           "0/1 (read by the convention `mask`) or 0/-.inf added to the scores")
-    n: StrictInt | None = Field(None, ge=1, le=MAX_SIZE,
-                                description="shapes only: the sequence length")
-    d_in: StrictInt | None = Field(None, ge=1, le=MAX_SIZE,
-                                   description="shapes only: the input width")
-    d_q: StrictInt | None = Field(None, ge=1, le=MAX_SIZE,
-                                  description="shapes only: query and key width, all heads "
-                                              "together (default d_in)")
-    d_v: StrictInt | None = Field(None, ge=1, le=MAX_SIZE,
-                                  description="shapes only: value width, all heads together "
-                                              "(default d_q)")
-    d_out: StrictInt | None = Field(None, ge=1, le=MAX_SIZE,
-                                    description="shapes only: output width of W_o (default "
-                                                "d_in)")
+    n: Size | None = Field(None, description="shapes only: the sequence length (a number or "
+                                             "a symbol such as n)")
+    d_in: Size | None = Field(None, description="shapes only: the input width")
+    d_q: Size | None = Field(None, description="shapes only: query and key width, all heads "
+                                               "together (default d_in)")
+    d_v: Size | None = Field(None, description="shapes only: value width, all heads together "
+                                               "(default d_q)")
+    d_out: Size | None = Field(None, description="shapes only: output width of W_o (default "
+                                                 "d_in)")
     output_projection: bool = Field(True, description="shapes only: whether the heads' "
                                                       "concatenation goes through W_o")
     mean_context: bool = Field(False, description="also the plain context vector: the mean of "
@@ -95,12 +96,14 @@ class AttentionGiven(Given):
 
 @dataclass(frozen=True)
 class Sizes:
-    n: int
-    d_in: int
-    d_q: int
-    d_v: int
-    d_out: int
-    heads: int
+    """Each a whole number or a symbol name."""
+
+    n: int | str
+    d_in: int | str
+    d_q: int | str
+    d_v: int | str
+    d_out: int | str
+    heads: int | str
     output_projection: bool
 
 
@@ -130,6 +133,9 @@ def read(given: AttentionGiven, conventions) -> Setup:
               if getattr(given, name) is not None}
     if stated & set(_SIZES):
         return _shapes(given, stated)
+    if isinstance(given.heads, str):
+        raise SolverError(f"heads is a symbol ({given.heads}) only with the sizes (n, d_in): "
+                          "give the number of heads", ("heads",))
     values = {}
     for name in _MATRICES:
         value = getattr(given, name)
@@ -344,7 +350,7 @@ def _shapes(given: AttentionGiven, stated: set) -> Setup:
     d_q = given.d_q or given.d_in
     d_v = given.d_v or d_q
     for width, name in ((d_q, "d_q"), (d_v, "d_v")):
-        if width % given.heads:
+        if isinstance(width, int) and isinstance(given.heads, int) and width % given.heads:
             raise SolverError(f"{given.heads} heads do not divide {name} = {width}: each head "
                               f"takes {name}/h features", ("heads",))
     sizes = Sizes(given.n, given.d_in, d_q, d_v, given.d_out or given.d_in, given.heads,

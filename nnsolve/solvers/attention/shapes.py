@@ -31,17 +31,25 @@ class Sized(sympy.Function):
 
 
 def build(sizes: Sizes, *, biases: bool) -> Derivation:
+    """Sizes given as symbols (n, d_in) give the general shapes and counts as expressions."""
     d = Derivation()
     s = sizes
-    n = d.given("n", s.n, "sequence length", kind="count", symbol=sympy.Symbol("n"))
-    d_in = d.given("din", s.d_in, "input width", kind="count", symbol=sympy.Symbol("d_in"))
-    d_q = d.given("dq", s.d_q, "query and key width (all heads)", kind="count",
-                  symbol=sympy.Symbol("d_q"))
-    d_v = d.given("dv", s.d_v, "value width (all heads)", kind="count",
-                  symbol=sympy.Symbol("d_v"))
-    h = d.given("h", s.heads, "heads", kind="count", symbol=sympy.Symbol("h"))
-    d_out = d.given("dout", s.d_out, "output width", kind="count",
-                    symbol=sympy.Symbol("d_out")) if s.output_projection else d_v
+    symbolic = any(isinstance(v, str) for v in (s.n, s.d_in, s.d_q, s.d_v, s.d_out, s.heads))
+    count = "expression" if symbolic else "count"
+
+    def size(name: str, value, label: str, written: str):
+        if isinstance(value, str):
+            return d.given(name, sympy.Symbol(value), label, kind="expression",
+                           symbol=sympy.Symbol(written))
+        return d.given(name, value, label, kind="count", symbol=sympy.Symbol(written))
+
+    n = size("n", s.n, "sequence length", "n")
+    d_in = size("din", s.d_in, "input width", "d_in")
+    d_q = size("dq", s.d_q, "query and key width (all heads)", "d_q")
+    d_v = size("dv", s.d_v, "value width (all heads)", "d_v")
+    h = size("h", s.heads, "heads", "h")
+    several = s.heads != 1          # h heads in general, or a number of them above 1
+    d_out = size("dout", s.d_out, "output width", "d_out") if s.output_projection else d_v
 
     def shape(name: str, label: str, rows, cols, group: str = "shapes") -> None:
         parts = (rows, cols)
@@ -54,31 +62,31 @@ def build(sizes: Sizes, *, biases: bool) -> Derivation:
     shape("Q.shape", "queries Q = X W_q", n, d_q)
     shape("K.shape", "keys K = X W_k", n, d_q)
     shape("V.shape", "values V = X W_v", n, d_v)
-    if s.heads > 1:
+    if several:
         d_k = d.add("head.dk", "query and key width of one head d_k = d_q/h", over(d_q, h),
-                    kind="count", symbol=sympy.Symbol("d_k"), group="shapes",
+                    kind=count, symbol=sympy.Symbol("d_k"), group="shapes",
                     note=f"the {s.heads} heads split the d_q columns between them")
-        d_vh = d.add("head.dv", "value width of one head d_v/h", over(d_v, h), kind="count",
+        d_vh = d.add("head.dv", "value width of one head d_v/h", over(d_v, h), kind=count,
                      symbol=sympy.Symbol("d_vh"), group="shapes")
         shape("head.Q.shape", "one head's queries", n, d_k)
         shape("head.K.shape", "one head's keys", n, d_k)
         shape("head.V.shape", "one head's values", n, d_vh)
     else:
         d_vh = d_v
-    per_head = " (each head)" if s.heads > 1 else ""
+    per_head = " (each head)" if several else ""
     shape("scores.shape", f"scores Q·Kᵀ{per_head}", n, n)
     shape("weights.shape", f"attention weights softmax(Q·Kᵀ/√d_k){per_head}", n, n)
-    shape("head.output.shape" if s.heads > 1 else "Z.shape", f"attention output P·V{per_head}",
+    shape("head.output.shape" if several else "Z.shape", f"attention output P·V{per_head}",
           n, d_vh)
-    if s.heads > 1:
+    if several:
         shape("concat.shape", "the heads' outputs side by side", n, d_v)
     if s.output_projection:
         shape("output.shape", "output Z W_o", n, d_out)
-    _parameters(d, d_in, d_q, d_v, d_out if s.output_projection else None, h, biases)
+    _parameters(d, d_in, d_q, d_v, d_out if s.output_projection else None, h, biases, count)
     return d
 
 
-def _parameters(d: Derivation, d_in, d_q, d_v, d_out, h, biases: bool) -> None:
+def _parameters(d: Derivation, d_in, d_q, d_v, d_out, h, biases: bool, count: str) -> None:
     group = "parameters" + (" (weights and biases)" if biases else " (weights only)")
     projections = [("Wq", "W_q", d_in, d_q), ("Wk", "W_k", d_in, d_q), ("Wv", "W_v", d_in, d_v)]
     if d_out is not None:
@@ -90,7 +98,7 @@ def _parameters(d: Derivation, d_in, d_q, d_v, d_out, h, biases: bool) -> None:
         right = plus(weights, out) if biases else weights
         what = "weights and bias" if biases else "weights"
         counts.append(d.add(f"params.{name}", f"parameters of {written} ({what})", right,
-                            kind="count", symbol=sympy.Symbol(f"P_{name[1:]}"), group=group,
+                            kind=count, symbol=sympy.Symbol(f"P_{name[1:]}"), group=group,
                             misconceptions=[_bias_slip(biases, other)]))
     alternatives = [Misconception("heads-multiplied",
                                   "counted the projections once per head: the heads split the "
@@ -100,7 +108,7 @@ def _parameters(d: Derivation, d_in, d_q, d_v, d_out, h, biases: bool) -> None:
         alternatives.append(Misconception("no-output-projection",
                                           "left out the output projection W_o",
                                           total(counts[:3])))
-    d.add("params", "parameters of the projections together", total(counts), kind="count",
+    d.add("params", "parameters of the projections together", total(counts), kind=count,
           symbol=sympy.Symbol("P"), group=group, misconceptions=alternatives)
 
 
