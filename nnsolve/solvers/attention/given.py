@@ -22,14 +22,14 @@ Matrix = list[list[Number]]
 Vector = list[Number]
 
 #: elements one given or computed matrix may have; larger ones are refused before any work
-MAX_ELEMENTS = 250_000
+MAX_ELEMENTS = 50_000
 #: attention weights over all heads (queries × keys × heads)
-MAX_WEIGHTS = 1_000_000
+MAX_WEIGHTS = 100_000
 #: the largest magnitude of a given number: scores stay within what exp and floats can hold
 MAX_MAGNITUDE = 10**6
 #: sizes in the shapes-only mode
 MAX_SIZE = 10**9
-MAX_HEADS = 256
+MAX_HEADS = 64
 #: a size may be a symbol (the general shapes and counts): a letter, then digits or _ and a
 #: short name (n, d_in, h); not e, which answers read as Euler's number
 SYMBOL = r"^(?:[A-DF-Za-df-z]|[A-Za-z](?:[0-9]+|_[A-Za-z0-9]{1,8}))$"
