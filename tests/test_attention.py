@@ -95,6 +95,14 @@ def test_e4_graded_with_flat_answers_as_students_write_them(nnsolve, tmp_path):
                "weights": ["1/4", 0.25, 0.25, 0.25], "output": [1, 1]}
     records = grade(nnsolve, tmp_path, E4, "e4-attention", answers)
     assert {r["status"] for r in records.values()} == {"correct"}
+    # a slip in the scaled scores, written flat, carried into the weights and the output
+    e = np.e
+    own = [1 / (3 + e)] * 3 + [e / (3 + e)]
+    records = grade(nnsolve, tmp_path, E4, "e4-attention",
+                    {"scaled": [0, 0, 0, 1], "weights": [round(w, 4) for w in own],
+                     "output": [round(4 * own[0], 4)] * 2})
+    assert records["scaled"]["status"] == "incorrect"
+    assert records["weights"]["status"] == records["output"]["status"] == "ecf"
 
 
 def test_every_format_renders_e4(nnsolve):
