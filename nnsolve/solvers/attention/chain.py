@@ -17,6 +17,7 @@ import sympy
 
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.solvers.attention import matrices as M
+from nnsolve.solvers.attention import worked
 from nnsolve.solvers.attention.given import Setup
 
 
@@ -195,8 +196,7 @@ class Chain:
                                     "(a row of Q) with each key (a row of K)", qtk)]
             if qtk is not None else ())
         if self.setup.worked:
-            from nnsolve.solvers.attention.worked import dot_products
-            dot_products(self, head, scores, q, k)
+            worked.dot_products(self, head, scores, q, k)
         if self.scaled:
             dk = d.symbol("dk") if "dk" in d else d.given(
                 "dk", q.shape[1], "key width" + (" (of each head)" if head.number else ""),
@@ -218,19 +218,17 @@ class Chain:
             head.name("weights"), f"attention weights{head.of}", self._softmax(scaled, mask),
             head.written("P"), group=head.group,
             note="softmax of each row: every query's weights over the keys sum to 1",
-            misconceptions=[("softmax-columns", "took the softmax down each column: each "
-                                                "query's row of weights is normalised over the "
-                                                "keys", self._softmax(scaled, mask, M.ColumnSoftmax))]
-            + slips)
+            misconceptions=[("softmax-columns",
+                             "took the softmax down each column: each query's row of weights "
+                             "is normalised over the keys",
+                             self._softmax(scaled, mask, M.ColumnSoftmax))] + slips)
         if self.setup.worked:
-            from nnsolve.solvers.attention.worked import softmax_rows
-            softmax_rows(self, head, scaled, weights)
+            worked.softmax_rows(self, head, scaled, weights)
         output = self.matrix(head.name("output"), f"output P·V{head.of}", weights * v,
                              head.written("Z"), group=head.group,
                              note="each row the weighted mean of the values")
         if self.setup.worked:
-            from nnsolve.solvers.attention.worked import weighted_sums
-            weighted_sums(self, head, output, weights, v)
+            worked.weighted_sums(self, head, output, weights, v)
         return output
 
     @staticmethod

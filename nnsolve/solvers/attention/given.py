@@ -329,7 +329,8 @@ def _mask(mask, reading: str, n_q: int, n_k: int) -> tuple[tuple | None, str]:
         note = "mask as given: 1 = may attend, 0 = hidden"
     else:
         keep = tuple(tuple(1 - int(v) for v in row) for row in mask)
-        note = "the given mask marks hidden positions with 1 (convention mask: block): M = 1 − mask"
+        note = ("the given mask marks hidden positions with 1 (convention mask: block): "
+                "M = 1 − mask")
     for i, row in enumerate(keep):
         if not any(row):
             raise SolverError(f"row {i + 1} of the mask hides every key: query {i + 1} has "

@@ -178,7 +178,8 @@ class RowsPlus(_Computed):
         return f"{printer._print(self.args[0])} + {printer._print(self.args[1])}"
 
     def _mathml_presentation(self, printer):
-        return _mml(printer, "mrow", printer._print(self.args[0]), "+", printer._print(self.args[1]))
+        return _mml(printer, "mrow", printer._print(self.args[0]), "+",
+                    printer._print(self.args[1]))
 
 
 class Columns(_Computed):
