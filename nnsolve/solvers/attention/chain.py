@@ -190,8 +190,9 @@ class Chain:
         scores_formula = q * M.Transposed(k)
         qtk = M.Transposed(q) * k if q.shape[0] == k.shape[0] else None
         scores = self.matrix(
-            head.name("scores"), f"scores Q·Kᵀ{head.of}", scores_formula, head.written("S"),
-            group=head.group, note="one row per query, one column per key: S_ij = q_i·k_j",
+            head.name("scores"), f"scores: each query with each key{head.of}", scores_formula,
+            head.written("S"), group=head.group,
+            note="one row per query, one column per key: S_ij = q_i·k_j",
             misconceptions=[("QtK", "multiplied Qᵀ·K: the scores are Q·Kᵀ, each query "
                                     "(a row of Q) with each key (a row of K)", qtk)]
             if qtk is not None else ())

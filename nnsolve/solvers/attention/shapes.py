@@ -74,8 +74,8 @@ def build(sizes: Sizes, *, biases: bool) -> Derivation:
     else:
         d_vh = d_v
     per_head = " (each head)" if several else ""
-    shape("scores.shape", f"scores Q·Kᵀ{per_head}", n, n)
-    shape("weights.shape", f"attention weights softmax(Q·Kᵀ/√d_k){per_head}", n, n)
+    shape("scores.shape", f"scores S, each query with each key{per_head}", n, n)
+    shape("weights.shape", f"attention weights P{per_head}", n, n)
     shape("head.output.shape" if several else "Z.shape", f"attention output P·V{per_head}",
           n, d_vh)
     if several:
