@@ -14,7 +14,7 @@ import sympy
 
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.functions import relu, sigmoid
-from nnsolve.derivation.ordered import over, plus, times
+from nnsolve.derivation.ordered import plus, times
 from nnsolve.solvers.conv.given import Setup
 from nnsolve.solvers.conv.sizes import Sizes
 
@@ -31,7 +31,7 @@ def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str]) -> None
     formula, wrong = (_transposed if s.transposed else _forward)(s, sizes, X, K, bias)
     what = "transposed convolution" if s.transposed else "feature map"
     Y = d.family("y", what, formula, index, shape, outside="omit", misconceptions=wrong,
-                 group=groups["y"], note=_note(s))
+                 group=groups["y"], note=_note(s, sizes))
     source = Y
     if s.activation is not None:
         g = ACTIVATIONS[s.activation]
@@ -146,15 +146,17 @@ def _pool(d: Derivation, s: Setup, sizes: Sizes, source, group: str) -> None:
     shape = sizes.pooled if s.one_map else (s.filters, *sizes.pooled)
     lead = () if s.one_map else (c,)
 
-    def window(stride):
-        return [source[(*lead, stride[0] * (i - 1) + u - pool.padding[0],
-                        stride[1] * (j - 1) + v - pool.padding[1])]
-                for u in range(1, pool.size[0] + 1) for v in range(1, pool.size[1] + 1)]
+    def at(stride, u, v):
+        return source[(*lead, stride[0] * (i - 1) + u - pool.padding[0],
+                       stride[1] * (j - 1) + v - pool.padding[1])]
 
     def pooled(kind, stride):
         if kind == "max":
-            return sympy.Max(*window(stride))
-        return over(plus(*window(stride)), _divisor(s, sizes, stride))
+            return sympy.Max(*[at(stride, u, v) for u in range(1, pool.size[0] + 1)
+                               for v in range(1, pool.size[1] + 1)])
+        # a sum, not a list of terms: 1/4·(a + b + c + d) stays one fraction of one sum
+        window = sympy.Sum(at(stride, m, n), (m, 1, pool.size[0]), (n, 1, pool.size[1]))
+        return window / _divisor(d, s, sizes, stride)
 
     other = "average" if pool.kind == "max" else "max"
     wrong = [(f"{other}-pooling", f"{other} pooling was used instead of {pool.kind} pooling",
@@ -177,9 +179,10 @@ def _pool(d: Derivation, s: Setup, sizes: Sizes, source, group: str) -> None:
                      "average pooling divides by the window's size, padding included"))
 
 
-def _divisor(s: Setup, sizes: Sizes, stride):
-    """The window's size, or in ceil mode its part inside the padded map (PyTorch's average
-    pooling does not count a last window's overhang)."""
+def _divisor(d: Derivation, s: Setup, sizes: Sizes, stride):
+    """The window's size K_p·K_p, or in ceil mode its part inside the padded map (PyTorch's
+    average pooling does not count a last window's overhang). Written with the window's
+    symbols, so the board keeps the average one fraction of one sum."""
     pool, (h, w) = s.pool, sizes.out
     factors = []
     for axis, (size, index) in enumerate(((h, i), (w, j))):
@@ -189,14 +192,15 @@ def _divisor(s: Setup, sizes: Sizes, stride):
         if last + k > size + p:      # the last window hangs over the padded map
             factors.append(sympy.Min(start + k, size + p) - start)
         else:
-            factors.append(sympy.Integer(k))
-    return times(*factors)
+            symbol = "pool.K" if pool.size[0] == pool.size[1] else f"pool.K{'hw'[axis]}"
+            factors.append(d.symbol(symbol))
+    return sympy.Mul(*factors)
 
 
-def _note(s: Setup) -> str:
+def _note(s: Setup, sizes: Sizes) -> str:
     parts = ["true convolution: the kernel is flipped (k[K + 1 − m, K + 1 − n])" if s.flip
              else "cross-correlation, as frameworks compute it (the kernel is not flipped)"]
-    if s.padding_mode != "valid" and not s.transposed:
+    if any(sizes.sides) and not s.transposed:
         parts.append("zero padding adds no terms")
     if s.transposed:
         parts.append("every input element scatters a copy of the kernel scaled by it, "
