@@ -14,7 +14,7 @@ import sympy
 
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.functions import relu, sigmoid
-from nnsolve.derivation.ordered import plus, times
+from nnsolve.derivation.ordered import plus
 from nnsolve.solvers.conv.given import Setup
 from nnsolve.solvers.conv.sizes import Sizes
 

@@ -66,6 +66,8 @@ def add_sizes(d: Derivation, s: Setup) -> Sizes:
     extra = (None, None)
     if s.transposed and s.output_padding != (0, 0):
         extra = _pair(d, "O", s.output_padding, "output padding")
+    if not s.transposed and s.padding_mode != "same":
+        _check_fit(s, [n for k in range(2) for n in _sides(s, k, 0)])
     out, sides = [], []
     for k, axis in enumerate(AXES):
         axis_args = (size[k], kernel[k], stride[k], padding[k], dilation[k])
@@ -81,8 +83,6 @@ def add_sizes(d: Derivation, s: Setup) -> Sizes:
                               ("kernel",))
         out.append(n)
         sides += _sides(s, k, n)
-    if not s.transposed:
-        _check_fit(s, sides)
     pooled = _pool_sizes(d, s, out) if s.pool is not None else None
     return Sizes((out[0], out[1]), (sides[0], sides[1], sides[2], sides[3]), pooled)
 
@@ -146,7 +146,7 @@ def _transposed(size, kernel, stride, padding, dilation, extra):
 
 
 def _sides(s: Setup, k: int, out: int) -> list[int]:
-    """The zeros before and after the input along axis k."""
+    """The zeros before and after the input along axis k (`out` counts for `same` only)."""
     if s.transposed:
         return [s.padding[k], s.padding[k]]
     if s.padding_mode == "same":
