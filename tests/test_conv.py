@@ -56,7 +56,7 @@ def test_e7_feature_map_relu_max_pooling_and_softmax(nnsolve):
     assert q["softmax"]["value"] == pytest.approx(list(np.exp(z) / np.exp(z).sum()), rel=1e-12)
     # the first element as students write it: every product of the window, in order
     assert q["y[1,1]"]["substituted"] == "1*1 + 0*1 + 1*1 + 0*0 + 1*1 + 0*1 + 1*0 + 0*0 + 1*1"
-    assert q["p[2,2]"]["substituted"] == "Max(4, 3, 3, 4)"
+    assert q["p[2,2]"]["substituted"] == "max(4, 3, 3, 4)"
 
 
 def test_e9_strided_convolution_and_the_output_size_formula(nnsolve):

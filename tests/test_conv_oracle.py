@@ -76,7 +76,7 @@ def test_whole_tensors_agree_with_torch(seed, transposed):
     assert np.allclose(array(d["y"].value), expected, rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("transposed", [False, True], ids=["conv2d", "conv_transpose2d"])
 def test_worked_elements_agree_with_torch(seed, transposed):
     given, x, kernel, bias = case(100 + seed, transposed, small=True)
@@ -96,7 +96,7 @@ def test_relu_and_pooling_agree_with_torch(seed, kind, ceil):
     size = [int(v) for v in rng.integers(1, 4, 2)]
     stride = [int(v) for v in rng.integers(1, 4, 2)]
     padding = [int(rng.integers(0, k // 2 + 1)) for k in size]
-    detail = "elements" if seed % 4 == 0 else "tensor"
+    detail = "elements" if seed % 6 == 0 else "tensor"
     d = solve({"pooling": "ceil" if ceil else "floor"}, input=x.tolist(),
               kernel=kernel.tolist(), activation="relu", detail=detail,
               pool={"type": kind, "size": size, "stride": stride, "padding": padding})

@@ -22,6 +22,22 @@ f, c, i, j, m, n, a, b = sympy.symbols("f c i j m n a b", integer=True, positive
 ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": sympy.tanh}
 
 
+class WindowMax(sympy.Max):
+    """The max over a pooling window, left as written until its arguments are numbers:
+    sympy's Max compares symbolic arguments pairwise, which costs a pooled map seconds."""
+
+    def __new__(cls, *args, **options):
+        if len(args) == 1 or all(sympy.sympify(a).is_number for a in args):
+            return sympy.Max(*args)
+        return super().__new__(cls, *args, evaluate=False)
+
+    def _sympystr(self, printer):
+        return "max(" + ", ".join(printer._print(a) for a in self.args) + ")"
+
+    def _latex(self, printer):
+        return r"\max\left(" + ", ".join(printer._print(a) for a in self.args) + r"\right)"
+
+
 def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str]) -> None:
     X, K = d.indexed("x"), d.indexed("k")
     B = d.indexed("b") if s.bias is not None and not s.one_map else None
@@ -152,7 +168,7 @@ def _pool(d: Derivation, s: Setup, sizes: Sizes, source, group: str) -> None:
 
     def pooled(kind, stride):
         if kind == "max":
-            return sympy.Max(*[at(stride, u, v) for u in range(1, pool.size[0] + 1)
+            return WindowMax(*[at(stride, u, v) for u in range(1, pool.size[0] + 1)
                                for v in range(1, pool.size[1] + 1)])
         # a sum, not a list of terms: 1/4·(a + b + c + d) stays one fraction of one sum
         window = sympy.Sum(at(stride, m, n), (m, 1, pool.size[0]), (n, 1, pool.size[1]))
