@@ -98,7 +98,11 @@ def _inside(d, expr: sympy.Basic) -> bool:
 def _outside_left_out(d, expr: sympy.Basic) -> sympy.Basic:
     """The terms of sums and the arguments of maxima that name an element outside its array
     left out: zero padding adds nothing to a sum, and a max pooling window ignores the padding
-    (a sum left with no term is 0). A term that is itself a sum is pruned inside."""
+    (a sum left with no term is 0). A term that is itself a sum is pruned inside; a lone
+    term outside (a sum of one term) is 0."""
+    if not expr.has(sympy.Add, sympy.Max, sympy.Min):
+        return expr if _inside(d, expr) else sympy.Integer(0)
+
     def kept(args):
         return [_outside_left_out(d, a) for a in args
                 if a.has(sympy.Add, sympy.Max, sympy.Min) or _inside(d, a)]
