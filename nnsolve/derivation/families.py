@@ -192,9 +192,8 @@ def add_family(d, name: str, label: str, formula: sympy.Basic, index, shape, *,
 
 
 def _as_whole(d, element_names: list[str], dims: tuple[int, ...], key: str, text: str):
-    """Misconception `key` of a family as a whole: each element's own, from its own inputs."""
-    from nnsolve.derivation.core import Misconception
-
+    """Misconception `key` of a family as a whole: each element's own, from its own inputs
+    (as the triple `Derivation.add` takes)."""
     def each(e):
         quantity = d[e]
         wrong = next(m for m in quantity.misconceptions if m.id == key)
@@ -206,4 +205,4 @@ def _as_whole(d, element_names: list[str], dims: tuple[int, ...], key: str, text
         return _nested([wrong.apply({n: values[n] for n in inputs}) for wrong, inputs in parts],
                        dims)
 
-    return Misconception(key, text, rule)
+    return key, text, rule
