@@ -159,7 +159,7 @@ def submission_schema() -> dict:
 
 
 #: the solvers nnsolve ships; the schema files in docs/schema/ are made with these
-BUILT_IN = ("choice", "layers", "mlp")
+BUILT_IN = ("choice", "conv", "layers", "mlp")
 
 
 def schema_text(kind: str, solver_names: list[str] | None = None) -> str:

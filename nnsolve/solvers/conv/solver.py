@@ -26,7 +26,7 @@ class ConvSolver(Solver):
     quantities = {
         "x, k, b": "the input, the kernel(s) and the bias",
         "H, W, K, S, P, D, O": "input height and width, kernel size, stride, padding, dilation, "
-                               "output padding (K_h, K_w … when the axes differ)",
+                               "output padding (Kh, Kw, Sh, … when the two axes differ)",
         "out_h, out_w": "the feature map's height and width: ⌊(H − K + 2P)/S⌋ + 1 "
                         "(dilated, same, transposed: their own formulas)",
         "y": "the feature map(s): a matrix H'×W' (one filter) or a tensor F×H'×W'",
