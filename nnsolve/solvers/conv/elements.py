@@ -48,6 +48,8 @@ def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str]) -> None
     what = "transposed convolution" if s.transposed else "feature map"
     Y = d.family("y", what, formula, index, shape, outside="omit", misconceptions=wrong,
                  group=groups["y"], note=_note(s, sizes))
+    if s.transposed:
+        _copies_table(d, s, sizes)
     source = Y
     if s.activation is not None:
         g = ACTIVATIONS[s.activation]
@@ -112,6 +114,38 @@ def _transposed(s: Setup, sizes: Sizes, X, K, bias):
         return plus(total, bias if with_bias else None)
 
     return y(s.flip), _misconceptions(s, y, sizes, transposed=True)
+
+
+#: a transposed convolution lists its scattered kernel copies up to this many
+COPIES_UP_TO = 16
+
+
+def _copies_table(d: Derivation, s: Setup, sizes: Sizes) -> None:
+    """Where each input element's scaled copy of the kernel lands in the output: the picture
+    the board draws of a transposed convolution (one input channel, one output map)."""
+    if s.input_rank != 2 or not s.one_map or s.height * s.width > COPIES_UP_TO:
+        return
+    rows = []
+    for a_ in range(s.height):
+        for b_ in range(s.width):
+            value = s.x[a_][b_]
+            copy = [[value * k for k in row] for row in s.kernel]
+            top = a_ * s.stride[0] + 1 - s.padding[0]
+            left = b_ * s.stride[1] + 1 - s.padding[1]
+            bottom = top + s.dilation[0] * (s.kh - 1)
+            right = left + s.dilation[1] * (s.kw - 1)
+            rows.append((f"x[{a_ + 1},{b_ + 1}]", value, copy,
+                         _span_text(top, bottom, sizes.out[0]),
+                         _span_text(left, right, sizes.out[1])))
+    d.table("Kernel copies: each input element times the kernel, placed S apart "
+            "(rows and columns of the output; outside it, cropped)",
+            ["input element", "value", "copy x·k", "rows", "columns"], rows)
+
+
+def _span_text(first: int, last: int, size: int) -> str:
+    inside = f"{max(first, 1)}–{min(last, size)}" if first <= size and last >= 1 else "none"
+    cropped = first < 1 or last > size
+    return f"{inside} (of {first}–{last})" if cropped else inside
 
 
 def _kernel_rank(s: Setup) -> int:
