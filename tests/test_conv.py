@@ -136,21 +136,14 @@ def test_same_padding_dilation_and_asymmetric_stride():
 
 
 # -- grading ------------------------------------------------------------------------------
-SLIP = """\
-nnsolve: 1
-student: {id: s1}
-problem: e7-feature-map
-answers:
-  a:
-    y: [[4, 3, 4], [2, 4, 3], [2, 3, 7]]
-    a: [[4, 3, 4], [2, 4, 3], [2, 3, 7]]
-    p: [[4, 4], [4, 7]]
-"""
+SLIP = ROOT / "tests" / "data" / "e7-feature-map-slip.yaml"
 
 
-def records(nnsolve, tmp_path, submission: str, key):
-    path = tmp_path / "submission.yaml"
-    path.write_text(submission, encoding="utf-8")
+def records(nnsolve, tmp_path, submission, key):
+    path = submission
+    if isinstance(submission, str):
+        path = tmp_path / "submission.yaml"
+        path.write_text(submission, encoding="utf-8")
     result = nnsolve("grade", path, "--key", key, "--format", "json")
     return {r["name"]: r for r in json_of(result)["results"][0]["records"]}
 
@@ -168,6 +161,7 @@ def test_one_wrong_element_costs_one_element_and_the_pooled_one_carries_forward(
     assert "row 3, column 3" in r["y"]["message"]
     assert r["a"]["status"] == "ecf" and r["a"]["awarded"] == 1
     assert r["p"]["status"] == "ecf" and r["p"]["awarded"] == 2
+    assert r["softmax"]["status"] == "correct"
 
 
 FLIP_PROBLEM = """\

@@ -182,12 +182,10 @@ def _flat(value) -> list:
 
 def _symmetric(kernel) -> bool:
     """Whether turning the kernel by 180° leaves it as it is (then flipping is no mistake)."""
-    def turned(k):
-        if isinstance(k[0][0], (list, tuple)):
-            return tuple(turned(inner) for inner in k)
-        return tuple(tuple(reversed(row)) for row in reversed(k))
+    import numpy as np
 
-    return turned(kernel) == kernel
+    kernel = np.asarray(kernel, dtype=float)
+    return bool(np.array_equal(kernel[..., ::-1, ::-1], kernel))
 
 
 def _pool(d: Derivation, s: Setup, sizes: Sizes, source, group: str) -> None:
