@@ -43,7 +43,8 @@ DEPENDENCIES = ["click>=8.1", "numpy>=1.24", "sympy>=1.12", "rich>=13", "pyyaml>
                 "pydantic>=2.5", "markdown-it-py>=2.2"]
 SOLVERS = {"layers": "nnsolve.solvers.layers:LayersSolver",
            "mlp": "nnsolve.solvers.mlp:MlpSolver",
-           "choice": "nnsolve.solvers.choice:ChoiceSolver"}
+           "choice": "nnsolve.solvers.choice:ChoiceSolver",
+           "conv": "nnsolve.solvers.conv:ConvSolver"}
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, to build the image every submission is graded in.
