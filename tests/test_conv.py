@@ -261,3 +261,20 @@ def test_the_template_solves_and_the_solver_is_listed(nnsolve):
     assert schema.exit_code == 0 and "cross_correlation" in schema.stdout
     d = solve(**ConvSolver.template["given"])
     assert d["y"].value is not None and math.prod(np.array(d["p"].value, dtype=float).shape) == 4
+
+
+def test_stride_ignored_and_padding_on_one_side_are_what_such_a_student_computes():
+    x = np.arange(1, 26).reshape(5, 5) % 7
+    kernel = [[1, 0, 2], [0, 1, 0], [1, 1, 0]]
+    d = solve(input=x.tolist(), kernel=kernel, stride=2, padding=1)
+    wrong = {m.id: m for m in d["y"].misconceptions}
+    # stride ignored: window (i, j) starts at row i − 1 of the padded input, not 2(i − 1)
+    stride_one = correlate_by_loops([x], [[kernel]], padding=1)[0][:3, :3]
+    assert np.array_equal(np.array(wrong["stride-ignored"].apply(d.inputs_of("y")),
+                                   dtype=float), stride_one)
+    # all the padding above and to the left: two zero rows and columns before the input
+    shifted = np.pad(x, ((2, 0), (2, 0)))
+    one_side = [[np.sum(np.pad(shifted, ((0, 3), (0, 3)))[2 * r:2 * r + 3, 2 * c:2 * c + 3]
+                        * kernel) for c in range(3)] for r in range(3)]
+    assert np.array_equal(np.array(wrong["padding-one-side"].apply(d.inputs_of("y")),
+                                   dtype=float), one_side)

@@ -112,3 +112,20 @@ def test_flipped_convention_is_torch_with_the_kernel_turned():
     d = solve({"convolution": "flipped"}, detail="tensor", **given)
     expected = torch_conv(given, x, kernel[..., ::-1, ::-1].copy(), bias).numpy()
     assert np.allclose(array(d["y"].value), expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("seed", range(6))
+def test_same_padding_and_total_padding_agree_with_torch(seed):
+    rng = np.random.default_rng(500 + seed)
+    x = rng.standard_normal((2, 7, 8))
+    kernel = rng.standard_normal((3, 2, int(rng.integers(1, 5)), int(rng.integers(1, 5))))
+    d = solve(input=x.tolist(), kernel=kernel.tolist(), padding="same", detail="tensor")
+    expected = F.conv2d(torch.tensor(x)[None], torch.tensor(kernel), padding="same")[0]
+    assert np.allclose(array(d["y"].value), expected.numpy(), rtol=0, atol=1e-9)
+    # padding: total — 3 zeros in all: one above and left, two below and right
+    d = solve({"padding": "total"}, input=x.tolist(), kernel=kernel.tolist(), padding=3,
+              detail="tensor")
+    padded = F.pad(torch.tensor(x)[None], (1, 2, 1, 2))
+    expected = F.conv2d(padded, torch.tensor(kernel))[0]
+    assert np.allclose(array(d["y"].value), expected.numpy(), rtol=0, atol=1e-9)
