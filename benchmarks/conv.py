@@ -39,6 +39,7 @@ solver: conv
 given:
   input: {{random: {{shape: {list(SHAPE)}, seed: 0}}}}
   kernel: {{random: {{shape: [{FILTERS}, {SHAPE[0]}, {K}, {K}], seed: 1}}}}
+  bias: {{random: {{shape: [{FILTERS}], seed: 2}}}}
   padding: 1
   activation: relu
   pool: {{type: max, size: 2}}
@@ -94,7 +95,7 @@ def main() -> None:
     solver = ConvSolver()
     given = solver.Given(**{"input": {"random": {"shape": list(SHAPE), "seed": 0}},
                             "kernel": {"random": {"shape": [FILTERS, SHAPE[0], K, K], "seed": 1}},
-                            "padding": 1, "activation": "relu", "pool": {"size": 2}})
+                            "bias": {"random": {"shape": [FILTERS], "seed": 2}}, "padding": 1, "activation": "relu", "pool": {"size": 2}})
     conventions = solver.resolve_conventions({})
     t_solve = median_seconds(lambda: solver.solve(given, conventions), max(1, args.runs // 3))
     rows.append(("ConvSolver.solve (map, ReLU, max pool)", t_solve, None))

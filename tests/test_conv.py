@@ -106,12 +106,14 @@ def test_transposed_convolution_scatters_kernel_copies(nnsolve):
 
 def test_a_large_map_is_one_tensor_computed_with_numpy():
     d = solve(input={"random": {"shape": [3, 12, 12], "seed": 3}},
-              kernel={"random": {"shape": [4, 3, 3, 3], "seed": 4}}, bias=[0, 1, 2, 3],
+              kernel={"random": {"shape": [4, 3, 3, 3], "seed": 4}},
+              bias={"random": {"shape": [4], "seed": 5}},
               padding=1, activation="relu", pool={"size": 2})
     assert "y[1,1,1]" not in d and d["y"].kind == "tensor"
     x = np.random.default_rng(3).uniform(-1, 1, (3, 12, 12))
     kernel = np.random.default_rng(4).uniform(-1, 1, (4, 3, 3, 3))
-    y = correlate_by_loops(x, kernel, [0, 1, 2, 3], padding=1)
+    bias = np.random.default_rng(5).uniform(-1, 1, 4).tolist()
+    y = correlate_by_loops(x, kernel, bias, padding=1)
     assert np.allclose(np.array(d["y"].value, dtype=float), y, atol=1e-12)
     a = np.maximum(y, 0)
     pooled = a.reshape(4, 6, 2, 6, 2).max(axis=(2, 4))

@@ -60,7 +60,8 @@ class ConvGiven(Given):
     kernel: Array = Field(description="kh×kw (one filter, one channel), C×kh×kw (one filter) "
                                       "or F×C×kh×kw (F filters); transposed: C×F×kh×kw as "
                                       "PyTorch's conv_transpose2d weight")
-    bias: Number | list[Number] | None = Field(None, description="one number per filter")
+    bias: Number | list[Number] | Generated | None = Field(
+        None, description="one number per filter (or {random: {shape: [F]}}, {ones: [F]})")
     stride: Size = Field(1, description="S, or [S_h, S_w]")
     padding: Size | Literal["same", "valid"] = Field(
         0, description="zeros around the input: P, [P_h, P_w] (per side or total by the "
@@ -284,6 +285,8 @@ def read(given: ConvGiven, conventions: Mapping[str, str]) -> Setup:
 def _bias(bias: Any, filters: int, one_map: bool) -> Any:
     if bias is None:
         return None
+    if isinstance(bias, Generated):
+        bias = [float(b) for b in _generated(bias, "bias", (1,))[0]]
     values = [bias] if not isinstance(bias, list) else bias
     for k, b in enumerate(values):
         if not math.isfinite(b):
