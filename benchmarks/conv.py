@@ -93,9 +93,9 @@ def main() -> None:
     from nnsolve.solvers.conv import ConvSolver
 
     solver = ConvSolver()
-    given = solver.Given(**{"input": {"random": {"shape": list(SHAPE), "seed": 0}},
-                            "kernel": {"random": {"shape": [FILTERS, SHAPE[0], K, K], "seed": 1}},
-                            "bias": {"random": {"shape": [FILTERS], "seed": 2}}, "padding": 1, "activation": "relu", "pool": {"size": 2}})
+    import yaml
+
+    given = solver.Given(**yaml.safe_load(PROBLEM)["given"])
     conventions = solver.resolve_conventions({})
     t_solve = median_seconds(lambda: solver.solve(given, conventions), max(1, args.runs // 3))
     rows.append(("ConvSolver.solve (map, ReLU, max pool)", t_solve, None))
