@@ -158,8 +158,6 @@ def submission_schema() -> dict:
             "additionalProperties": False}
 
 
-#: the solvers nnsolve ships; the schema files in docs/schema/ are made with these
-BUILT_IN = ("choice", "conv", "layers", "mlp")
 
 
 def schema_text(kind: str, solver_names: list[str] | None = None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nnsolve.formats import BUILT_IN, schema_text
+from nnsolve.formats import schema_text
 
 HEADER = """# Solver reference
 
@@ -19,20 +19,23 @@ default). This page is made from the solvers themselves by `python -m nnsolve.re
 """
 
 
-def solver_reference(names=BUILT_IN) -> str:
+def solver_reference() -> str:
     from nnsolve import solvers
     from nnsolve.schema import describe
 
     sections = [HEADER]
-    for name in names:
+    for name in solvers.built_in():
         sections.append(f"## {name}\n\n```text\n{describe(solvers.get(name))}\n```\n")
     return "\n".join(sections)
 
 
 def documents(root: Path) -> dict[Path, str]:
     """Each generated file under the repository `root`, with the text it must hold."""
+    from nnsolve import solvers
+
     return {root / "docs" / "solvers.md": solver_reference(),
-            root / "docs" / "schema" / "problem.schema.json": schema_text("problem", list(BUILT_IN)),
+            root / "docs" / "schema" / "problem.schema.json":
+                schema_text("problem", list(solvers.built_in())),
             root / "docs" / "schema" / "submission.schema.json": schema_text("submission")}
 
 

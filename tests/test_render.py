@@ -488,3 +488,18 @@ def test_a_symbolic_shape_keeps_each_size_in_parentheses(nnsolve, problem_file):
     assert "<mo>(</mo>" in html.split("output shape of the stack")[-1]
     assert [q["value"] for q in text if q["name"] == "output_shape"] == [
         ["floor((-F + H + 2*P)/S) + 1", "floor((-F + H + 2*P)/S) + 1", "K"]]
+
+
+def test_html_products_with_numbers_put_in_show_their_dots():
+    """w1 = w0 + η(t − y)x with numbers put in reads 0.5 · (0 − 1) · (1 0 0)ᵀ, never three
+    numbers side by side; the general formula keeps invisible times (η(t − y)x)."""
+    from nnsolve.derivation.mathml import to_mathml
+
+    eta, t, y = sympy.symbols("eta t y")
+    x, w = sympy.MatrixSymbol("x", 3, 1), sympy.MatrixSymbol("w", 3, 1)
+    update = w + eta * (t - y) * x
+    numbers = {eta: 0.5, t: 0, y: 1, x: ((1,), (0,), (0,)), w: ((1,), (2,), (3,))}
+    put_in = to_mathml(update, numbers)
+    assert "InvisibleTimes" not in put_in
+    assert put_in.count("&#xB7;") == 2
+    assert "InvisibleTimes" in to_mathml(update)

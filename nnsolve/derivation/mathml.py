@@ -231,6 +231,17 @@ class _MathMLPrinter(MathMLPresentationPrinter):
             row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
         return row
 
+    def _print_MatMul(self, expr):
+        """With numbers put in, the product is written with a visible dot, as scalar products
+        are: `1 · (1 − 1) · (1 0 0)ᵀ`, not three numbers side by side."""
+        row = super()._print_MatMul(expr)
+        if self._subs:
+            for child in row.childNodes:
+                if child.tagName == "mo" and child.firstChild is not None \
+                        and child.firstChild.data == "&InvisibleTimes;":
+                    child.firstChild.data = "&#xB7;"
+        return row
+
     def _print_Function(self, expr):
         """The course's functions written the way their text form is: σ(a), ReLU′(a), H×W×C."""
         written = _written_as(expr)

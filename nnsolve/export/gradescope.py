@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nnsolve
 from nnsolve.export.questions import problems_of
+from nnsolve.solvers import built_in
 from nnsolve.spec.problem import Problem, ProblemSet
 
 #: what `pip install` needs besides the package: the dependencies and the built-in solvers
@@ -41,10 +42,6 @@ include = ["nnsolve*"]
 """
 DEPENDENCIES = ["click>=8.1", "numpy>=1.24", "sympy>=1.12", "rich>=13", "pyyaml>=6",
                 "pydantic>=2.5", "markdown-it-py>=2.2"]
-SOLVERS = {"layers": "nnsolve.solvers.layers:LayersSolver",
-           "mlp": "nnsolve.solvers.mlp:MlpSolver",
-           "choice": "nnsolve.solvers.choice:ChoiceSolver",
-           "conv": "nnsolve.solvers.conv:ConvSolver"}
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, to build the image every submission is graded in.
@@ -130,7 +127,7 @@ def _package(archive: zipfile.ZipFile) -> None:
     for file in sorted(root.rglob("*")):
         if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
             archive.write(file, f"package/nnsolve/{file.relative_to(root).as_posix()}")
-    solvers = "\n".join(f'{name} = "{target}"' for name, target in SOLVERS.items())
+    solvers = "\n".join(f'{name} = "{target}"' for name, target in built_in().items())
     archive.writestr("package/pyproject.toml", PYPROJECT.format(
         version=nnsolve.__version__, dependencies=json.dumps(DEPENDENCIES), solvers=solvers))
 

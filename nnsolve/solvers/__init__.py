@@ -22,6 +22,13 @@ def names() -> list[str]:
     return sorted(_entry_points())
 
 
+def built_in() -> dict[str, str]:
+    """The solvers nnsolve itself ships, name → entry point target, as its own metadata
+    declares them: a new solver package is added by its entry point alone."""
+    return {name: ep.value for name, ep in sorted(_entry_points().items())
+            if ep.value.startswith(__name__ + ".")}
+
+
 @lru_cache(maxsize=None)
 def get(name: str):
     """The solver class registered as `name`; KeyError when there is none."""
