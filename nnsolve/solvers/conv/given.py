@@ -233,12 +233,12 @@ def read(given: ConvGiven, conventions: Mapping[str, str]) -> Setup:
     else:
         k_in, k_out = 1, 1
     if transposed:
-        filters, per_group = k_out * groups, channels // groups
+        filters = k_out * groups
         if k_in != channels:
             raise SolverError(f"a transposed kernel is C×F×kh×kw with C = {channels} input "
                               f"channels, but it has {k_in}", ("kernel",))
     else:
-        filters, per_group = k_out, channels // groups
+        filters = k_out
         if len(k_shape) == 2 and channels != 1:
             raise SolverError(f"a {kh}×{kw} kernel takes one channel; the input has {channels}: "
                               f"give it as {channels}×{kh}×{kw}", ("kernel",))
@@ -249,7 +249,6 @@ def read(given: ConvGiven, conventions: Mapping[str, str]) -> Setup:
     if channels % groups or filters % groups:
         raise SolverError(f"{groups} groups must divide the {channels} channels and the "
                           f"{filters} filters", ("groups",))
-    del per_group
     stride = _pair(given.stride, "stride", 1)
     dilation = _pair(given.dilation, "dilation", 1)
     output_padding = _pair(given.output_padding, "output_padding", 0)
