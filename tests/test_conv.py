@@ -247,6 +247,10 @@ given:
     ("[[1, 2], [3, 4]]", "[[1]]", "  stride: [1, 0]\n", "given.stride[1]: must be at least 1"),
     ("[[1, 2], [3, 4]]", "[[1]]", "  pool: {size: 3}\n", "given.pool.size: a 3×3 pooling "
                                                           "window does not fit"),
+    ("[[1e308, 1e308], [1, 1]]", "[[10, 10]]", "", "given.input: the feature map overflows "
+                                                   "floating point"),
+    ("[[1e308, 1e308], [1, 1]]", "[[10, 10]]", "  detail: tensor\n",
+     "given.input: the feature map overflows floating point"),
 ])
 def test_bad_givens_are_named_by_file_line_and_field(nnsolve, problem_file, input, kernel,
                                                       extra, message):

@@ -53,11 +53,21 @@ def build(s: Setup) -> Derivation:
     else:
         from nnsolve.solvers.conv.tensors import build as whole
         whole(d, s, sizes, groups, exact)
+    for name in ("y", "a", "p"):
+        if name in d and not _finite(d[name].value):
+            raise SolverError(f"the {d[name].label} overflows floating point (an element is "
+                              "inf or nan): give smaller numbers", ("input",))
     if s.softmax is not None:
         z = d.given("z", list(s.softmax), "vector z", kind="vector", group="softmax")
         d.add("softmax", "softmax of z", Softmax(z), group="softmax")
     d.principal = [n for n in ("y", "a", "p", "softmax") if n in d]
     return d
+
+
+def _finite(value) -> bool:
+    import numpy as np
+
+    return bool(np.isfinite(np.asarray(value, dtype=float)).all())
 
 
 def _numbers(s: Setup):

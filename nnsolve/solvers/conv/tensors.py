@@ -21,6 +21,7 @@ def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str], exact: 
     inputs = ("x", "k") + (("b",) if s.bias is not None else ())
 
     def feature_map(flip: bool, with_bias: bool = True):
+        @_quiet
         def rule(values):
             x = np.asarray(values["x"], dtype=float)
             x = x[None] if x.ndim == 2 else x
@@ -53,14 +54,16 @@ def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str], exact: 
     if s.activation is not None:
         name = s.activation
         d.add("a", f"{name} of the feature map", inputs=("y",), kind=kind, group=groups["a"],
-              rule=lambda v: _shaped(numeric.activation(name, np.asarray(v["y"], dtype=float)),
-                                     exact and name == "relu"),
+              rule=_quiet(lambda v: _shaped(numeric.activation(name, np.asarray(v["y"],
+                                                                                dtype=float)),
+                                            exact and name == "relu")),
               note=f"{name} applied to every element")
         source = "a"
     if s.pool is not None:
         pool = s.pool
 
         def pooled(kind: str, stride):
+            @_quiet
             def rule(values):
                 x = np.asarray(values[source], dtype=float)
                 out = numeric.pool(x[None] if x.ndim == 2 else x, kind, pool.size, stride,
@@ -77,6 +80,16 @@ def build(d: Derivation, s: Setup, sizes: Sizes, groups: dict[str, str], exact: 
                                             pooled(other, pool.stride))],
               note="max pooling ignores padding" if pool.kind == "max" else
               "average pooling divides by the window's size, padding included")
+
+
+def _quiet(rule):
+    """A numpy rule without overflow warnings: an overflowing map is refused with its reason
+    when the derivation is built, and a student's huge numbers are simply wrong."""
+    def quiet(values):
+        with np.errstate(all="ignore"):
+            return rule(values)
+
+    return quiet
 
 
 def _as_4d(kernel: np.ndarray, s: Setup) -> np.ndarray:
