@@ -284,3 +284,12 @@ def test_stride_ignored_and_padding_on_one_side_are_what_such_a_student_computes
                         * kernel) for c in range(3)] for r in range(3)]
     assert np.array_equal(np.array(wrong["padding-one-side"].apply(d.inputs_of("y")),
                                    dtype=float), one_side)
+
+
+def test_the_html_page_writes_both_sums_of_the_general_formula(nnsolve):
+    result = nnsolve("run", PROBLEMS / "e7-feature-map.yaml", "--format", "html")
+    assert result.exit_code == 0
+    page = result.stdout
+    general = page[page.index("<msub><mi>y</mi>"):]
+    general = general[:general.index("</math>")]
+    assert general.count("<munderover>") == 2        # Σ over m, then Σ over n
