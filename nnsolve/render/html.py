@@ -66,8 +66,8 @@ table.value-table th, table.value-table td { padding: .15rem .7rem; }
 .badge { display: inline-block; font-size: .78rem; font-family: "DejaVu Sans", Arial, sans-serif;
          color: #fff; background: var(--asked); border-radius: 4px; padding: .05rem .45rem;
          margin-left: .5rem; vertical-align: .1em; }
-mtable.steps mtd { text-align: left; padding: .25em 0; }
-mtable.steps mtd:first-child { text-align: right; padding-right: .3em; }
+mtable.steps > mtr > mtd { text-align: left; padding: .25em 0; }
+mtable.steps > mtr > mtd:first-child { text-align: right; padding-right: .3em; }
 .note { color: var(--muted); font-style: italic; font-size: .92rem; margin: .1rem 0 0 1.2rem; }
 .notes { border-top: 1px solid var(--rule); margin-top: 1rem; }
 nav.toc { background: var(--paper); border: 1px solid var(--rule); border-radius: 12px;
