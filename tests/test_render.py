@@ -503,3 +503,40 @@ def test_html_products_with_numbers_put_in_show_their_dots():
     assert "InvisibleTimes" not in put_in
     assert put_in.count("&#xB7;") == 2
     assert "InvisibleTimes" in to_mathml(update)
+
+
+def test_html_negated_sums_keep_their_parentheses_and_products_their_order():
+    """−(a + b) is not −a + b, and −η·g is written as the formula says, not as −g·η."""
+    from nnsolve.derivation.mathml import to_mathml
+
+    a, b, eta, g = sympy.symbols("a b eta g")
+    negated_sum = to_mathml(sympy.Mul(-1, sympy.Add(a, b, evaluate=False), evaluate=False))
+    assert re.sub(r"<[^>]+>", " ", negated_sum).split() == ["&#8722;", "(", "a", "+", "b", ")"]
+    step = to_mathml(sympy.Mul(-1, eta, g, evaluate=False), {eta: 0.5, g: -2})
+    assert re.sub(r"<[^>]+>", " ", step).split() == ["&#8722;", "0.5", "&#xB7;", "(",
+                                                     "&#8722;", "2", ")"]
+
+
+def test_html_names_with_combining_accents_set_the_accent_over_the_letter():
+    """D̃ and m̂₁ (a name typed with a combining tilde or hat) show their accent: browsers drop
+    a combining character inside <mi>."""
+    from nnsolve.derivation.mathml import to_mathml
+
+    written = to_mathml(sympy.Symbol("D\u0303") + sympy.Symbol("m\u0302_1"))
+    assert '<mover accent="true"><mi>D</mi><mo>~</mo></mover>' in written
+    assert '<msub><mover accent="true"><mi>m</mi><mo>^</mo></mover><mi>1</mi></msub>' in written
+
+
+@needs_pdflatex
+def test_latex_lines_opening_with_a_bracket_are_text_not_an_optional_argument(tmp_path):
+    """After \\\\ LaTeX reads "[…]" as a length: a table row that starts with a vector
+    ("[1, -1]  stored") and a statement line after a hard break must still be set as text."""
+    from nnsolve.render import latex, statements
+    from nnsolve.render.latex import _tabular
+
+    table = _tabular("ll", ["state", "kind"], [["[1, -1]", "stored"], ["[-1, 1]", "spurious"]])
+    statement = statements.to_latex("the start states are  \n[1, 1] and [-1, -1]", latex.escape)
+    tex = tmp_path / "brackets.tex"
+    tex.write_text("\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n"
+                   f"{table}\n\n{statement}\n\\end{{document}}\n", encoding="utf-8")
+    assert_compiles(tex)

@@ -24,6 +24,10 @@ from nnsolve.derivation import values as V
 _STANDALONE = (tuple, str, frozenset, S.FrozenMap, S.TableValue)
 
 
+#: combining accents in a name and the spacing accents MathML sets over the letter
+_ACCENTS = {"\u0302": "^", "\u0303": "~", "\u0304": "\u00af"}
+
+
 class _MathMLPrinter(MathMLPresentationPrinter):
     """Presentation MathML, with input symbols printed as their values.
 
@@ -204,7 +208,8 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         return V.format_number(value, self._digits).startswith("-")
 
     def _print_Symbol(self, expr, style="plain"):
-        return self._print_leaf(expr, lambda e: super(_MathMLPrinter, self)._print_Symbol(e, style))
+        return self._print_leaf(expr, lambda e: self._accented(
+            super(_MathMLPrinter, self)._print_Symbol(e, style)))
 
     def _print_Sum(self, expr):
         """Σ_{m=1}^{3} Σ_{n=1}^{3} k[m, n] x[…]: one Σ per limit (sympy's own printer writes
@@ -221,7 +226,23 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         return row
 
     def _print_MatrixSymbol(self, expr):
-        return self._print_leaf(expr, super()._print_MatrixSymbol)
+        return self._print_leaf(expr, lambda e: self._accented(super(
+            _MathMLPrinter, self)._print_MatrixSymbol(e)))
+
+    def _accented(self, element):
+        """A letter with a combining accent in its name (D̃, m̂) as an accent over the letter:
+        browsers draw a combining character inside <mi> poorly or not at all."""
+        for mi in list(element.getElementsByTagName("mi")) + (
+                [element] if element.tagName == "mi" else []):
+            text = mi.firstChild.data if mi.firstChild is not None else ""
+            if len(text) == 2 and text[1] in _ACCENTS:
+                over = self._element("mover", self._element("mi", text=text[0]),
+                                     self._element("mo", text=_ACCENTS[text[1]]),
+                                     accent="true")
+                if mi is element:
+                    return over
+                mi.parentNode.replaceChild(over, mi)
+        return element
 
     def _print_Exp1(self, expr):
         return self._element("mi", text="e")
@@ -232,13 +253,17 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         from sympy.printing.precedence import PRECEDENCE
         from sympy.simplify import fraction
 
-        if fraction(expr)[1] is not sympy.S.One or expr.could_extract_minus_sign():
+        if fraction(expr)[1] is not sympy.S.One:
             return super()._print_Mul(expr)
         coeff, terms = expr.as_coeff_mul()
+        negative = coeff.is_negative
+        coeff = -coeff if negative else coeff
         factors = ([coeff] if coeff != 1 else []) + list(terms)
-        if len(factors) == 1:
+        if len(factors) == 1 and not negative:
             return self._print(factors[0])
         row = self._element("mrow")
+        if negative:     # −(a + b) keeps its parentheses, −η·g its order
+            row.appendChild(self._element("mo", text="−"))
         for i, factor in enumerate(factors):
             if i:
                 row.appendChild(self._element("mo", text=self.mathml_tag(expr)))

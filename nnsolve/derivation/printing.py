@@ -227,11 +227,18 @@ class _LatexPrinter(_Substituting, LatexPrinter):
             super(_LatexPrinter, self)._print_Symbol(e, style))))
 
 
+#: combining accents in a symbol's name (m̂, θ̃) as math accents on the letter before them
+MATH_ACCENTS = {"\u0302": "\\hat", "\u0303": "\\tilde", "\u0304": "\\bar"}
+
+
 def latex_greek(text: str) -> str:
     """Greek letters written in a symbol's name (Δw35) as LaTeX commands: pdflatex cannot set
     them in math."""
     out = []
     for char in text:
+        if char in MATH_ACCENTS and out:
+            out[-1] = MATH_ACCENTS[char] + "{" + out[-1].strip() + "}"
+            continue
         name = unicodedata.name(char, "") if not char.isascii() else ""
         if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
             letter = name.rsplit(" ", 1)[-1]

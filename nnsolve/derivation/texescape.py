@@ -38,11 +38,17 @@ _TEXT_CHARACTERS = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--
                     "\u00a0": "~", "\u202f": r"\,"}
 
 
+#: combining accents (m̂, x̃) as text-mode accents on the character before them
+TEXT_ACCENTS = {"\u0302": "\\^", "\u0303": "\\~", "\u0304": "\\="}
+
+
 def escape(text: str) -> str:
     """Text as LaTeX typesets it literally."""
     out = []
     for char in str(text):
-        if char in _SPECIAL:
+        if char in TEXT_ACCENTS and out:
+            out[-1] = TEXT_ACCENTS[char] + "{" + out[-1] + "}"
+        elif char in _SPECIAL:
             out.append(_SPECIAL[char])
         elif char in _MATH_CHARACTERS:
             out.append(r"\ensuremath{" + _MATH_CHARACTERS[char] + "}")

@@ -229,7 +229,10 @@ class Dot(DotProduct):
         return f"{printer._print(self.args[0])}·{printer._print(self.args[1])}"
 
     def _latex(self, printer):
-        return rf"{printer._print(self.args[0])}^\top {printer._print(self.args[1])}"
+        left = printer._print(self.args[0])
+        if "^" in left:     # a name with its own superscript (s^{(1)}_{0}): braced for ^\top
+            left = "{" + left + "}"
+        return rf"{left}^\top {printer._print(self.args[1])}"
 
     def _mathml_presentation(self, printer):
         row = printer.dom.createElement("mrow")

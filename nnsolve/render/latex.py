@@ -109,7 +109,9 @@ def _tabular(columns: str, header: list[str] | None, rows: list[list[str]],
     lines = [rf"\begin{{tabular}}{placed}{{{columns}}}", r"\toprule"]
     if header is not None:
         lines += [" & ".join(header) + r" \\", r"\midrule"]
-    lines += [" & ".join(row) + r" \\" for row in rows]
+    # a row opening with "[" would be read as the optional argument of the \\ before it
+    lines += [("{}" if row and row[0].startswith("[") else "") + " & ".join(row) + r" \\"
+              for row in rows]
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines)
 

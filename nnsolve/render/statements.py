@@ -273,7 +273,7 @@ def _inline_latex(children, escape_text) -> str:
         elif kind == "softbreak":
             out.append("\n")
         elif kind == "hardbreak":
-            out.append("\\\\\n")
+            out.append("\\\\\\relax\n")   # \\relax: a next line opening with "[" is text
         else:
             out.append(_escape_keeping_placeholders(child.content, escape_text))
     return "".join(out)

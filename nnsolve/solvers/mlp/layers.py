@@ -213,7 +213,7 @@ class _Layers:
                       f"ΔW = −ε ∂E/∂W: Δw_ij = {rule}{mean} δ_j y_i",
                       [("gradient-ascent", ascent, lambda eps, d, y: -change_W(eps, d, y))])
             pairs = [(W, f"{step}layer{l}.dW", f"{step}layer{l}.W.new", "weights", f"layer{l}.W")]
-            if b:
+            if b and self.net.update_biases:
                 self._add(f"{step}layer{l}.db", f"Δb of layer {l}{suffix}", ("epsilon", delta),
                           change_b, group, f"Δw0j = {rule}{mean} δ_j (bias input x0 = 1)",
                           [("gradient-ascent", ascent, lambda eps, d: -change_b(eps, d))])
@@ -224,7 +224,8 @@ class _Layers:
                           lambda w, c: _array(w) + _array(c), group, "w + Δw",
                           [("gradient-ascent", subtracted, lambda w, c: _array(w) - _array(c))])
                 rows.append((shown, Ref(old), Ref(change), Ref(new)))
-            new_weights[l] = (f"{step}layer{l}.W.new", f"{step}layer{l}.b.new" if b else None)
+            new_b = (f"{step}layer{l}.b.new" if self.net.update_biases else b) if b else None
+            new_weights[l] = (f"{step}layer{l}.W.new", new_b)
         self.d.table(self.net.update_table_title(k), ["weights", "old", "Δ", "new"], rows)
         return new_weights
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Union
 
 import sympy
-from pydantic import Field, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 
 from nnsolve.derivation.names import canonical_name
+from nnsolve.derivation.optimizers import OPTIMIZERS, OPTIONS, OptionError, Settings, settings
 from nnsolve.solvers.base import Given, SolverError, at_most_max_layers
 from nnsolve.solvers.mlp.activations import (ACTIVATIONS, GENERIC, LOSSES, PAIRED_ACTIVATION,
                                              Activation, Loss, activation, loss)
@@ -59,6 +60,17 @@ class MlpGiven(Given):
     loss: Literal["squared_error", "half_squared_error", "mse", "bce", "cross_entropy"] = Field(
         "squared_error", description="; ".join(f"{k}: {v}" for k, v in LOSSES.items()))
     learning_rate: Scalar = Field(1, description="ε in Δw = −ε ∂E/∂w (> 0)")
+    update_biases: StrictBool = Field(
+        True, description="false: the bias weights stay as given, only the other weights are "
+                          "updated (as in Mazur's worked example)")
+    optimizer: Literal[OPTIMIZERS] = Field(
+        "sgd", description="the optimiser of each step: sgd (plain gradient descent, "
+                           "Δw = −ε ∂E/∂w), momentum, nesterov, adagrad, rmsprop, adam, adamw, "
+                           "adadelta; worked neuron by neuron, with torch.optim's formulas")
+    optimizer_options: dict[StrictStr, Union[StrictBool, StrictInt, StrictFloat,
+                                             list[Union[StrictInt, StrictFloat]]]] = Field(
+        {}, description="the optimiser's options with torch.optim's names: "
+                        + "; ".join(f"{k}: {v}" for k, v in OPTIONS.items()))
     steps: StrictInt = Field(1, ge=1, le=100,
                              description="gradient-descent steps; after the last one, a forward "
                                          "pass with the new weights")
@@ -97,6 +109,10 @@ class Network:
     learning_rate: Any
     steps: int
     symbolic: bool
+    #: False: the bias weights are left as given by every update
+    update_biases: bool = True
+    #: the optimiser of each step; None: plain gradient descent, Δw = −ε ∂E/∂w
+    optimizer: Settings | None = None
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -113,14 +129,22 @@ class Network:
         names = self.inputs + tuple(n for layer in self.layers for n in layer.neurons)
         return "" if all(len(n) == 1 for n in names) else "_"
 
+    def updated_sources(self, layer: Layer) -> tuple[str, ...]:
+        """The inputs of `layer` whose weights an update changes: the bias input 0 too,
+        unless the biases are fixed."""
+        return layer.sources + (("0",) if layer.bias is not None and self.update_biases else ())
+
     @property
     def has_bias(self) -> bool:
         return any(layer.bias is not None for layer in self.layers)
 
     def activation_notes(self) -> list[str]:
-        """Each activation used, once, with its derivative written out."""
+        """Each activation used, once, with its derivative written out; and fixed biases."""
         used = {layer.activation.name: layer.activation for layer in self.layers}
-        return [f"Activation {name}: {g.rule_text}." for name, g in used.items()]
+        notes = [f"Activation {name}: {g.rule_text}." for name, g in used.items()]
+        if self.has_bias and not self.update_biases:
+            notes.append("The bias weights are fixed: the updates leave them as given.")
+        return notes
 
     def update_table_title(self, k: int) -> str:
         return "Weight update" + ("" if self.steps == 1 else f", step {k}")
@@ -216,13 +240,28 @@ def read_network(given: MlpGiven) -> tuple[Network, str]:
     if not (isinstance(rate, sympy.Basic) and rate.free_symbols) and not rate > 0:
         raise SolverError("the learning rate must be greater than 0", ("learning_rate",))
     network = Network(names, samples, targets, batch, layers, loss(given.loss), rate,
-                      given.steps, symbolic=False)
+                      given.steps, symbolic=False, update_biases=given.update_biases,
+                      optimizer=_optimizer(given))
     _check_loss(network)
     network = replace(network, symbolic=_is_symbolic(network))
     view = _view(given, network)
+    if network.optimizer is not None and (view != "neurons" or network.symbolic):
+        raise SolverError("an optimiser other than plain gradient descent is worked neuron by "
+                          "neuron, with numbers: one sample, detail: neurons or auto",
+                          ("optimizer",))
     if view == "neurons":
         _check_weight_names(given, network)
     return network, view
+
+
+def _optimizer(given: MlpGiven) -> Settings | None:
+    """The optimiser of the steps; None for plain gradient descent (the rule as ever)."""
+    try:
+        chosen = settings(given.optimizer, dict(given.optimizer_options))
+    except OptionError as exc:
+        where = ("optimizer",) if exc.field == "optimizer" else ("optimizer_options", exc.field)
+        raise SolverError(str(exc), where) from None
+    return None if chosen.plain else chosen
 
 
 def _check_weight_names(given: MlpGiven, network: Network) -> None:

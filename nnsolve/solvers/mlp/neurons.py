@@ -23,9 +23,10 @@ from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception, Ref
 from nnsolve.derivation.names import canonical_name
 from nnsolve.derivation.proven import real_value
-from nnsolve.derivation.ordered import difference, grouped, total
+from nnsolve.derivation.ordered import difference, grouped, plus, total
 from nnsolve.solvers.mlp.activations import PAIRED_ACTIVATION, Activation, loss
 from nnsolve.solvers.mlp.network import Network, Step, derivative_slips, overflow_error
+from nnsolve.solvers.mlp.optimizer import WeightStep, add_hyperparameters
 
 
 def build(network: Network, *, descent: bool) -> Derivation:
@@ -76,6 +77,8 @@ class _Board:
         #: symbolic exercises: each delta with the deltas it is built from written out
         self.expanded: dict[sympy.Symbol, sympy.Expr] = {}
         self.weights_of_pass: dict[int, dict[tuple[str, str], str]] = {}
+        #: the optimiser's hyperparameters, when a step is not plain gradient descent
+        self.optimizer: dict[str, sympy.Basic] | None = None
 
     # -- names ----------------------------------------------------------------------------
     def _symbol(self, name: str, written: str | None = None) -> sympy.Symbol:
@@ -128,6 +131,8 @@ class _Board:
     # -- the board ------------------------------------------------------------------------
     def build(self) -> Derivation:
         self._givens()
+        if self.net.optimizer is not None:
+            self.optimizer = add_hyperparameters(self, self.net.optimizer)
         weights = {}
         for layer in self.net.layers:
             for j in layer.neurons:
@@ -367,7 +372,9 @@ class _Board:
         eps = self._s("epsilon")
         new_weights, rows = {}, []
         for layer in reversed(self.net.layers):
-            sources = layer.sources + (("0",) if layer.bias is not None else ())
+            sources = self.net.updated_sources(layer)
+            if layer.bias is not None and not self.net.update_biases:
+                new_weights.update({("0", j): weights[("0", j)] for j in layer.neurons})
             for j in layer.neurons:
                 delta = self._s(f"{step}delta{j}")
                 rule = f"ε δ{j}" if self.descent else f"−ε δ{j}"
@@ -380,15 +387,22 @@ class _Board:
                     name = f"{step}dw{pair}"
                     what = f"bias weight of neuron {j}" if i == "0" else f"weight {i}→{j}"
                     written = self._written_forms(change)
-                    self._add(name, f"Δw{pair}{mark}", f"Δw{pair}: change of the {what}{suffix}",
-                              change, group,
-                              note=f"Δw{pair} = −ε ∂E/∂w{pair} = {rule} {self._source(i, '')}",
-                              accept=written,
-                              misconceptions=[("gradient-ascent",
-                                               "the sign of Δw is flipped: Δw = −ε ∂E/∂w goes "
-                                               "down the gradient, this goes up",
-                                               sympy.Mul(-1, change, evaluate=False))])
                     old = self._s(weights[(i, j)])
+                    wrong = []
+                    if self.optimizer is not None:
+                        name, wrong = WeightStep(self, self.net.optimizer, self.optimizer, k,
+                                                 pair, group).take(old, delta, source,
+                                                                   self.descent)
+                    else:
+                        self._add(name, f"Δw{pair}{mark}",
+                                  f"Δw{pair}: change of the {what}{suffix}", change, group,
+                                  note=f"Δw{pair} = −ε ∂E/∂w{pair} = {rule} "
+                                       f"{self._source(i, '')}",
+                                  accept=written,
+                                  misconceptions=[("gradient-ascent",
+                                                   "the sign of Δw is flipped: Δw = −ε ∂E/∂w "
+                                                   "goes down the gradient, this goes up",
+                                                   sympy.Mul(-1, change, evaluate=False))])
                     new = self._new_weight("w" + pair, k)
                     old_value = self.d[weights[(i, j)]].value
                     self._add(new, "", f"new {what}{suffix}",
@@ -397,7 +411,8 @@ class _Board:
                               misconceptions=[("gradient-ascent",
                                                "subtracted Δw: the new weight is w + Δw (the minus "
                                                "of −ε ∂E/∂w is already in Δw)",
-                                               difference(old, self._s(name)))])
+                                               difference(old, self._s(name)))]
+                              + [(key, text, plus(old, f)) for key, text, f in wrong])
                     new_weights[(i, j)] = new
                     rows.append(("w" + pair, Ref(weights[(i, j)]), Ref(name), Ref(new)))
         self.d.table(self.net.update_table_title(k), ["weight", "old w", "Δw", "new w"], rows)
