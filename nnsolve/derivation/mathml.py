@@ -211,6 +211,20 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         return self._print_leaf(expr, lambda e: self._accented(
             super(_MathMLPrinter, self)._print_Symbol(e, style)))
 
+    def _print_Sum(self, expr):
+        """Σ_{m=1}^{3} Σ_{n=1}^{3} k[m, n] x[…]: one Σ per limit (sympy's own printer writes
+        the first limit only, so a feature map's double sum lost its second Σ)."""
+        from sympy.printing.precedence import precedence_traditional
+
+        row = self._element("mrow")
+        for variable, low, high in expr.limits:
+            below = self._element("mrow", self._print(variable), self._element("mo", text="="),
+                                  self._print(low))
+            row.appendChild(self._element("munderover", self._element("mo", text="\u2211"),
+                                          below, self._print(high)))
+        row.appendChild(self.parenthesize(expr.function, precedence_traditional(expr)))
+        return row
+
     def _print_MatrixSymbol(self, expr):
         return self._print_leaf(expr, lambda e: self._accented(super(
             _MathMLPrinter, self)._print_MatrixSymbol(e)))

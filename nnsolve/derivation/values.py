@@ -59,12 +59,29 @@ def normalize(value: Any) -> Any:
         rows = value.tolist()
         return tuple(tuple(normalize(v) for v in row) for row in rows)
     if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy array or scalar
+        if getattr(value, "ndim", 0) and value.dtype.kind == "f":
+            return _float_tuples(value.tolist())    # a large feature map: floats are values
         return normalize(value.tolist())
     if isinstance(value, (list, tuple)):
+        if _floats_only(value):
+            return value if isinstance(value, tuple) else tuple(value)
         return tuple(normalize(v) for v in value)
     if isinstance(value, sympy.Basic):
         return _normalize_sympy(value)
     raise TypeError(f"not a value: {value!r}")
+
+
+def _floats_only(row: Any) -> bool:
+    """A row of plain floats, already values: checked in one pass, so a tensor of millions of
+    floats is not normalised element by element."""
+    return set(map(type, row)) <= {float}
+
+
+def _float_tuples(nested: Any) -> Any:
+    """Nested lists of floats (numpy's `tolist`) as nested tuples."""
+    if nested and isinstance(nested[0], list):
+        return tuple(_float_tuples(item) for item in nested)
+    return tuple(nested)
 
 
 def _normalize_sympy(expr: sympy.Basic) -> Any:
@@ -199,6 +216,9 @@ def shape_or_none(value: Any) -> tuple[int, ...] | None:
         return ()
     if not value:
         return (0,)
+    if not isinstance(value[0], tuple):     # a row of scalars, in one pass
+        return None if any(issubclass(t, tuple) for t in set(map(type, value))) else \
+            (len(value),)
     inner = {shape_or_none(v) for v in value}
     if len(inner) != 1 or None in inner:
         return None
@@ -254,6 +274,8 @@ def format_number(value: Any, digits: int = 4) -> str:
 def exact_text(value: Any) -> str | None:
     """The exact form of a value where it differs from its decimal form ("1/3"), else None."""
     if isinstance(value, tuple):
+        if _floats_only(value):
+            return None
         inner = [exact_text(v) for v in value]
         if all(t is None for t in inner):
             return None
@@ -386,7 +408,7 @@ def to_json(value: Any) -> Any:
         items = [to_json(v) for v in value]
         return sorted(items, key=lambda v: (str(type(v)), str(v)))
     if isinstance(value, tuple):
-        return [to_json(v) for v in value]
+        return list(value) if _floats_only(value) else [to_json(v) for v in value]
     if isinstance(value, float):
         return value
     if isinstance(value, sympy.Integer):
