@@ -183,6 +183,15 @@ def test_check_reads_a_submission_against_its_problem(nnsolve, tmp_path):
     assert "34944" not in result.stderr
 
 
+def test_check_names_the_part_of_a_question_left_out_with_its_whole_part(nnsolve, tmp_path):
+    """Part a answered, part d not at all: the warnings for d point at answers.d, not at
+    `answers`, so a student knows which part they forgot."""
+    path = submission(tmp_path, "alexnet-conv1", "  a: {output_shape: [55, 55, 96]}\n")
+    result = nnsolve("check", path, "--key", PROBLEMS)
+    assert result.exit_code == 0
+    assert f"warning: {path}:4: answers.d.params: No answer for params" in result.stderr
+
+
 def test_grade_records_answers_to_names_the_problem_does_not_have(tmp_path):
     path = submission(tmp_path, "alexnet-conv1", "  a: {parms: 34944}\n")
     result = grade_file(path, Key.from_paths([ALEXNET]))

@@ -36,8 +36,9 @@ def check_submission(submission: Submission, key: Key) -> tuple[list[Issue], lis
 def _located(submission: Submission, record: GradeRecord) -> Issue:
     path = submission.answer_path(record.problem, record.part, record.name)
     line = submission.doc.line(path) if record.status != "missing" else None
-    if line is None:
-        line = submission.doc.line(path[:-1])
+    above = path[:-1]
+    while line is None and above:      # the nearest mapping that is written
+        line, above = submission.doc.line(above), above[:-1]
     return Issue(record.hint or record.message, submission.file, line, field_path(path))
 
 
