@@ -172,6 +172,7 @@ def startup(runs: int) -> list[tuple]:
         "nnsolve --help": [PY, "-m", "nnsolve", "--help"],
         "nnsolve solvers": [PY, "-m", "nnsolve", "solvers"],
         "nnsolve schema mlp": [PY, "-m", "nnsolve", "schema", "mlp"],
+        "nnsolve schema problem": [PY, "-m", "nnsolve", "schema", "problem"],
         "nnsolve new mlp": [PY, "-m", "nnsolve", "new", "mlp"],
         "nnsolve check SUBMISSION": [PY, "-m", "nnsolve", "check", sub],
         "nnsolve run e1 --format json": [PY, "-m", "nnsolve", "run", e1, "--format", "json"],

@@ -90,14 +90,28 @@ def _solver_defs(solver_names: list[str]) -> tuple[dict, list]:
 
     defs, rules = {}, []
     for name in solver_names:
-        given = copy.deepcopy(solvers.get(name).Given.model_json_schema(
-            ref_template="#/$defs/" + name + ".{model}"))
+        given = _prefixed_refs(copy.deepcopy(solvers.get(name).given_schema()), name)
         for sub, schema in given.pop("$defs", {}).items():
             defs[f"{name}.{sub}"] = _with_variables(schema)
         defs[f"{name}.given"] = _with_variables(given)
         rules.append({"if": {"properties": {"solver": {"const": name}}, "required": ["solver"]},
                       "then": {"properties": {"given": {"$ref": f"#/$defs/{name}.given"}}}})
     return defs, rules
+
+
+def _prefixed_refs(schema, prefix: str):
+    """`#/$defs/Layer` made `#/$defs/<prefix>.Layer`, so the definitions of every solver's
+    given can sit side by side in one problem schema."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                schema[key] = f"#/$defs/{prefix}.{value[len('#/$defs/'):]}"
+            else:
+                _prefixed_refs(value, prefix)
+    elif isinstance(schema, list):
+        for value in schema:
+            _prefixed_refs(value, prefix)
+    return schema
 
 
 def _fields(keys, overrides: dict) -> dict:

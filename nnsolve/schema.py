@@ -7,7 +7,7 @@ from typing import Any
 
 
 def describe(solver, fmt: str = "text") -> str:
-    given_schema = solver.Given.model_json_schema()
+    given_schema = solver.given_schema()
     conventions = {k: {"default": c.default, "choices": list(c.choices), "doc": c.doc}
                    for k, c in solver.conventions.items()}
     if fmt == "json":

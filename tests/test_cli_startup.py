@@ -70,7 +70,19 @@ def test_listing_and_templates_load_no_mathematics_and_no_pydantic():
 
 def test_checking_a_submission_and_showing_a_schema_load_no_sympy():
     assert not _loaded_by("check", "tests/data/e1c-slip.yaml") & {"sympy", "numpy", "pydantic"}
-    assert not _loaded_by("schema", "mlp") & {"sympy", "numpy"}
+    assert not _loaded_by("schema", "mlp") & {"sympy", "numpy", "pydantic"}
+
+
+def test_a_shipped_given_schema_is_what_the_model_says_and_a_plugin_falls_back_to_its_model():
+    from nnsolve import solvers
+
+    for name in solvers.built_in():
+        solver = solvers.get(name)
+        assert solver.shipped_schema_path().is_file(), name
+        assert solver.given_schema() == solver.Given.model_json_schema(), name
+    plugin = type("Plugin", (solvers.get("mlp"),), {"name": "not-shipped"})
+    assert plugin.shipped_schema_path().name == "not-shipped.given.json"
+    assert plugin.given_schema() == plugin.Given.model_json_schema()
 
 
 def test_a_small_network_is_solved_without_numpy_and_printed_without_markdown():

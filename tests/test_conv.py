@@ -59,6 +59,22 @@ def test_e7_feature_map_relu_max_pooling_and_softmax(nnsolve):
     assert q["p[2,2]"]["substituted"] == "max(4, 3, 3, 4)"
 
 
+def test_a_pooled_element_lists_its_window_in_printed_order_whatever_the_hash_seed():
+    """sympy keeps max's arguments as a set; the JSON must not change from run to run."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    outputs = {subprocess.run(
+        [sys.executable, "-m", "nnsolve", "run", str(PROBLEMS / "e7-feature-map.yaml"),
+         "--format", "json"], capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
+    p22 = {q["name"]: q for q in json.loads(outputs.pop())["parts"][0]["quantities"]}["p[2,2]"]
+    assert p22["inputs"][:4] == ["a[2,2]", "a[2,3]", "a[3,2]", "a[3,3]"]
+
+
 def test_e9_strided_convolution_and_the_output_size_formula(nnsolve):
     result = nnsolve("run", PROBLEMS / "e9-strided-conv.yaml", "--format", "json")
     assert result.exit_code == 0, result.stderr

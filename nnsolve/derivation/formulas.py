@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 import sympy
+from sympy.core.operations import LatticeOp
+from sympy.core.sorting import default_sort_key
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from nnsolve.derivation import values as V
@@ -22,19 +24,25 @@ _LEAVES = (sympy.Symbol, sympy.MatrixSymbol)
 
 def leaves(formula: sympy.Basic) -> list[sympy.Basic]:
     """The symbols a formula uses, in the order it is written (a3 = w13·x1 + w23·x2 + w03
-    uses w13, x1, w23, x2, w03), each once; bound variables of sums are not inputs."""
+    uses w13, x1, w23, x2, w03), each once; bound variables of sums are not inputs. The
+    arguments of max and min are a set to sympy, so they are taken in the order they are
+    printed: the same on every run."""
     seen: list[sympy.Basic] = []
     bound: set = set()
-    walk = sympy.preorder_traversal(formula)
-    for node in walk:
+    stack = [formula]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (sympy.Indexed, sympy.IndexedBase)):
+            continue            # x[i + m, j + n] of a family's general formula: no input
         if isinstance(node, (sympy.Sum, sympy.Product)):
             bound.update(limit[0] for limit in node.limits)
-        elif isinstance(node, (sympy.Indexed, sympy.IndexedBase)):
-            walk.skip()         # x[i + m, j + n] of a family's general formula: no input
-            continue
         if isinstance(node, _LEAVES) and node not in seen and node not in bound and \
                 not isinstance(node, sympy.Dummy):
             seen.append(node)
+        args = node.args
+        if isinstance(node, LatticeOp):
+            args = sorted(args, key=default_sort_key)
+        stack.extend(reversed(args))
     return seen
 
 

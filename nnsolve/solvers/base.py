@@ -106,6 +106,31 @@ class Solver(ABC):
 
     # -- shared by all solvers --------------------------------------------------------------
     @classmethod
+    def given_schema(cls) -> dict:
+        """The JSON Schema of `given`. A solver package may ship it beside its module as
+        `<name>.given.json` (nnsolve's own do: `python -m nnsolve.reference` writes them and a
+        test keeps them current), so that `schema` and `new` answer without building the
+        pydantic model; without that file the model makes it."""
+        import json
+
+        path = cls.shipped_schema_path()
+        if path is not None:
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pass
+        return cls.Given.model_json_schema()
+
+    @classmethod
+    def shipped_schema_path(cls):
+        """Where the solver's package keeps its given schema, if it is a directory on disk."""
+        import sys
+        from pathlib import Path
+
+        module_file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+        return Path(module_file).with_name(f"{cls.name}.given.json") if module_file else None
+
+    @classmethod
     def resolve_conventions(cls, stated: Mapping[str, str]) -> dict[str, str]:
         """Every declared convention with the stated value or the default (validated earlier)."""
         return {key: stated.get(key, c.default) for key, c in cls.conventions.items()}

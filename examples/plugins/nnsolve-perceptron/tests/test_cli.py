@@ -68,6 +68,14 @@ def test_schema_lists_the_given_the_conventions_and_the_quantities(nnsolve):
         assert needle in out
 
 
+def test_the_shipped_given_schema_is_the_models():
+    from nnsolve_perceptron import PerceptronSolver
+
+    shipped = json.loads(PerceptronSolver.shipped_schema_path().read_text(encoding="utf-8"))
+    assert shipped == PerceptronSolver.Given.model_json_schema(), \
+        "stale: write perceptron.given.json again (docs/writing-a-solver.md, section 4)"
+
+
 def test_a_template_problem_runs_as_is(nnsolve, tmp_path):
     code, template = nnsolve("new", "perceptron")
     path = tmp_path / "new.yaml"
