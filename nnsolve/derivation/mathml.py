@@ -28,6 +28,27 @@ _STANDALONE = (tuple, str, frozenset, S.FrozenMap, S.TableValue)
 _ACCENTS = {"\u0302": "^", "\u0303": "~", "\u0304": "\u00af"}
 
 
+def mathml_element(printer, tag: str, *children, text: str | None = None, **attributes):
+    """An element of the printer's document, so that its text goes through the printer's
+    escaping. A child given as a string is an operator (<mo>), the way a formula spells "(",
+    "+" or "⊙" between the printed parts."""
+    element = printer.dom.createElement(tag)
+    if text is not None:
+        element.appendChild(printer.dom.createTextNode(text))
+    for child in children:
+        element.appendChild(mathml_element(printer, "mo", text=child)
+                            if isinstance(child, str) else child)
+    for key, val in attributes.items():
+        element.setAttribute(key, val)
+    return element
+
+
+def mathml_fenced(printer, inner, left: str = "(", right: str = ")"):
+    """`inner` in brackets: one row with the brackets as operators, the way sympy's printer
+    brackets its own arguments, so that the two read alike."""
+    return mathml_element(printer, "mrow", left, inner, right)
+
+
 class _MathMLPrinter(MathMLPresentationPrinter):
     """Presentation MathML, with input symbols printed as their values.
 
@@ -49,19 +70,9 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         self._digits = digits
         self._elide = elide
 
-    def _element(self, tag: str, *children, text: str | None = None, **attributes):
-        element = self.dom.createElement(tag)
-        if text is not None:
-            element.appendChild(self.dom.createTextNode(text))
-        for child in children:
-            element.appendChild(child)
-        for key, val in attributes.items():
-            element.setAttribute(key, val)
-        return element
-
-    def _fenced(self, inner, left: str = "(", right: str = ")"):
-        return self._element("mrow", self._element("mo", text=left), inner,
-                             self._element("mo", text=right))
+    # the same builders the matrix expressions of the solvers print themselves with
+    _element = mathml_element
+    _fenced = mathml_fenced
 
     def _listed(self, items, separator: str = ","):
         row = self._element("mrow")

@@ -6,6 +6,9 @@ to each element of a vector (tanh(W·x) is, to sympy, the tanh of one thing) and
 two are matrix expressions here: they know their shape, print as the course writes them (with
 the numbers put in, the matrices written out), and compute element by element once their
 argument is a matrix of numbers.
+
+A solver's own operations (Kᵀ, diag(Ã 1), sgn(h)) are built on `Computed` and `explicit`, so
+that each computes the way these do: exactly, and only once its arguments are numbers.
 """
 
 from __future__ import annotations
@@ -14,15 +17,50 @@ import sympy
 from sympy.matrices.expressions import DotProduct
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from nnsolve.derivation.mathml import mathml_element, mathml_fenced
 
-def _explicit(arg):
-    """The argument as a matrix of numbers when it has become one (after substitution)."""
-    value = arg.doit() if hasattr(arg, "doit") else arg
+
+def explicit(arg, **hints):
+    """The argument worked out (`doit`, with the caller's hints) as a matrix of numbers once it
+    has become one (after substitution), else None: a matrix expression computes only then and
+    otherwise stays as the board writes it."""
+    value = arg.doit(**hints) if hasattr(arg, "doit") else arg
     if isinstance(value, sympy.MatrixBase):
         return sympy.ImmutableMatrix(value)
     if isinstance(value, MatrixExpr) and not value.free_symbols:
         return sympy.ImmutableMatrix(value.as_explicit())
     return None
+
+
+class Computed(MatrixExpr):
+    """A matrix expression of matrix (and scalar) arguments, computed by `_of_numbers` once
+    every matrix argument is explicit; scalar arguments stay as they are. It has its first
+    argument's shape unless it says otherwise, and one that must stay exactly as written
+    while it waits (not rebuilt from its worked-out arguments) has a `doit` of its own.
+
+    Arguments are sympy objects or numbers; text is refused, not parsed into whatever sympy
+    makes of it."""
+
+    def __new__(cls, *args):
+        return super().__new__(cls, *(sympy.sympify(a, strict=True) for a in args))
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def doit(self, **hints):
+        args = [a.doit(**hints) if hasattr(a, "doit") else a for a in self.args]
+        matrices = [explicit(a) if getattr(a, "is_Matrix", False) else a for a in args]
+        if any(m is None for m in matrices) or any(
+                not getattr(a, "is_Matrix", False) and a.free_symbols for a in args):
+            return type(self)(*args)
+        return sympy.ImmutableMatrix(self._of_numbers(*matrices))
+
+    def _entry(self, i, j, **kwargs):
+        value = self.doit()
+        if not isinstance(value, sympy.MatrixBase):     # not numbers yet: sympy's refusal, where
+            return super()._entry(i, j, **kwargs)       # indexing the result would recurse
+        return value[i, j]
 
 
 class _OfOneMatrix(MatrixExpr):
@@ -42,8 +80,8 @@ class _OfOneMatrix(MatrixExpr):
 
     def doit(self, **hints):
         arg = self.arg.doit(**hints) if hints.get("deep", True) else self.arg
-        explicit = _explicit(arg)
-        return type(self)(arg) if explicit is None else self._of_numbers(explicit)
+        numbers = explicit(arg)
+        return type(self)(arg) if numbers is None else self._of_numbers(numbers)
 
 
 class Elementwise(_OfOneMatrix):
@@ -114,10 +152,10 @@ class Stacked(sympy.BlockMatrix):
 
     def doit(self, **hints):
         parts = [p.doit(**hints) if hasattr(p, "doit") else p for p in self._parts()]
-        explicit = [_explicit(p) for p in parts]
-        if any(e is None for e in explicit):
+        numbers = [explicit(p) for p in parts]
+        if any(e is None for e in numbers):
             return stacked(*parts)
-        return sympy.ImmutableMatrix(sympy.Matrix.vstack(*explicit))
+        return sympy.ImmutableMatrix(sympy.Matrix.vstack(*numbers))
 
     def _sympystr(self, printer):
         return "[" + "; ".join(printer._print(p) for p in self._parts()) + "]"
@@ -126,27 +164,11 @@ class Stacked(sympy.BlockMatrix):
         return r"\begin{bmatrix}" + r" \\ ".join(printer._print(p) for p in self._parts()) + \
             r"\end{bmatrix}"
 
-
     def _mathml_presentation(self, printer):
-        table = printer.dom.createElement("mtable")
-        for part in self._parts():
-            row, cell = printer.dom.createElement("mtr"), printer.dom.createElement("mtd")
-            cell.appendChild(printer._print(part))
-            row.appendChild(cell)
-            table.appendChild(row)
-        return _fenced(printer, table, "[", "]")
-
-
-def _fenced(printer, inner, left: str, right: str):
-    row = printer.dom.createElement("mrow")
-    for piece in (left, None, right):
-        if piece is None:
-            row.appendChild(inner)
-            continue
-        mo = printer.dom.createElement("mo")
-        mo.appendChild(printer.dom.createTextNode(piece))
-        row.appendChild(mo)
-    return row
+        table = mathml_element(printer, "mtable", *(
+            mathml_element(printer, "mtr", mathml_element(printer, "mtd", printer._print(part)))
+            for part in self._parts()))
+        return mathml_fenced(printer, table, "[", "]")
 
 
 def stacked(*parts) -> Stacked:
@@ -158,11 +180,11 @@ class Hadamard(sympy.HadamardProduct):
 
     def doit(self, **hints):
         parts = [p.doit(**hints) if hasattr(p, "doit") else p for p in self.args]
-        explicit = [_explicit(p) for p in parts]
-        if any(e is None for e in explicit):
+        numbers = [explicit(p) for p in parts]
+        if any(e is None for e in numbers):
             return Hadamard(*parts)
-        result = explicit[0]
-        for other in explicit[1:]:
+        result = numbers[0]
+        for other in numbers[1:]:
             result = result.multiply_elementwise(other)
         return sympy.ImmutableMatrix(result)
 
@@ -172,16 +194,13 @@ class Hadamard(sympy.HadamardProduct):
     def _latex(self, printer):
         return r" \odot ".join(printer.parenthesize(a, 50) for a in self.args)
 
-
     def _mathml_presentation(self, printer):
-        row = printer.dom.createElement("mrow")
+        row = mathml_element(printer, "mrow")
         for n, arg in enumerate(self.args):
             if n:
-                mo = printer.dom.createElement("mo")
-                mo.appendChild(printer.dom.createTextNode("⊙"))
-                row.appendChild(mo)
+                row.appendChild(mathml_element(printer, "mo", text="⊙"))
             inner = printer._print(arg)
-            row.appendChild(_fenced(printer, inner, "(", ")") if arg.is_Add else inner)
+            row.appendChild(mathml_fenced(printer, inner) if arg.is_Add else inner)
         return row
 
 
@@ -235,12 +254,8 @@ class Dot(DotProduct):
         return rf"{left}^\top {printer._print(self.args[1])}"
 
     def _mathml_presentation(self, printer):
-        row = printer.dom.createElement("mrow")
-        dot = printer.dom.createElement("mo")
-        dot.appendChild(printer.dom.createTextNode("·"))
-        for piece in (printer._print(self.args[0]), dot, printer._print(self.args[1])):
-            row.appendChild(piece)
-        return row
+        return mathml_element(printer, "mrow", printer._print(self.args[0]), "·",
+                              printer._print(self.args[1]))
 
 
 def dot(a, b) -> Dot:

@@ -10,39 +10,12 @@ with numpy for large cases, so one formula serves the board, the exact answer an
 from __future__ import annotations
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from nnsolve.derivation.mathml import mathml_element
+from nnsolve.derivation.vectors import Computed
 
 
-def explicit(arg):
-    """The argument as a matrix of numbers once it has become one, else None."""
-    value = arg.doit() if hasattr(arg, "doit") else arg
-    if isinstance(value, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(value)
-    if isinstance(value, MatrixExpr) and not value.free_symbols:
-        return sympy.ImmutableMatrix(value.as_explicit())
-    return None
-
-
-class _Computed(MatrixExpr):
-    """A matrix expression of matrix (and scalar) arguments, computed by `_of_numbers` once
-    every matrix argument is explicit; scalar arguments stay as they are."""
-
-    def __new__(cls, *args):
-        return super().__new__(cls, *(sympy.sympify(a, strict=True) for a in args))  # no text
-
-    def doit(self, **hints):
-        args = [a.doit(**hints) if hasattr(a, "doit") else a for a in self.args]
-        matrices = [explicit(a) if getattr(a, "is_Matrix", False) else a for a in args]
-        if any(m is None for m in matrices) or any(
-                not getattr(a, "is_Matrix", False) and a.free_symbols for a in args):
-            return type(self)(*args)
-        return sympy.ImmutableMatrix(self._of_numbers(*matrices))
-
-    def _entry(self, i, j, **kwargs):
-        return self.doit()[i, j]
-
-
-class Transposed(_Computed):
+class Transposed(Computed):
     """Kᵀ."""
 
     @property
@@ -60,15 +33,12 @@ class Transposed(_Computed):
         return f"{printer.parenthesize(self.args[0], 60)}^{{\\top}}"
 
     def _mathml_presentation(self, printer):
-        return _mml(printer, "msup", printer._print(self.args[0]), _mml(printer, "mi", text="⊤"))
+        return mathml_element(printer, "msup", printer._print(self.args[0]),
+                              mathml_element(printer, "mi", text="⊤"))
 
 
-class Scaled(_Computed):
+class Scaled(Computed):
     """S/√d_k (or S/d_k): a matrix divided by a scalar, written as a fraction."""
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _of_numbers(self, m, divisor):
         return m.applyfunc(lambda v: v / divisor)
@@ -81,19 +51,16 @@ class Scaled(_Computed):
         return rf"\frac{{{printer._print(self.args[0])}}}{{{printer._print(self.args[1])}}}"
 
     def _mathml_presentation(self, printer):
-        return _mml(printer, "mfrac", printer._print(self.args[0]), printer._print(self.args[1]))
+        return mathml_element(printer, "mfrac", printer._print(self.args[0]),
+                              printer._print(self.args[1]))
 
 
-class RowSoftmax(_Computed):
+class RowSoftmax(Computed):
     """softmax(S) row by row: P_ij = e^{S_ij} / Σ_l e^{S_il}. With a mask M (1: may attend,
     0: hidden), masked positions take no part: P_ij = M_ij e^{S_ij} / Σ_l M_il e^{S_il}, what
     adding −∞ to their scores does."""
 
     axis = 1
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _of_numbers(self, scores, mask=None):
         exps = scores.applyfunc(sympy.exp)
@@ -124,12 +91,12 @@ class RowSoftmax(_Computed):
         return rf"{name}\left({inside}\right)"
 
     def _mathml_presentation(self, printer):
-        name = _mml(printer, "mi", text=self._name())
-        name.setAttribute("mathvariant", "normal")
+        name = mathml_element(printer, "mi", text=self._name(), mathvariant="normal")
         inside = [printer._print(self.args[0])]
         if len(self.args) > 1:
-            inside += [";", _mml(printer, "mtext", text="mask"), printer._print(self.args[1])]
-        return _mml(printer, "mrow", name, "(", *inside, ")")
+            inside += [";", mathml_element(printer, "mtext", text="mask"),
+                       printer._print(self.args[1])]
+        return mathml_element(printer, "mrow", name, "(", *inside, ")")
 
 
 class ColumnSoftmax(RowSoftmax):
@@ -138,7 +105,7 @@ class ColumnSoftmax(RowSoftmax):
     axis = 0
 
 
-class RowMean(_Computed):
+class RowMean(Computed):
     """mean(V): the mean of the rows, one row (the plain context vector of encoder states)."""
 
     @property
@@ -155,17 +122,12 @@ class RowMean(_Computed):
         return rf"\operatorname{{mean}}\left({printer._print(self.args[0])}\right)"
 
     def _mathml_presentation(self, printer):
-        name = _mml(printer, "mi", text="mean")
-        name.setAttribute("mathvariant", "normal")
-        return _mml(printer, "mrow", name, "(", printer._print(self.args[0]), ")")
+        name = mathml_element(printer, "mi", text="mean", mathvariant="normal")
+        return mathml_element(printer, "mrow", name, "(", printer._print(self.args[0]), ")")
 
 
-class RowsPlus(_Computed):
+class RowsPlus(Computed):
     """A + b: the bias vector b added to every row of A (X W_q + b_q)."""
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _of_numbers(self, m, bias):
         row = list(bias)
@@ -178,11 +140,11 @@ class RowsPlus(_Computed):
         return f"{printer._print(self.args[0])} + {printer._print(self.args[1])}"
 
     def _mathml_presentation(self, printer):
-        return _mml(printer, "mrow", printer._print(self.args[0]), "+",
-                    printer._print(self.args[1]))
+        return mathml_element(printer, "mrow", printer._print(self.args[0]), "+",
+                              printer._print(self.args[1]))
 
 
-class Columns(_Computed):
+class Columns(Computed):
     """Q[:, a..b]: the columns of one head (from 1, both ends included)."""
 
     @property
@@ -200,11 +162,11 @@ class Columns(_Computed):
         return f"{printer.parenthesize(self.args[0], 60)}_{{:,\\,{self.args[1]}..{self.args[2]}}}"
 
     def _mathml_presentation(self, printer):
-        where = _mml(printer, "mtext", text=f":, {self.args[1]}..{self.args[2]}")
-        return _mml(printer, "msub", printer._print(self.args[0]), where)
+        where = mathml_element(printer, "mtext", text=f":, {self.args[1]}..{self.args[2]}")
+        return mathml_element(printer, "msub", printer._print(self.args[0]), where)
 
 
-class Beside(_Computed):
+class Beside(Computed):
     """[Z_1, Z_2, …]: the heads' outputs side by side (concatenated along the features)."""
 
     @property
@@ -224,16 +186,4 @@ class Beside(_Computed):
         parts = []
         for n, arg in enumerate(self.args):
             parts += ([","] if n else []) + [printer._print(arg)]
-        return _mml(printer, "mrow", "[", *parts, "]")
-
-
-# -- MathML -------------------------------------------------------------------------------------
-
-def _mml(printer, tag: str, *children, text: str | None = None):
-    element = printer.dom.createElement(tag)
-    if text is not None:
-        element.appendChild(printer.dom.createTextNode(text))
-    for child in children:
-        element.appendChild(child if not isinstance(child, str) else
-                            _mml(printer, "mo", text=child))
-    return element
+        return mathml_element(printer, "mrow", "[", *parts, "]")

@@ -8,41 +8,19 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-
-def _element(printer, tag: str, *children, text: str | None = None):
-    """A MathML element of the printer's document."""
-    element = printer.dom.createElement(tag)
-    if text is not None:
-        element.appendChild(printer.dom.createTextNode(text))
-    for child in children:
-        element.appendChild(child)
-    return element
+from nnsolve.derivation.mathml import mathml_element
+from nnsolve.derivation.vectors import Computed, explicit
 
 
-def _explicit(value):
-    if isinstance(value, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(value)
-    if isinstance(value, MatrixExpr) and not value.free_symbols:
-        return sympy.ImmutableMatrix(value.as_explicit())
-    return None
-
-
-class Degrees(MatrixExpr):
+class Degrees(Computed):
     """diag(M 1): the row sums of M on the diagonal (every node's degree, self-loop included
     when M is A + I)."""
-
-    def __new__(cls, matrix):
-        return super().__new__(cls, sympy.sympify(matrix, strict=True))
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _entry(self, i, j, **kwargs):
         return sum(self.args[0][i, k] for k in range(self.args[0].shape[1])) if i == j else 0
 
     def doit(self, **hints):
-        matrix = _explicit(self.args[0].doit(**hints))
+        matrix = explicit(self.args[0], **hints)
         if matrix is None:
             return self
         return sympy.ImmutableMatrix(sympy.diag(*[sum(matrix.row(i)) for i in range(matrix.rows)]))
@@ -54,29 +32,20 @@ class Degrees(MatrixExpr):
         return r"\operatorname{diag}\left(" + printer._print(self.args[0]) + r"\,\mathbf{1}\right)"
 
     def _mathml_presentation(self, printer):
-        inner = _element(printer, "mrow", printer._print(self.args[0]),
-                         _element(printer, "mn", text="1"))
-        return _element(printer, "mrow", _element(printer, "mi", text="diag"),
-                        _element(printer, "mo", text="("), inner,
-                        _element(printer, "mo", text=")"))
+        inner = mathml_element(printer, "mrow", printer._print(self.args[0]),
+                               mathml_element(printer, "mn", text="1"))
+        return mathml_element(printer, "mrow", mathml_element(printer, "mi", text="diag"),
+                              "(", inner, ")")
 
 
-class DiagonalPower(MatrixExpr):
+class DiagonalPower(Computed):
     """D^p of a diagonal matrix, entry by entry on the diagonal (p = −1/2 or −1)."""
-
-    def __new__(cls, matrix, power):
-        return super().__new__(cls, sympy.sympify(matrix, strict=True),
-                               sympy.sympify(power, strict=True))
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _entry(self, i, j, **kwargs):
         return self.args[0][i, j] ** self.args[1] if i == j else 0
 
     def doit(self, **hints):
-        matrix = _explicit(self.args[0].doit(**hints))
+        matrix = explicit(self.args[0], **hints)
         if matrix is None:
             return self
         power = self.args[1]
@@ -94,8 +63,8 @@ class DiagonalPower(MatrixExpr):
             sympy.latex(self.args[1]) + "}"
 
     def _mathml_presentation(self, printer):
-        return _element(printer, "msup", printer._print(self.args[0]),
-                        _element(printer, "mn", text=self._written_power().replace("-", "−")))
+        return mathml_element(printer, "msup", printer._print(self.args[0]), mathml_element(
+            printer, "mn", text=self._written_power().replace("-", "−")))
 
 
 class EveryRow(MatrixExpr):
@@ -113,7 +82,7 @@ class EveryRow(MatrixExpr):
         return self.args[0][j, 0]
 
     def doit(self, **hints):
-        bias = _explicit(self.args[0].doit(**hints))
+        bias = explicit(self.args[0], **hints)
         if bias is None:
             return self
         row = list(bias)

@@ -15,9 +15,10 @@ from fractions import Fraction
 from typing import ClassVar
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from nnsolve.derivation.mathml import mathml_element, mathml_fenced
 from nnsolve.derivation.proven import sign as proven_sign
+from nnsolve.derivation.vectors import Computed, explicit
 
 #: a float net input closer to 0 than this is 0: rounding noise of fractions such as 1/3
 FLOAT_ZERO = 1e-9
@@ -54,25 +55,15 @@ def new_state(h, previous, at_zero: str) -> int | None:
     return int(at_zero)
 
 
-def _element(printer, tag: str, *children, text: str | None = None):
-    """A MathML element of the printer's document."""
-    element = printer.dom.createElement(tag)
-    if text is not None:
-        element.appendChild(printer.dom.createTextNode(text))
-    for child in children:
-        element.appendChild(child)
-    return element
-
-
 def _mathml_sign(printer, h, previous, at_zero: str):
     """sgn(h), or sgn(h, s) when a zero input keeps the state s, in MathML."""
-    inner = _element(printer, "mrow", printer._print(h))
+    inner = mathml_element(printer, "mrow", printer._print(h))
     if at_zero == "keep":
-        inner.appendChild(_element(printer, "mo", text=","))
+        inner.appendChild(mathml_element(printer, "mo", text=","))
         inner.appendChild(previous if not isinstance(previous, sympy.Basic)
                           else printer._print(previous))
-    return _element(printer, "mrow", _element(printer, "mi", text="sgn"),
-                    _element(printer, "mo", text="("), inner, _element(printer, "mo", text=")"))
+    return mathml_element(printer, "mrow", mathml_element(printer, "mi", text="sgn"),
+                          "(", inner, ")")
 
 
 def _written(printer, h, previous, at_zero: str) -> str:
@@ -108,24 +99,16 @@ class Sign(sympy.Function):
         return _latex(printer, *self.args, self.at_zero)
 
 
-class Signs(MatrixExpr):
+class Signs(Computed):
     """sgn(h) of every neuron at once (a synchronous update), with the previous state s."""
 
     at_zero: ClassVar[str] = "keep"
-
-    def __new__(cls, h, previous):
-        return super().__new__(cls, sympy.sympify(h, strict=True),
-                               sympy.sympify(previous, strict=True))
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _entry(self, i, j, **kwargs):
         return SIGN[self.at_zero](self.args[0][i, j], self.args[1][i, j])
 
     def doit(self, **hints):
-        h, previous = (_explicit(a.doit(**hints)) for a in self.args)
+        h, previous = (explicit(a, **hints) for a in self.args)
         if h is None or previous is None:
             return self
         return sympy.ImmutableMatrix(h.shape[0], h.shape[1], lambda i, j: SIGN[self.at_zero](
@@ -148,9 +131,9 @@ class Component(sympy.Expr):
 
     def __new__(cls, vector, index):
         vector = sympy.sympify(vector, strict=True)
-        explicit = _explicit(vector.doit())
-        if explicit is not None:
-            return explicit[int(index) - 1, 0]
+        numbers = explicit(vector)
+        if numbers is not None:
+            return numbers[int(index) - 1, 0]
         return super().__new__(cls, vector, sympy.Integer(index))
 
     def doit(self, **hints):
@@ -163,12 +146,11 @@ class Component(sympy.Expr):
         return r"\left(" + printer._print(self.args[0]) + r"\right)_{" + str(self.args[1]) + "}"
 
     def _mathml_presentation(self, printer):
-        fenced = _element(printer, "mrow", _element(printer, "mo", text="("),
-                          printer._print(self.args[0]), _element(printer, "mo", text=")"))
-        return _element(printer, "msub", fenced, _element(printer, "mn", text=str(self.args[1])))
+        return mathml_element(printer, "msub", mathml_fenced(printer, printer._print(self.args[0])),
+                              mathml_element(printer, "mn", text=str(self.args[1])))
 
 
-class WithNeuron(MatrixExpr):
+class WithNeuron(Computed):
     """The state s with neuron i updated to sgn(h) (an asynchronous update), written
     s_{k−1} with s[i] ← sgn(h_k)."""
 
@@ -178,10 +160,6 @@ class WithNeuron(MatrixExpr):
         return super().__new__(cls, sympy.sympify(state, strict=True), sympy.Integer(index),
                                sympy.sympify(h, strict=True))
 
-    @property
-    def shape(self):
-        return self.args[0].shape
-
     def _entry(self, i, j, **kwargs):
         state, index, h = self.args
         if i == int(index) - 1:
@@ -190,7 +168,7 @@ class WithNeuron(MatrixExpr):
 
     def doit(self, **hints):
         state, index, h = self.args
-        state = _explicit(state.doit(**hints))
+        state = explicit(state, **hints)
         h = h.doit(**hints) if hasattr(h, "doit") else h
         if state is None:
             return self
@@ -220,22 +198,13 @@ class WithNeuron(MatrixExpr):
 
     def _mathml_presentation(self, printer):
         state, index, h = self.args
-        neuron = _element(printer, "msub", _element(printer, "mi", text="s"),
-                          _element(printer, "mn", text=str(index)))
-        previous = _element(printer, "msub", _element(printer, "mi", text="s"),
-                            _element(printer, "mn", text=str(index)))
-        return _element(printer, "mrow", printer._print(state),
-                        _element(printer, "mo", text="with"), neuron,
-                        _element(printer, "mo", text="←"),
-                        _mathml_sign(printer, h, previous, self.at_zero))
+        def s_index():
+            return mathml_element(printer, "msub", mathml_element(printer, "mi", text="s"),
+                                  mathml_element(printer, "mn", text=str(index)))
 
-
-def _explicit(value):
-    if isinstance(value, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(value)
-    if isinstance(value, MatrixExpr) and not value.free_symbols:
-        return sympy.ImmutableMatrix(value.as_explicit())
-    return None
+        neuron, previous = s_index(), s_index()     # a node stands in one place of the tree
+        return mathml_element(printer, "mrow", printer._print(state), "with", neuron, "←",
+                              _mathml_sign(printer, h, previous, self.at_zero))
 
 
 def _variant(base, at_zero: str):

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from nnsolve.derivation import names
 from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation, Misconception
 from nnsolve.derivation.ordered import plus, times, total
-from nnsolve.derivation.vectors import Softmax
+from nnsolve.derivation.vectors import Computed, Softmax, explicit
 from nnsolve.solvers.recurrent.finite import add_finite
 from nnsolve.solvers.recurrent.reading import Readout
 
@@ -25,25 +24,13 @@ from nnsolve.solvers.recurrent.reading import Readout
 NUMBERING = {"from-0": 0, "from-1": 1}
 
 
-class ElementwiseMax(MatrixExpr):
+class ElementwiseMax(Computed):
     """max(h_1, …, h_T) taken element by element (max pooling over time)."""
 
-    def __new__(cls, *args):
-        return super().__new__(cls, *(sympy.sympify(a, strict=True) for a in args))
-
-    @property
-    def shape(self):
-        return self.args[0].shape
-
-    def doit(self, **hints):
-        parts = [a.doit(**hints) if hasattr(a, "doit") else a for a in self.args]
-        explicit = [sympy.ImmutableMatrix(p.as_explicit()) if isinstance(p, MatrixExpr) and
-                    not p.free_symbols else p for p in parts]
-        if not all(isinstance(p, sympy.MatrixBase) for p in explicit):
-            return ElementwiseMax(*parts)
-        first = explicit[0]
+    def _of_numbers(self, *states):
+        first = states[0]
         return sympy.ImmutableMatrix(first.rows, first.cols, lambda i, j: sympy.Max(
-            *(p[i, j] for p in explicit)))
+            *(p[i, j] for p in states)))
 
     def _sympystr(self, printer):
         return "max(" + ", ".join(printer._print(a) for a in self.args) + ")"
@@ -62,11 +49,10 @@ class ArgMax(sympy.Expr):
     def doit(self, **hints):
         scores, offset = self.args
         scores = scores.doit(**hints) if hasattr(scores, "doit") else scores
-        if isinstance(scores, MatrixExpr) and not scores.free_symbols:
-            scores = scores.as_explicit()
-        if not isinstance(scores, sympy.MatrixBase):
+        numbers = explicit(scores)
+        if numbers is None:
             return ArgMax(scores, offset)
-        return sympy.Integer(arg_max(list(scores)) + int(offset))
+        return sympy.Integer(arg_max(list(numbers)) + int(offset))
 
     def _sympystr(self, printer):
         return f"argmax({printer._print(self.args[0])})"
