@@ -237,6 +237,25 @@ def test_terminal_matrices_are_aligned_tables(outputs):
     assert any(re.search(r"⎡ 1  0  1 ⎤", line) for line in lines)  # the kernel
 
 
+def test_a_narrow_terminal_breaks_a_long_line_before_each_relation_not_inside_a_formula():
+    """E4 at 80 columns: the sum of exponentials and P's decimals go on lines of their own,
+    under the first `=`, as on a blackboard."""
+    from rich.console import Console
+
+    from nnsolve.solution import solve
+    from nnsolve.spec.problem import load
+
+    e4 = solve(load(str(ROOT / "problems" / "e4-attention.yaml")))
+    console = Console(file=io.StringIO(), width=80, color_system=None, highlight=False)
+    print_solutions([e4], console=console)
+    lines = [line.strip("│ ") for line in console.file.getvalue().splitlines()]
+    start = lines.index("Σ[1] = exp(S'[1,1]) + exp(S'[1,2]) + exp(S'[1,3]) + exp(S'[1,4])")
+    assert lines[start + 1] == "= exp(0) + exp(0) + exp(0) + exp(0) = 4"
+    start = lines.index("P = softmax(S') = softmax([[0, 0, 0, 0]]) = [ 1/4  1/4  1/4  1/4 ]")
+    assert lines[start + 1] == "≈ [ 0.25  0.25  0.25  0.25 ]"
+    assert max(len(line) for line in console.file.getvalue().splitlines()) <= 80
+
+
 # -- HTML ------------------------------------------------------------------------------------
 
 class _Balance(HTMLParser):

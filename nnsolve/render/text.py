@@ -1,9 +1,10 @@
 """The terminal view: one panel per part, each quantity with its label, formula, numbers, value.
 
 The views are rich renderables (a part's panel, and groups of them for a problem and a set),
-so they lay themselves out at whatever width the console has; `render` prints them into a plain-text console for `-o FILE`, and
-`print_solutions` into the real one, which drops colour when stdout is not a terminal or
-NO_COLOR is set.
+so they lay themselves out at whatever width the console has (a long equation breaks before
+a relation, not inside a formula); `render` prints them into a plain-text console for
+`-o FILE`, and `print_solutions` into the real one, which drops colour when stdout is not a
+terminal or NO_COLOR is set.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rich.cells import cell_len
 from rich.columns import Columns
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.console import group as renderable_group
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -126,7 +128,46 @@ def quantity_value(forms: list):
 
 def _line(items: list):
     """Items on one line of text, or side by side in a grid when one is a block (a matrix,
-    a tensor's channels)."""
+    a tensor's channels); broken before a relation where they do not fit (`_Line`)."""
+    return _Line(items)
+
+
+class _Line:
+    """`lhs = formula = numbers ≈ value`: where it does not fit the width, each further
+    `= …` starts a line of its own under the first relation, as a long derivation is written
+    on a blackboard, instead of a formula wrapped in the middle or squeezed beside a matrix."""
+
+    def __init__(self, items: list):
+        self.items = items or [""]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        def size(item) -> int:
+            if isinstance(item, str):
+                return cell_len(item)
+            return Measurement.get(console, options, item).maximum
+
+        head, rest = self.items[0], self.items[1:]
+        indent = size(head) if size(head) <= options.max_width // 3 else 2
+        row, used, rows = [head], size(head), []
+        for step in (rest[i:i + 2] for i in range(0, len(rest), 2)):
+            width = sum(size(item) + 1 for item in step)
+            if len(row) > 1 and used + width > options.max_width:
+                rows.append(row)
+                row, used = [" " * indent], indent
+            row += step
+            used += width
+        rows.append(row)
+        for row in rows:
+            yield _row(row)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        parts = [Measurement.get(console, options, Text(item) if isinstance(item, str) else item)
+                 for item in self.items]
+        return Measurement(max(p.minimum for p in parts),
+                           sum(p.maximum for p in parts) + len(parts) - 1)
+
+
+def _row(items: list):
     if all(isinstance(item, str) for item in items):
         return Text(" ".join(items))
     grid = Table.grid(padding=(0, 1))
