@@ -44,6 +44,8 @@ def test_a_wrong_h1_is_carried_along_time_into_h2_h3_logits_and_class(nnsolve):
         assert records[name]["status"] == "ecf", (name, records[name])
         assert records[name]["awarded"] == records[name]["points"]
     assert "step1.h" in records["step2.h"]["message"]
+    assert "1 of 2 elements (element 2) follows from your earlier answers; the other one is " \
+           "right" in records["step2.h"]["message"]
     assert records["class"]["status"] == "correct"
 
 

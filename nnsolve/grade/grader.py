@@ -319,8 +319,9 @@ class _PartGrader:
         if not credit.wrong:
             right = credit.total - len(credit.carried)
             which = f"{len(credit.carried)} of {credit.total} elements ({carried}) " \
-                    f"{_follow(credit.carried)} from your earlier answers; the other {right} " \
-                    f"are right" if right else ""
+                    f"{_follow(credit.carried)} from your earlier answers; " \
+                    f"{'the other one is' if right == 1 else f'the other {right} are'} right" \
+                if right else ""
             message = text.join(text.ecf(q, sources, fraction), which)
             return self._record(ask, q, "ecf", ask.points * fraction, message, given=given,
                                 hint=text.hint(self.derivation, q, sources=sources))
