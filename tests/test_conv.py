@@ -59,6 +59,18 @@ def test_e7_feature_map_relu_max_pooling_and_softmax(nnsolve):
     assert q["p[2,2]"]["substituted"] == "max(4, 3, 3, 4)"
 
 
+def test_indices_are_written_with_the_offset_last_in_every_printer(nnsolve):
+    """x[i + m - 1, j + n - 1], as a course writes it: not sympy's x[-1 + i + m, …]."""
+    q = quantities(nnsolve("run", PROBLEMS / "e7-feature-map.yaml", "--format", "json"))
+    assert q["y"]["formula"] == "Σ_{m=1..3} Σ_{n=1..3} k[m, n]*x[i + m - 1, j + n - 1]"
+    assert "{x}_{i + m - 1,j + n - 1}" in q["y"]["latex"]
+    assert q["p"]["formula"] == "max(a[i, j], a[i + 1, j], a[i, j + 1], a[i + 1, j + 1])"
+    html = nnsolve("run", PROBLEMS / "e7-feature-map.yaml", "--format", "html").stdout
+    assert ("<mi>i</mi><mo>+</mo><mi>m</mi><mo>&#8722;</mo><mn>1</mn>") in html
+    transposed = quantities(nnsolve("run", PROBLEMS / "conv-transposed.yaml", "--format", "json"))
+    assert "k[i - 2*a + 3, j - 2*b + 3]" in transposed["y"]["formula"]
+
+
 def test_a_pooled_element_lists_its_window_in_printed_order_whatever_the_hash_seed():
     """sympy keeps max's arguments as a set; the JSON must not change from run to run."""
     import json

@@ -236,6 +236,9 @@ class _MathMLPrinter(MathMLPresentationPrinter):
         row.appendChild(self.parenthesize(expr.function, precedence_traditional(expr)))
         return row
 
+    def _print_Indexed(self, expr):
+        return V.offsets_last(self, super()._print_Indexed, expr)
+
     def _print_MatrixSymbol(self, expr):
         return self._print_leaf(expr, lambda e: self._accented(super(
             _MathMLPrinter, self)._print_MatrixSymbol(e)))

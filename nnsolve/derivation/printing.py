@@ -198,8 +198,6 @@ class _TextPrinter(_Substituting, V.AsWritten):
                           for v, lo, hi in expr.limits)
         return f"{bounds} {self.parenthesize(expr.function, 40)}"
 
-    def _print_Indexed(self, expr):
-        return f"{self._print(expr.base.label)}[{', '.join(self._print(i) for i in expr.indices)}]"
 
 
 class _LatexPrinter(_Substituting, LatexPrinter):
@@ -221,6 +219,9 @@ class _LatexPrinter(_Substituting, LatexPrinter):
                 "frac" in text or _compound(value))):
             return r"\left(" + text + r"\right)"
         return text
+
+    def _print_Indexed(self, expr):
+        return V.offsets_last(self, super()._print_Indexed, expr)
 
     def _print_Symbol(self, expr, style="plain"):
         return self._print_leaf(expr, lambda e: _upright_word(latex_greek(

@@ -335,6 +335,33 @@ class AsWritten(StrPrinter):
     def _print_Pow(self, expr, rational=False):
         return super()._print_Pow(expr, rational=rational).replace("**", "^")
 
+    def _print(self, expr, **kwargs):
+        # an Indexed prints itself (`_sympystr`), which would pass by `_print_Indexed`
+        if isinstance(expr, sympy.Indexed):
+            return self._print_Indexed(expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_Indexed(self, expr):
+        return offsets_last(self, lambda e: f"{self._print(e.base.label)}["
+                            f"{', '.join(self._print(i) for i in e.indices)}]", expr)
+
+
+def offsets_last(printer, print_indexed, expr) -> str:
+    """x[i + m - 1, j + n - 1] as a course writes an index: the constant offset last, the
+    other terms in the order the printer keeps them (sympy puts a sum's number first, and
+    x[-1 + i + m] reads as a typo). Each printer's Indexed goes through here."""
+    ordered = printer._as_ordered_terms
+
+    def numbers_last(add, order=None):
+        terms = ordered(add, order=order)
+        return [t for t in terms if not t.is_Number] + [t for t in terms if t.is_Number]
+
+    printer._as_ordered_terms = numbers_last
+    try:
+        return print_indexed(expr)
+    finally:
+        del printer._as_ordered_terms
+
 
 def as_written(expr: sympy.Basic) -> str:
     """A symbolic value or exact number as the derivation shows it (see AsWritten)."""
