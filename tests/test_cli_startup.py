@@ -85,6 +85,18 @@ def test_a_shipped_given_schema_is_what_the_model_says_and_a_plugin_falls_back_t
     assert plugin.given_schema() == plugin.Given.model_json_schema()
 
 
+def test_a_broken_shipped_schema_falls_back_to_the_model(tmp_path, monkeypatch):
+    from nnsolve import solvers
+
+    solver = solvers.get("mlp")
+    broken = tmp_path / "mlp.given.json"
+    broken.write_text('{"properties": ', encoding="utf-8")
+    monkeypatch.setattr(solver, "shipped_schema_path", classmethod(lambda cls: broken))
+    assert solver.given_schema() == solver.Given.model_json_schema()
+    broken.unlink()
+    assert solver.given_schema() == solver.Given.model_json_schema()
+
+
 def test_a_small_network_is_solved_without_numpy_and_printed_without_markdown():
     loaded = _loaded_by("run", "problems/e1-backprop-tanh.yaml", "--format", "json")
     assert "sympy" in loaded and not loaded & {"numpy", "rich", "markdown_it", "pygments"}

@@ -136,3 +136,22 @@ def test_a_formula_over_unknown_symbols_or_nothing_at_all_is_refused():
         d.add("z", "nothing", inputs=())
     with pytest.raises(KeyError, match="unknown inputs"):
         d.add("q", "q", rule=lambda v: 1, inputs=("ghost",))
+
+
+@pytest.mark.parametrize("text", ["x", "__import__('os').system('true')", "1/0", "W*x"])
+def test_text_never_becomes_a_formula_argument(text):
+    """What a solver builds a formula from is a number or a sympy object; a string is refused,
+    never parsed (the solvers' own matrix operations and max windows included)."""
+    from nnsolve.derivation import values as V
+    from nnsolve.derivation.vectors import Computed
+    from nnsolve.solvers.conv.elements import WindowMax
+
+    with pytest.raises(sympy.SympifyError):
+        V.sympy_object(text)
+    with pytest.raises(sympy.SympifyError):
+        Computed(sympy.ImmutableMatrix([[1]]), text)
+    with pytest.raises(sympy.SympifyError):
+        WindowMax(sympy.Symbol("a"), text)
+    assert V.sympy_object(np.float64(0.5)) == sympy.Float(0.5)
+    assert V.sympy_object(np.int64(3)) == 3 and V.sympy_object(True) is sympy.true
+    assert V.sympy_object(sympy.Matrix([[1, 2]])) == sympy.ImmutableMatrix([[1, 2]])

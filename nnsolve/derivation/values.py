@@ -175,6 +175,26 @@ def to_sympy(value: Any) -> Any:
     return value
 
 
+def sympy_object(value: Any) -> sympy.Basic:
+    """A number or a sympy object as sympy's own, for the arguments of an expression a solver
+    builds. Text, or anything else, is refused as sympy's strict conversion refuses it
+    (SympifyError): what reaches a formula is never parsed, so no student's or file's string
+    can become code or a symbol."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(value)
+    if isinstance(value, bool):
+        return sympy.true if value else sympy.false
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, float):
+        return sympy.Float(value)
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):    # a numpy scalar
+        return sympy_object(value.item())
+    raise sympy.SympifyError(value)
+
+
 def to_float(value: Any) -> float:
     if isinstance(value, float):
         return value

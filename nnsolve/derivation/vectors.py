@@ -17,6 +17,7 @@ import sympy
 from sympy.matrices.expressions import DotProduct
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from nnsolve.derivation import values as V
 from nnsolve.derivation.mathml import mathml_element, mathml_fenced
 
 
@@ -42,7 +43,7 @@ class Computed(MatrixExpr):
     makes of it."""
 
     def __new__(cls, *args):
-        return super().__new__(cls, *(sympy.sympify(a, strict=True) for a in args))
+        return super().__new__(cls, *(V.sympy_object(a) for a in args))
 
     @property
     def shape(self):
@@ -68,7 +69,7 @@ class _OfOneMatrix(MatrixExpr):
     argument is a matrix of numbers by the subclass's `_of_numbers(matrix)`."""
 
     def __new__(cls, arg):
-        return super().__new__(cls, sympy.sympify(arg, strict=True))   # never text
+        return super().__new__(cls, V.sympy_object(arg))   # never text
 
     @property
     def arg(self):

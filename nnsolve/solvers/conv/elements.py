@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy
 
+from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Derivation
 from nnsolve.derivation.functions import relu, sigmoid
 from nnsolve.derivation.ordered import plus
@@ -27,7 +28,8 @@ class WindowMax(sympy.Max):
     sympy's Max compares symbolic arguments pairwise, which costs a pooled map seconds."""
 
     def __new__(cls, *args, **options):
-        if len(args) == 1 or all(sympy.sympify(a).is_number for a in args):
+        args = [V.sympy_object(a) for a in args]     # sympy's Max would parse text
+        if len(args) == 1 or all(a.is_number for a in args):
             return sympy.Max(*args)
         return super().__new__(cls, *args, evaluate=False)
 

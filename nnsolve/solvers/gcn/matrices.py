@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from nnsolve.derivation import values as V
 from nnsolve.derivation.mathml import mathml_element
 from nnsolve.derivation.vectors import Computed, explicit
 
@@ -72,7 +73,7 @@ class EveryRow(MatrixExpr):
     writes Â H W + b; the value is the n × f matrix whose rows are all b."""
 
     def __new__(cls, bias, rows):
-        return super().__new__(cls, sympy.sympify(bias, strict=True), sympy.Integer(rows))
+        return super().__new__(cls, V.sympy_object(bias), sympy.Integer(rows))
 
     @property
     def shape(self):

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import sympy
 
+from nnsolve.derivation import values as V
 from nnsolve.derivation.mathml import mathml_element, mathml_fenced
 from nnsolve.derivation.proven import sign as proven_sign
 from nnsolve.derivation.vectors import Computed, explicit
@@ -32,7 +33,7 @@ def side(h) -> int | None:
         return 0 if abs(h) < FLOAT_ZERO else (1 if h > 0 else -1)
     if isinstance(h, (int, Fraction)):
         return (h > 0) - (h < 0)
-    h = sympy.sympify(h, strict=True)
+    h = V.sympy_object(h)
     if isinstance(h, sympy.Float):
         return side(float(h))
     if h.is_Number:
@@ -130,7 +131,7 @@ class Component(sympy.Expr):
     matrix is applied element by element in formulas, and this one takes an element.)"""
 
     def __new__(cls, vector, index):
-        vector = sympy.sympify(vector, strict=True)
+        vector = V.sympy_object(vector)
         numbers = explicit(vector)
         if numbers is not None:
             return numbers[int(index) - 1, 0]
@@ -157,8 +158,8 @@ class WithNeuron(Computed):
     at_zero: ClassVar[str] = "keep"
 
     def __new__(cls, state, index, h):
-        return super().__new__(cls, sympy.sympify(state, strict=True), sympy.Integer(index),
-                               sympy.sympify(h, strict=True))
+        return super().__new__(cls, V.sympy_object(state), sympy.Integer(index),
+                               V.sympy_object(h))
 
     def _entry(self, i, j, **kwargs):
         state, index, h = self.args

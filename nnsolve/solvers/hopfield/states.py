@@ -12,8 +12,7 @@ import itertools
 from fractions import Fraction
 from typing import Any, Sequence
 
-import sympy
-
+from nnsolve.derivation import values as V
 from nnsolve.solvers.hopfield.signs import side
 
 State = tuple[int, ...]
@@ -25,7 +24,7 @@ def plain(value: Any):
         return Fraction(value)
     if isinstance(value, float):
         return value
-    value = sympy.sympify(value, strict=True)
+    value = V.sympy_object(value)
     if value.is_Rational:
         return Fraction(int(value.p), int(value.q))
     return float(value)

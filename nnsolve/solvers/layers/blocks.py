@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 import sympy
 
+from nnsolve.derivation import values as V
 from nnsolve.derivation.core import Misconception
 from nnsolve.derivation.ordered import total
 from nnsolve.solvers.base import SolverError
@@ -156,7 +157,7 @@ def same_shape(stack: Stack, a: Tensor, b: Tensor) -> bool:
 def _equal(p, q) -> bool:
     """Sizes that meet where branches join: numbers, or the spec's size symbols (W, d_k)
     made by `sympy.Symbol`, never parsed from text (strict: a string is refused)."""
-    return sympy.simplify(sympy.sympify(p, strict=True) - sympy.sympify(q, strict=True)) == 0
+    return sympy.simplify(V.sympy_object(p) - V.sympy_object(q)) == 0
 
 
 def join_channels(stack: Stack, layer: Layer, outs: list[Tensor], labels: list[str],

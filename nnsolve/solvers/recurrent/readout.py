@@ -44,7 +44,7 @@ class ArgMax(sympy.Expr):
     of equal ones as numpy and torch choose."""
 
     def __new__(cls, scores, offset):
-        return sympy.Expr.__new__(cls, sympy.sympify(scores, strict=True), sympy.Integer(offset))
+        return sympy.Expr.__new__(cls, V.sympy_object(scores), sympy.Integer(offset))
 
     def doit(self, **hints):
         scores, offset = self.args
